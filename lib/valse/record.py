@@ -31,9 +31,7 @@ def _finite(name: str, field: str, value: Any) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise MetricError(
-            f"metric {name!r}: {field} must be a number, found {value!r}"
-        ) from None
+        raise MetricError(f"metric {name!r}: {field} must be a number, found {value!r}") from None
     if not math.isfinite(number):
         raise MetricError(f"metric {name!r}: {field} must be finite, found {number!r}")
     return number
@@ -86,7 +84,9 @@ def make_record(
     if any(b is not None for b in band):
         if any(b is None for b in band):
             raise MetricError(f"metric {name!r}: give all of p10, p50, p90 or none")
-        lo, mid, hi = (_finite(name, f, b) for f, b in zip(("p10", "p50", "p90"), band, strict=True))
+        lo, mid, hi = (
+            _finite(name, f, b) for f, b in zip(("p10", "p50", "p90"), band, strict=True)
+        )
         tol = 1e-9 * max(1.0, abs(lo), abs(hi))
         if not (lo <= mid + tol and mid <= hi + tol):
             raise MetricError(
@@ -146,9 +146,15 @@ def metrics_from_notebook(nb: Mapping[str, Any], notebook: str) -> list[dict[str
             if MIMETYPE in data:
                 raw = dict(data[MIMETYPE])
                 rec = make_record(
-                    raw["name"], raw["value"], raw["unit"], raw["label"],
-                    sources=raw.get("sources", ()), params=raw.get("params", ()),
-                    p10=raw.get("p10"), p50=raw.get("p50"), p90=raw.get("p90"),
+                    raw["name"],
+                    raw["value"],
+                    raw["unit"],
+                    raw["label"],
+                    sources=raw.get("sources", ()),
+                    params=raw.get("params", ()),
+                    p10=raw.get("p10"),
+                    p50=raw.get("p50"),
+                    p90=raw.get("p90"),
                     notebook=notebook,
                 )
                 found[rec["name"]] = rec

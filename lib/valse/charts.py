@@ -1,0 +1,67 @@
+"""House style for charts, and the provenance line under each of them.
+
+Every chart names its sources under it (:func:`add_sources`) and can save the numbers
+behind it (:func:`save_chart_data`) so that readers can download them.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable
+from pathlib import Path
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+
+from valse.facts import FactBase
+
+#: One colour per reading of the deal, used by every notebook.
+READING_COLOURS = {"rumour": "#8c6bb1", "reported": "#2b8cbe"}
+PALETTE = ["#2b8cbe", "#e6550d", "#31a354", "#8c6bb1", "#636363", "#d6616b", "#fdae6b"]
+
+
+def use_house_style() -> None:
+    """Apply the collection's matplotlib style (readable sizes, light grid, no top/right spines)."""
+    mpl.rcParams.update(
+        {
+            "figure.figsize": (8.0, 4.5),
+            "figure.dpi": 100,
+            "savefig.dpi": 100,
+            "font.size": 10,
+            "axes.titlesize": 12,
+            "axes.titleweight": "bold",
+            "axes.labelsize": 10,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "axes.prop_cycle": mpl.cycler(color=PALETTE),
+            "legend.frameon": False,
+        }
+    )
+
+
+def sources_text(facts: FactBase, ids: Iterable[str], extra: Iterable[str] = ()) -> str:
+    """Return the "Sources: …" caption for a chart: one entry per fact, then ``extra`` lines."""
+    seen: dict[str, None] = dict.fromkeys(ids)
+    entries = [facts[i].citation() for i in seen] + list(extra)
+    unique = list(dict.fromkeys(entries))
+    return "Sources: " + "; ".join(unique) + "."
+
+
+def add_sources(fig: plt.Figure, facts: FactBase, ids: Iterable[str], extra: Iterable[str] = ()):
+    """Write the sources of a chart under it, wrapped to the figure's width."""
+    width = int(fig.get_figwidth() * 16)
+    text = "\n".join(textwrap.wrap(sources_text(facts, ids, extra), width=width))
+    fig.text(0.01, -0.02, text, ha="left", va="top", fontsize=7, color="#444444", wrap=True)
+    return fig
+
+
+def save_chart_data(frame, artifacts_dir: str | Path | None, name: str) -> Path | None:
+    """Save the numbers behind a chart as ``<artifacts_dir>/<name>.csv`` (no-op without one)."""
+    if not artifacts_dir:
+        return None
+    path = Path(artifacts_dir) / f"{name}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, index=True)
+    return path
