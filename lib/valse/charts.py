@@ -65,3 +65,48 @@ def save_chart_data(frame, artifacts_dir: str | Path | None, name: str) -> Path 
     path.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(path, index=True)
     return path
+
+
+def tornado_chart(rows, base_value: float, xlabel: str, title: str, labels=None):
+    """Draw a tornado chart from :func:`valse.uncertainty.one_at_a_time` rows.
+
+    Parameters
+    ----------
+    rows : list of (name, output_at_low, output_at_high, swing)
+        Largest swing first.
+    base_value : float
+        Output with every input at its central value (the vertical line).
+    xlabel, title : str
+        Axis label (with unit) and title.
+    labels : mapping, optional
+        Reader-facing names of the inputs.
+
+    Returns
+    -------
+    (Figure, Axes)
+    """
+    labels = labels or {}
+    fig, ax = plt.subplots(figsize=(8, 0.5 * len(rows) + 1.5))
+    names = [labels.get(r[0], r[0]) for r in rows]
+    for i, (_, lo, hi, _) in enumerate(rows):
+        ax.barh(
+            i,
+            lo - base_value,
+            left=base_value,
+            color=PALETTE[0],
+            label="input at its low value" if i == 0 else None,
+        )
+        ax.barh(
+            i,
+            hi - base_value,
+            left=base_value,
+            color=PALETTE[1],
+            label="input at its high value" if i == 0 else None,
+        )
+    ax.axvline(base_value, color="black", linewidth=0.8)
+    ax.set_yticks(range(len(rows)), names)
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    ax.legend(loc="lower right", fontsize=8)
+    return fig, ax

@@ -6,6 +6,8 @@ Every draw goes through a :class:`numpy.random.Generator` made from the scenario
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 import numpy as np
 
 
@@ -34,3 +36,62 @@ def p10_p50_p90(values: np.ndarray) -> tuple[float, float, float]:
     """Return the 10th, 50th and 90th percentiles of ``values`` (linear interpolation)."""
     p10, p50, p90 = np.percentile(np.asarray(values, dtype=float), [10, 50, 90])
     return float(p10), float(p50), float(p90)
+
+
+def one_at_a_time(
+    model: Callable[..., float],
+    base: Mapping[str, float],
+    ranges: Mapping[str, tuple[float, float]],
+) -> list[tuple[str, float, float, float]]:
+    """Sensitivity of ``model`` to each input moved alone to its low and high value.
+
+    Parameters
+    ----------
+    model : callable
+        ``model(**inputs) -> float``.
+    base : mapping
+        Central value of every input.
+    ranges : mapping name -> (low, high)
+        The inputs to move and their bounds (the others stay at ``base``).
+
+    Returns
+    -------
+    list of (name, output_at_low, output_at_high, swing)
+        Sorted by ``swing = |high − low|``, largest first: the rows of a tornado chart.
+    """
+    central = dict(base)
+    rows = []
+    for name, (low, high) in ranges.items():
+        at_low = float(model(**{**central, name: low}))
+        at_high = float(model(**{**central, name: high}))
+        rows.append((name, at_low, at_high, abs(at_high - at_low)))
+    return sorted(rows, key=lambda r: (-r[3], r[0]))
+
+
+def monte_carlo(
+    model: Callable[..., float],
+    base: Mapping[str, float],
+    ranges: Mapping[str, tuple[float, float]],
+    n: int,
+    seed: int,
+) -> np.ndarray:
+    """Draw every input of ``ranges`` from a triangular law and evaluate ``model``.
+
+    Each input ``name`` is drawn on ``ranges[name]`` with its mode at ``base[name]``;
+    inputs are independent; draws are made in the sorted order of the names from one
+    generator seeded with ``seed``, so the result is reproducible.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n`` outputs of ``model``.
+    """
+    gen = rng(seed)
+    draws = {
+        name: triangular(gen, low, base[name], high, n)
+        for name, (low, high) in sorted(ranges.items())
+    }
+    fixed = {k: v for k, v in base.items() if k not in draws}
+    return np.array(
+        [model(**fixed, **{k: float(v[i]) for k, v in draws.items()}) for i in range(n)]
+    )

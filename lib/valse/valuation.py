@@ -80,3 +80,36 @@ def expected_investment_usd_bn(
             f"upfront ({upfront_usd_bn}) cannot exceed the commitment ({commitment_usd_bn})"
         )
     return upfront_usd_bn + contingent_tranche_probability * (commitment_usd_bn - upfront_usd_bn)
+
+
+def price_per_stake_point_usd_bn(amount_usd_bn: float, stake_pct: float) -> float:
+    """Price of one percentage point of the company.
+
+    Returns
+    -------
+    float
+        ``amount / stake_pct`` [USD bn per percentage point]. With the headline amount it is
+        the round's price (post-money / 100); with Amazon's economic cost it is the price
+        Amazon effectively pays once the AWS margin on the returning spend is counted.
+    """
+    if stake_pct <= 0:
+        raise ValueError(f"stake_pct must be positive, found {stake_pct}")
+    return amount_usd_bn / stake_pct
+
+
+def effective_stake_price_discount_pct(
+    investment_usd_bn: float, economic_cost_usd_bn: float
+) -> float:
+    """How much cheaper the stake is when priced at the investor's economic cost.
+
+    For a stake ``s`` bought with ``investment``, the headline price per point is
+    ``investment / s`` and the effective one ``economic_cost / s``; the discount is
+
+    ``100 × (1 − economic_cost / investment)`` [%],
+
+    independent of ``s``. It exceeds 100 when the economic cost is negative (the profit on
+    the returning cloud spend is larger than the investment).
+    """
+    if investment_usd_bn <= 0:
+        raise ValueError(f"investment_usd_bn must be positive, found {investment_usd_bn}")
+    return 100.0 * (1.0 - economic_cost_usd_bn / investment_usd_bn)
