@@ -1,0 +1,91 @@
+"""The command line: ``python -m valse run [--scenario FILE ...] [--only NAME ...] ...``.
+
+Exit codes: 0 all went well (or everything was up to date), 1 a notebook failed (the others
+still ran and were published), 2 invalid input (nothing ran, nothing under the output folder
+changed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, found {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, found {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, found {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m valse",
+        description="Run the valse notebooks for one or more scenarios and publish the results.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser(
+        "run",
+        help="execute the notebooks, export HTML, publish OUT/<scenario> and OUT/index.html",
+        description="Execute the notebooks for each scenario (up-to-date ones are skipped), "
+        "export reader and full HTML pages and publish them atomically. Exit codes: 0 ok, "
+        "1 a notebook failed, 2 invalid input.",
+    )
+    run.add_argument("--scenario", nargs="+", metavar="FILE", action="extend", default=None,
+                     help="scenario YAML files (default: DATA/scenarios/base.yaml); results go "
+                     "under OUT/<file name without extension>")
+    run.add_argument("--only", nargs="+", metavar="NAME", action="extend", default=None,
+                     help="run only these notebooks (file names without .ipynb)")
+    run.add_argument("--jobs", type=_positive_int, default=os.cpu_count() or 1,
+                     help="notebooks executed in parallel (default: number of cores)")
+    run.add_argument("--force", action="store_true",
+                     help="execute every selected notebook even when it is up to date")
+    run.add_argument("--out", type=Path, default=Path("outputs"),
+                     help="output folder (default: outputs)")
+    run.add_argument("--notebooks", type=Path, default=None,
+                     help="folder of the notebook sources (default: the project's notebooks/)")
+    run.add_argument("--data", type=Path, default=None,
+                     help="data folder (default: the project's data/)")
+    run.add_argument("--timeout", type=_positive_float, default=900.0, metavar="SECONDS",
+                     help="execution time limit of one notebook (default: 900)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "run":
+        from valse import paths
+        from valse.pipeline import Options, run
+
+        data = (args.data or paths.data_dir()).absolute()
+        opts = Options(
+            scenarios=[Path(s) for s in (args.scenario or [data / "scenarios" / "base.yaml"])],
+            only=[n.removesuffix(".ipynb") for n in (args.only or [])],
+            jobs=args.jobs,
+            force=args.force,
+            out=args.out.absolute(),
+            notebooks=(args.notebooks or paths.notebooks_dir()).absolute(),
+            data=data,
+            timeout=args.timeout,
+        )
+        return run(opts)
+    return 2  # pragma: no cover - argparse requires a command
+
+
+if __name__ == "__main__":
+    sys.exit(main())

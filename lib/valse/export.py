@@ -1,0 +1,111 @@
+"""Executed notebooks to self-contained HTML pages (nbconvert, in-process).
+
+Two pages per notebook:
+
+- the reader page: code hidden (``exclude_input``), prompts hidden, without the metric-record
+  outputs (:data:`valse.record.MIMETYPE`) and without papermill's ``injected-parameters`` cell;
+- the full page: every cell with its code.
+
+Both are self-contained and safe to publish offline: figures are embedded and the template
+drops every script that nbconvert's ``lab`` template fetches from a CDN (require.js, MathJax,
+Mermaid, the widget manager). :func:`external_resources` lists anything left that would be
+fetched from the network; the exporter refuses to write a page that has some.
+
+Importing this module imports nbconvert: the pipeline's workers import it once, at start.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from nbconvert import HTMLExporter
+
+from valse.record import MIMETYPE
+
+_TEMPLATE_NAME = "valse_offline.html.j2"
+_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block extra_css -%}
+<style type="text/css">
+@media print { .jp-Cell { break-inside: avoid; } }
+</style>
+{%- endblock extra_css -%}
+"""
+
+_EXTERNAL_ATTR = re.compile(
+    r"<(script|link|img|iframe|source|video|audio|embed)\b[^>]*?\b(src|href)\s*=\s*"
+    r"[\"']?\s*(https?:)?//", re.IGNORECASE)
+_EXTERNAL_CSS = re.compile(r"@import\s+(url\()?\s*[\"']?\s*(https?:)?//|url\(\s*[\"']?\s*(https?:)?//",
+                           re.IGNORECASE)
+
+_EXPORTERS: dict[bool, HTMLExporter] = {}
+
+
+class UnsafePageError(RuntimeError):
+    """An exported page would fetch something from the network."""
+
+
+def _exporter(reader: bool) -> HTMLExporter:
+    exporter = _EXPORTERS.get(reader)
+    if exporter is None:
+        exporter = HTMLExporter(
+            extra_loaders=[jinja2.DictLoader({_TEMPLATE_NAME: _TEMPLATE})],
+            template_name="lab",
+            template_file=_TEMPLATE_NAME,
+            embed_images=True,
+            exclude_input=reader,
+            exclude_input_prompt=reader,
+            exclude_output_prompt=reader,
+        )
+        _EXPORTERS[reader] = exporter
+    return exporter
+
+
+def reader_notebook(nb: Any) -> Any:
+    """Return a copy of ``nb`` for readers: no injected-parameters cell, no metric records."""
+    nb = copy.deepcopy(nb)
+    cells = []
+    for cell in nb.cells:
+        tags = cell.get("metadata", {}).get("tags", []) or []
+        if "injected-parameters" in tags:
+            continue
+        if cell.get("cell_type") == "code":
+            cell.outputs = [o for o in cell.get("outputs", [])
+                            if MIMETYPE not in (o.get("data") or {})]
+        cells.append(cell)
+    nb.cells = cells
+    return nb
+
+
+def external_resources(html: str) -> list[str]:
+    """Return the snippets of ``html`` that would fetch a resource from the network."""
+    found = [m.group(0) for m in _EXTERNAL_ATTR.finditer(html)]
+    for style in re.findall(r"<style\b[^>]*>(.*?)</style>", html, re.IGNORECASE | re.DOTALL):
+        found += [m.group(0) for m in _EXTERNAL_CSS.finditer(style)]
+    return found
+
+
+def notebook_to_html(nb: Any, *, reader: bool, title: str | None = None) -> str:
+    """Render a notebook node as one self-contained HTML page."""
+    if reader:
+        nb = reader_notebook(nb)
+    resources = {"metadata": {"name": title or "notebook"}}
+    body, _ = _exporter(reader).from_notebook_node(nb, resources=resources)
+    bad = external_resources(body)
+    if bad:
+        raise UnsafePageError(f"page would fetch from the network: {bad[:3]}")
+    return body
+
+
+def export_pages(nb: Any, reader_path: Path, full_path: Path, title: str) -> None:
+    """Write the reader page and the full page of an executed notebook."""
+    reader_path.parent.mkdir(parents=True, exist_ok=True)
+    reader_path.write_text(notebook_to_html(nb, reader=True, title=title), encoding="utf-8")
+    full_path.write_text(notebook_to_html(nb, reader=False, title=title), encoding="utf-8")

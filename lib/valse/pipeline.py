@@ -1,0 +1,981 @@
+"""Run the notebooks for each scenario, export them, and publish the results atomically.
+
+The steps of :func:`run`:
+
+1. **Plan** (light: no papermill, nbconvert or pandas import). Read every notebook's
+   ``parameters`` cell (:mod:`valse.nbparams`), validate every scenario
+   (:mod:`valse.scenarios`), and compute for each (scenario, notebook) an *input hash* over the
+   notebook's source, the parameters injected into it, the library's sources
+   (``lib/valse/*.py``) and the files under the data folder. A notebook whose hash matches its
+   last successful run is up to date; when every notebook of every scenario is, nothing is
+   rewritten.
+2. **Execute** the others in a pool of worker processes (``--jobs``). Each worker runs one
+   notebook with papermill (kernels on the IPC transport, a per-notebook timeout) and exports
+   its HTML pages in-process (:mod:`valse.export`). Notebooks whose name contains ``summary``
+   run after the other notebooks of their scenario and get ``metrics_path``.
+3. **Publish**. Each scenario is built in ``OUT/.runs/<scenario>--<stamp>--<pid>/``;
+   ``OUT/<scenario>`` is a symlink to the published run folder, swapped atomically with
+   :func:`os.replace` once the build is complete; the previous run folder is then removed.
+   Killing the run at any moment leaves the previous results intact and readable; stale build
+   folders of dead processes are cleaned at the next start. ``OUT/index.html`` is then
+   rewritten (temporary file and :func:`os.replace`) by :mod:`valse.site`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from valse import __version__
+from valse.nbparams import NotebookParamsError, Param, notebook_parameters
+from valse.record import sort_records
+from valse.scenarios import Scenario, ScenarioError, declared_parameters, load_scenarios
+
+KERNEL_NAME = "python3"
+RUNS = ".runs"
+#: Packages whose versions go into each manifest.
+KEY_PACKAGES = ("papermill", "nbconvert", "nbclient", "nbformat", "jupyter_client", "ipykernel",
+                "ipython", "pandas", "numpy", "scipy", "matplotlib", "pyyaml")
+#: Environment of the kernels: no debugger "frozen modules" warning.
+KERNEL_ENV = {"PYDEVD_DISABLE_FILE_VALIDATION": "1", "JUPYTER_PLATFORM_DIRS": "1"}
+
+
+class InvalidInput(ValueError):
+    """The command line, a scenario or a notebook is invalid: nothing runs (exit 2)."""
+
+
+# --------------------------------------------------------------------------- planning
+
+
+@dataclass(frozen=True)
+class NotebookSource:
+    """A notebook of the collection: its name (file stem), path, declarations and hash."""
+
+    name: str
+    path: Path
+    params: tuple[Param, ...]
+    sha256: str
+
+    @property
+    def is_summary(self) -> bool:
+        return "summary" in self.name
+
+    @property
+    def declared(self) -> dict[str, Param]:
+        return {p.name: p for p in self.params}
+
+
+@dataclass
+class Job:
+    """One (scenario, notebook) pair of a run."""
+
+    scenario: str
+    notebook: NotebookSource
+    parameters: dict[str, Any]  # injected, without the build paths
+    input_hash: str = ""
+    status: str = "pending"  # pending | ok | failed | skipped
+    reason: str = ""  # for skipped: "cached" or "not selected"
+    duration_s: float = 0.0
+    error: dict[str, Any] | None = None
+    records: list[dict[str, Any]] = field(default_factory=list)
+    executed_at: str | None = None
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def tree_hashes(root: Path, pattern: str = "**/*") -> dict[str, str]:
+    """Return {relative path: sha256} of the regular files under ``root`` (hidden files,
+    hidden folders and ``__pycache__`` skipped), sorted by path."""
+    hashes: dict[str, str] = {}
+    if not root.is_dir():
+        return hashes
+    for path in sorted(root.glob(pattern)):
+        rel = path.relative_to(root)
+        if any(part.startswith(".") or part == "__pycache__" for part in rel.parts):
+            continue
+        if path.is_file():
+            hashes[rel.as_posix()] = sha256_file(path)
+    return hashes
+
+
+def combined_hash(hashes: dict[str, str]) -> str:
+    return sha256_bytes(json.dumps(hashes, sort_keys=True).encode())
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def discover_notebooks(folder: Path, only: Sequence[str] = ()) -> list[NotebookSource]:
+    """Return the notebooks of ``folder`` (sorted), raising InvalidInput on a bad folder,
+    an unreadable notebook or an unknown ``only`` name."""
+    if not folder.is_dir():
+        raise InvalidInput(f"{folder}: notebooks folder not found")
+    paths = [p for p in sorted(folder.glob("*.ipynb")) if not p.name.startswith(".")]
+    if not paths:
+        raise InvalidInput(f"{folder}: no notebooks (*.ipynb) found")
+    names = [p.stem for p in paths]
+    unknown = [n for n in only if n not in names]
+    if unknown:
+        import difflib
+
+        hints = []
+        for n in unknown:
+            close = difflib.get_close_matches(n.removesuffix(".ipynb"), names, n=1)
+            hints.append(f"{n!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        raise InvalidInput(f"--only: unknown notebook {', '.join(hints)}; "
+                           f"the notebooks in {folder} are: {', '.join(names)}")
+    notebooks = []
+    problems = []
+    for p in paths:
+        try:
+            params = tuple(notebook_parameters(p))
+        except NotebookParamsError as exc:
+            problems.append(str(exc))
+            continue
+        notebooks.append(NotebookSource(p.stem, p.resolve(), params, sha256_file(p)))
+    if problems:
+        raise InvalidInput("\n".join(problems))
+    return notebooks
+
+
+def injected_parameters(nb: NotebookSource, scenario: Scenario) -> dict[str, Any]:
+    """Scenario values of the parameters ``nb`` declares (ints widened for ``float``), plus
+    ``scenario_name`` and ``interactive=False`` when declared. Build paths are added later."""
+    declared = nb.declared
+    params: dict[str, Any] = {}
+    for name, value in scenario.values.items():
+        if name in declared:
+            if declared[name].type == "float" and isinstance(value, int) \
+                    and not isinstance(value, bool):
+                value = float(value)
+            params[name] = value
+    if "scenario_name" in declared:
+        params["scenario_name"] = scenario.name
+    if "interactive" in declared:
+        params["interactive"] = False
+    return dict(sorted(params.items()))
+
+
+def input_hash(nb: NotebookSource, parameters: dict[str, Any], lib_hash: str, data_hash: str,
+               extra: str = "") -> str:
+    """Hash of everything a notebook's results depend on."""
+    key = {"notebook": nb.sha256, "parameters": parameters, "lib": lib_hash, "data": data_hash,
+           "extra": extra, "valse": __version__, "python": sys.version.split()[0]}
+    return sha256_bytes(canonical_json(key).encode())
+
+
+# --------------------------------------------------------------------------- output folder
+
+
+def run_folder_pid(name: str) -> int | None:
+    """The pid encoded in a run folder name ``<scenario>--<stamp>--<pid>``."""
+    parts = name.rsplit("--", 2)
+    if len(parts) == 3 and parts[2].isdigit():
+        return int(parts[2])
+    return None
+
+
+def pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def published_target(out: Path, scenario: str) -> Path | None:
+    """The run folder ``OUT/<scenario>`` points to (or is), or None."""
+    link = out / scenario
+    if link.is_symlink():
+        target = (out / os.readlink(link)).resolve() if not os.path.isabs(os.readlink(link)) \
+            else Path(os.readlink(link))
+        return target if target.is_dir() else None
+    return link if link.is_dir() else None
+
+
+def clean_stale(out: Path) -> None:
+    """Remove unpublished run folders and temporary links left by dead processes."""
+    if not out.is_dir():
+        return
+    published = set()
+    for entry in out.iterdir():
+        if entry.is_symlink():
+            target = published_target(out, entry.name)
+            if target is not None:
+                published.add(target.name)
+    runs = out / RUNS
+    if runs.is_dir():
+        for entry in runs.iterdir():
+            if entry.name in published:
+                continue
+            pid = run_folder_pid(entry.name)
+            if pid is None or not pid_alive(pid):
+                shutil.rmtree(entry, ignore_errors=True)
+    for entry in out.iterdir():
+        m = re.match(r"^\.(?:build|link|index)-(?:.*-)?(\d+)(?:\.tmp)?$", entry.name)
+        if m and not pid_alive(int(m.group(1))):
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+
+
+def publish(out: Path, scenario: str, build: Path) -> None:
+    """Point ``OUT/<scenario>`` at ``build`` atomically, then remove the previous run."""
+    link = out / scenario
+    previous = published_target(out, scenario)
+    if link.exists() and not link.is_symlink():
+        # results of an older layout: move them aside first (one-time, not atomic)
+        legacy = out / RUNS / f"{scenario}--legacy--0"
+        shutil.rmtree(legacy, ignore_errors=True)
+        os.rename(link, legacy)
+        previous = legacy
+    tmp = out / f".link-{scenario}-{os.getpid()}"
+    tmp.unlink(missing_ok=True)
+    os.symlink(os.path.relpath(build, out), tmp)
+    os.replace(tmp, link)
+    if previous is not None and previous.resolve() != build.resolve():
+        shutil.rmtree(previous, ignore_errors=True)
+
+
+def load_previous(out: Path, scenario: str) -> tuple[Path | None, dict[str, Any] | None]:
+    folder = published_target(out, scenario)
+    if folder is None:
+        return None, None
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return folder, None
+    return folder, manifest
+
+
+def notebook_files(name: str) -> dict[str, str]:
+    """Paths (relative to a scenario folder) of a notebook's published files."""
+    return {"notebook": f"notebooks/{name}.ipynb", "reader": f"html/{name}.html",
+            "full": f"html/{name}.full.html", "data": f"data/{name}"}
+
+
+def previous_entry_usable(folder: Path | None, entry: dict[str, Any] | None) -> bool:
+    if folder is None or not entry or not entry.get("results_ok"):
+        return False
+    files = notebook_files(entry["name"])
+    return all((folder / files[k]).is_file() for k in ("notebook", "reader", "full"))
+
+
+def records_of(folder: Path, name: str) -> list[dict[str, Any]]:
+    """Metric records of a published notebook, read back from its executed copy."""
+    from valse.record import metrics_from_notebook
+
+    with open(folder / notebook_files(name)["notebook"], encoding="utf-8") as fh:
+        return metrics_from_notebook(json.load(fh), name)
+
+
+def dump_json(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def link_or_copy(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    if src.is_dir():
+        shutil.copytree(src, dst, copy_function=_link_file, dirs_exist_ok=True)
+    else:
+        _link_file(src, dst)
+
+
+def _link_file(src: str | Path, dst: str | Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+# --------------------------------------------------------------------------- provenance
+
+
+def package_versions() -> dict[str, str | None]:
+    from importlib import metadata
+
+    versions: dict[str, str | None] = {}
+    for name in KEY_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def git_state(root: Path) -> dict[str, Any]:
+    """Commit and dirty flag of the checkout, or nulls when git or the repository is missing."""
+    try:
+        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
+                                text=True, timeout=10)
+        if commit.returncode != 0:
+            return {"commit": None, "dirty": None}
+        status = subprocess.run(["git", "-C", str(root), "status", "--porcelain",
+                                 "--untracked-files=no"], capture_output=True, text=True,
+                                timeout=10)
+        dirty = bool(status.stdout.strip()) if status.returncode == 0 else None
+        return {"commit": commit.stdout.strip(), "dirty": dirty}
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "dirty": None}
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# --------------------------------------------------------------------------- the worker
+
+_KERNEL_MANAGERS: list[Any] = []
+_EVENTS: Any = None
+
+
+def _ipc_kernel_manager_class() -> type:
+    """An AsyncKernelManager on the IPC transport, its sockets in a private temp folder."""
+    import tempfile
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        """Kernel over local IPC sockets: no TCP port, no unencrypted-traffic warning."""
+
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self.socket_dir = tempfile.mkdtemp(prefix="valse-k-")
+            self.transport = "ipc"
+            self.ip = os.path.join(self.socket_dir, "k")
+            _KERNEL_MANAGERS.append(self)
+
+    return IPCKernelManager
+
+
+def _worker_init(events: Any) -> None:
+    """Initialise a worker: environment, heavy imports and exporters, done once."""
+    global _EVENTS
+    _EVENTS = events
+    os.environ.update(KERNEL_ENV)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it terminates us
+    import nbformat  # noqa: F401
+    import papermill  # noqa: F401
+
+    from valse import export
+
+    export._exporter(True)
+    export._exporter(False)
+    globals()["IPCKernelManager"] = _ipc_kernel_manager_class()
+
+
+def _kill_kernels() -> None:
+    for km in list(_KERNEL_MANAGERS):
+        proc = getattr(getattr(km, "provisioner", None), "process", None)
+        if proc is not None and proc.poll() is None:
+            try:
+                proc.kill()
+            except OSError:
+                pass
+
+
+def _failing_cell(nb: Any) -> dict[str, Any] | None:
+    """Locate the first failing cell of an executed notebook: its index among the source
+    notebook's cells, execution count, first line and error."""
+    index = -1
+    for cell in nb.cells:
+        tags = cell.get("metadata", {}).get("tags", []) or []
+        if "injected-parameters" in tags or "papermill-error-cell-tag" in tags:
+            continue
+        index += 1
+        if cell.get("cell_type") != "code":
+            continue
+        pm = cell.get("metadata", {}).get("papermill", {}) or {}
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        if errors or pm.get("exception") or pm.get("status") in ("failed", "running"):
+            source = cell.get("source", "")
+            lines = [line for line in source.splitlines() if line.strip()]
+            info = {"cell_index": index, "execution_count": cell.get("execution_count"),
+                    "first_line": lines[0] if lines else ""}
+            if errors:
+                info["ename"] = errors[0].get("ename", "")
+                info["evalue"] = errors[0].get("evalue", "")
+            return info
+    return None
+
+
+def execute_job(spec: dict[str, Any]) -> dict[str, Any]:
+    """Execute and export one notebook (runs in a worker process). Never raises."""
+    import nbformat
+    import papermill as pm
+
+    from valse import export
+    from valse.record import metrics_from_notebook
+
+    start = time.monotonic()
+    started_at = now_iso()
+    name, scenario = spec["notebook"], spec["scenario"]
+    if _EVENTS is not None:
+        _EVENTS.put(("start", scenario, name))
+    build = Path(spec["build"])
+    files = {k: build / v for k, v in notebook_files(name).items()}
+    for key in ("notebook", "reader"):
+        files[key].parent.mkdir(parents=True, exist_ok=True)
+    params = dict(spec["parameters"])
+    if spec.get("artifacts"):
+        files["data"].mkdir(parents=True, exist_ok=True)
+        params["artifacts_dir"] = str(files["data"])
+    if spec.get("metrics_path"):
+        params["metrics_path"] = spec["metrics_path"]
+    if spec.get("data_dir"):
+        params["data_dir"] = spec["data_dir"]
+    error: dict[str, Any] | None = None
+    timeout = spec["timeout"]
+    timed_out = threading.Event()
+
+    def on_timeout() -> None:
+        timed_out.set()
+        _kill_kernels()
+
+    watchdog = threading.Timer(timeout, on_timeout)
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        pm.execute_notebook(
+            spec["source"], str(files["notebook"]), parameters=params, kernel_name=KERNEL_NAME,
+            cwd=spec["cwd"], progress_bar=False, log_output=False, report_mode=False,
+            request_save_on_cell_execute=False, start_timeout=120, execution_timeout=timeout,
+            kernel_manager_class=globals()["IPCKernelManager"],
+        )
+    except pm.PapermillExecutionError as exc:
+        error = {"ename": exc.ename, "evalue": exc.evalue}
+    except BaseException as exc:  # noqa: BLE001 - any failure of one notebook is reported
+        error = {"ename": type(exc).__name__, "evalue": str(exc).strip()[:2000]}
+    finally:
+        watchdog.cancel()
+        _kill_kernels()
+        for km in _KERNEL_MANAGERS:
+            shutil.rmtree(km.socket_dir, ignore_errors=True)
+        _KERNEL_MANAGERS.clear()
+    if timed_out.is_set():
+        error = {"ename": "Timeout", "evalue": f"notebook still running after {timeout:g} s"}
+    records: list[dict[str, Any]] = []
+    nb = None
+    if files["notebook"].is_file():
+        try:
+            nb = nbformat.read(str(files["notebook"]), as_version=4)
+        except Exception as exc:  # noqa: BLE001
+            error = error or {"ename": type(exc).__name__, "evalue": str(exc)}
+    elif error is None:
+        error = {"ename": "MissingOutput", "evalue": "papermill wrote no notebook"}
+    if nb is not None:
+        if error is not None:
+            cell = _failing_cell(nb)
+            if cell:
+                cell.update({k: v for k, v in error.items() if k in ("ename", "evalue")}
+                            if error.get("ename") == "Timeout" or "ename" not in cell else {})
+                error = {**error, **cell}
+        else:
+            try:
+                records = metrics_from_notebook(nb, name)
+            except ValueError as exc:
+                error = {"ename": type(exc).__name__, "evalue": f"bad metric record: {exc}"}
+        try:
+            export.export_pages(nb, files["reader"], files["full"], title=f"{name} ({scenario})")
+        except Exception as exc:  # noqa: BLE001
+            error = error or {"ename": type(exc).__name__, "evalue": f"HTML export: {exc}"}
+    if files["data"].is_dir() and not any(files["data"].iterdir()):
+        files["data"].rmdir()
+        if not any(files["data"].parent.iterdir()):
+            files["data"].parent.rmdir()
+    return {"scenario": scenario, "notebook": name, "ok": error is None, "error": error,
+            "records": records, "duration_s": time.monotonic() - start,
+            "executed_at": started_at}
+
+
+# --------------------------------------------------------------------------- the run
+
+
+@dataclass
+class ScenarioRun:
+    scenario: Scenario
+    previous_folder: Path | None
+    previous: dict[str, Any] | None
+    jobs: dict[str, Job]
+    selected: set[str]
+    build: Path | None = None
+
+
+@dataclass
+class Options:
+    scenarios: list[Path]
+    only: list[str]
+    jobs: int
+    force: bool
+    out: Path
+    notebooks: Path
+    data: Path
+    timeout: float
+
+
+class Console:
+    """Progress lines (``[base] 00_overview ... ok 4.2s``) and a tqdm bar on a terminal."""
+
+    def __init__(self, total: int, stream: Any = None) -> None:
+        self.stream = stream or sys.stderr
+        self.bar = None
+        self.lock = threading.Lock()
+        if total and hasattr(self.stream, "isatty") and self.stream.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, file=self.stream, unit="nb", leave=False,
+                            dynamic_ncols=True)
+
+    def line(self, text: str) -> None:
+        with self.lock:
+            if self.bar is not None:
+                self.bar.write(text, file=self.stream)
+            else:
+                print(text, file=self.stream, flush=True)
+
+    def advance(self) -> None:
+        if self.bar is not None:
+            with self.lock:
+                self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _describe_error(error: dict[str, Any] | None) -> str:
+    if not error:
+        return ""
+    where = ""
+    if "cell_index" in error:
+        count = error.get("execution_count")
+        where = f"cell {error['cell_index']}" + (f" (In [{count}])" if count else "")
+        if error.get("first_line"):
+            where += f" `{error['first_line'][:60]}`"
+        where += ": "
+    evalue = (error.get("evalue") or "").splitlines()
+    return f"{where}{error.get('ename', 'error')}: {evalue[0][:200] if evalue else ''}".rstrip()
+
+
+def plan(opts: Options) -> tuple[list[ScenarioRun], dict[str, Any]]:
+    """Validate everything and decide what to run. Raises InvalidInput (exit 2)."""
+    notebooks = discover_notebooks(opts.notebooks, opts.only)
+    declared = declared_parameters({nb.name: nb.params for nb in notebooks})
+    try:
+        scenarios = load_scenarios(opts.scenarios, declared)
+    except ScenarioError as exc:
+        raise InvalidInput(str(exc)) from None
+    if opts.out.exists() and not opts.out.is_dir():
+        raise InvalidInput(f"--out {opts.out}: exists and is not a folder")
+    lib_files = tree_hashes(Path(__file__).resolve().parent, "*.py")
+    data_files = tree_hashes(opts.data)
+    inputs = {"lib_sha256": combined_hash(lib_files), "data_sha256": combined_hash(data_files),
+              "lib_files": lib_files, "data_files": data_files,
+              "notebooks": {nb.name: nb.sha256 for nb in notebooks}}
+    selected = set(opts.only) if opts.only else {nb.name for nb in notebooks}
+    runs = []
+    for sc in scenarios:
+        prev_folder, prev = load_previous(opts.out, sc.name)
+        prev_entries = {e["name"]: e for e in (prev or {}).get("notebooks", [])}
+        jobs: dict[str, Job] = {}
+        for nb in notebooks:
+            if nb.name not in selected:
+                entry = prev_entries.get(nb.name)
+                if entry is None or not (prev_folder and
+                                         (prev_folder / notebook_files(nb.name)["notebook"])
+                                         .is_file()):
+                    continue  # never run for this scenario: stays absent
+            params = injected_parameters(nb, sc)
+            job = Job(sc.name, nb, params)
+            if not nb.is_summary:
+                job.input_hash = input_hash(nb, params, inputs["lib_sha256"],
+                                            inputs["data_sha256"])
+            jobs[nb.name] = job
+        runs.append(ScenarioRun(sc, prev_folder, prev, jobs, selected & set(jobs)))
+    return runs, inputs
+
+
+def _cached(run: ScenarioRun, job: Job, force: bool) -> bool:
+    if force or run.previous is None:
+        return False
+    entry = next((e for e in run.previous.get("notebooks", []) if e["name"] == job.notebook.name),
+                 None)
+    return (entry is not None and entry.get("input_hash") == job.input_hash
+            and previous_entry_usable(run.previous_folder, entry))
+
+
+def summary_hash(job: Job, inputs: dict[str, Any], records: Iterable[dict[str, Any]]) -> str:
+    """Input hash of a summary notebook: its own inputs plus the metrics it reads."""
+    extra = sha256_bytes(canonical_json(sort_records(records)).encode())
+    return input_hash(job.notebook, job.parameters, inputs["lib_sha256"], inputs["data_sha256"],
+                      extra="metrics:" + extra)
+
+
+def _previous_records(run: ScenarioRun, names: Iterable[str]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for name in names:
+        out += records_of(run.previous_folder, name)  # type: ignore[arg-type]
+    return out
+
+
+def up_to_date(run: ScenarioRun, opts: Options, inputs: dict[str, Any]) -> bool:
+    """True when the published results of this scenario already match every input."""
+    prev = run.previous
+    if opts.force or prev is None or run.previous_folder is None:
+        return False
+    if prev.get("description", "") != run.scenario.description:
+        return False
+    if not (run.previous_folder / "metrics.json").is_file():
+        return False
+    entries = {e["name"]: e for e in prev.get("notebooks", [])}
+    if set(entries) != set(run.jobs):
+        return False
+    others = [j for j in run.jobs.values() if not j.notebook.is_summary]
+    for job in others:
+        if job.notebook.name in run.selected and not _cached(run, job, False):
+            return False
+    summaries = [j for j in run.jobs.values() if j.notebook.is_summary]
+    if summaries:
+        ok_others = [j.notebook.name for j in others
+                     if previous_entry_usable(run.previous_folder, entries.get(j.notebook.name))]
+        records = _previous_records(run, ok_others)
+        for job in summaries:
+            job.input_hash = summary_hash(job, inputs, records)
+            if job.notebook.name in run.selected and not _cached(run, job, False):
+                return False
+    # everything selected is cached; non-selected entries are carried as they are
+    return all(entries[name].get("results_ok") or name not in run.selected for name in entries)
+
+
+def _spec(run: ScenarioRun, job: Job, opts: Options, metrics_path: str | None) -> dict[str, Any]:
+    declared = job.notebook.declared
+    return {
+        "scenario": run.scenario.name, "notebook": job.notebook.name,
+        "source": str(job.notebook.path), "build": str(run.build),
+        "parameters": job.parameters, "cwd": str(job.notebook.path.parent),
+        "timeout": opts.timeout,
+        "artifacts": "artifacts_dir" in declared,
+        "metrics_path": metrics_path if "metrics_path" in declared else None,
+        "data_dir": str(opts.data.resolve()) if "data_dir" in declared else None,
+    }
+
+
+def _carry(run: ScenarioRun, job: Job) -> None:
+    """Bring a notebook's previous results into the new build."""
+    assert run.previous_folder is not None and run.build is not None
+    entry = next(e for e in run.previous["notebooks"] if e["name"] == job.notebook.name)  # type: ignore[index]
+    for rel in notebook_files(job.notebook.name).values():
+        src = run.previous_folder / rel
+        if src.exists():
+            link_or_copy(src, run.build / rel)
+    job.executed_at = entry.get("executed_at")
+    job.duration_s = 0.0
+    if entry.get("results_ok"):
+        job.records = records_of(run.previous_folder, job.notebook.name)
+    else:
+        job.error = entry.get("error")
+
+
+def _manifest(run: ScenarioRun, opts: Options, inputs: dict[str, Any], started: str,
+              finished: str, versions: dict[str, Any], git: dict[str, Any]) -> dict[str, Any]:
+    prev_entries = {e["name"]: e for e in (run.previous or {}).get("notebooks", [])}
+    entries = []
+    for name, job in sorted(run.jobs.items()):
+        results_ok = job.status == "ok" or (job.status == "skipped" and job.error is None and (
+            job.reason == "cached" or bool(prev_entries.get(name, {}).get("results_ok"))))
+        entry = {
+            "name": name,
+            "status": job.status,
+            "reason": job.reason or None,
+            "results_ok": results_ok,
+            "duration_s": round(job.duration_s, 3),
+            "executed_at": job.executed_at,
+            "input_hash": job.input_hash if job.status != "skipped" or job.reason == "cached"
+            else prev_entries.get(name, {}).get("input_hash"),
+            "source_sha256": job.notebook.sha256,
+            "parameters": job.parameters,
+            "error": job.error,
+            "metrics": len(job.records),
+            "files": {k: v for k, v in notebook_files(name).items()
+                      if run.build is not None and (run.build / v).exists()},
+        }
+        entries.append(entry)
+    failed = [e["name"] for e in entries if not e["results_ok"]]
+    return {
+        "scenario": run.scenario.name,
+        "description": run.scenario.description,
+        "scenario_file": str(run.scenario.path.resolve()),
+        "scenario_sha256": sha256_file(run.scenario.path),
+        "parameters": run.scenario.values,
+        "status": "failed" if failed else "ok",
+        "failed": failed,
+        "started": started,
+        "finished": finished,
+        "options": {"jobs": opts.jobs, "force": opts.force, "only": opts.only,
+                    "timeout_s": opts.timeout},
+        "notebooks_dir": str(opts.notebooks.resolve()),
+        "data_dir": str(opts.data.resolve()),
+        "inputs": inputs,
+        "python": sys.version.split()[0],
+        "valse": __version__,
+        "packages": versions,
+        "git": git,
+        "notebooks": entries,
+    }
+
+
+def _new_build(out: Path, scenario: str) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    build = out / RUNS / f"{scenario}--{stamp}--{os.getpid()}"
+    for sub in ("notebooks", "html"):
+        (build / sub).mkdir(parents=True, exist_ok=True)
+    return build
+
+
+def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
+            console_stream: Any = None) -> int:
+    """Build, execute, export and publish every scenario that is not up to date."""
+    import multiprocessing as mp
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
+    started = now_iso()
+    out = opts.out
+    out.mkdir(parents=True, exist_ok=True)
+    clean_stale(out)
+    os.environ.update(KERNEL_ENV)
+    todo: list[tuple[ScenarioRun, Job]] = []
+    for run in runs:
+        run.build = _new_build(out, run.scenario.name)
+        for job in run.jobs.values():
+            if job.notebook.name not in run.selected:
+                job.status, job.reason = "skipped", "not selected"
+                _carry(run, job)
+        for job in run.jobs.values():
+            if job.notebook.name in run.selected:
+                todo.append((run, job))
+    console = Console(len(todo), console_stream)
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["valse.pipeline", "valse.export", "papermill", "nbformat"])
+    events = ctx.SimpleQueue()
+    n_workers = max(1, min(opts.jobs, len(todo)))
+    pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx,
+                               initializer=_worker_init, initargs=(events,))
+    futures: dict[Future, tuple[ScenarioRun, Job]] = {}
+    stop_events = threading.Event()
+
+    def pump_events() -> None:
+        while not stop_events.is_set():
+            msg = events.get()
+            if msg is None:
+                return
+            _, scenario, name = msg
+            console.line(f"[{scenario}] {name} ... started")
+
+    reader = threading.Thread(target=pump_events, daemon=True)
+    reader.start()
+    any_failed = False
+
+    def finish(run: ScenarioRun, job: Job, result: dict[str, Any]) -> None:
+        nonlocal any_failed
+        job.duration_s = result["duration_s"]
+        job.executed_at = result.get("executed_at")
+        job.records = result["records"]
+        job.error = result["error"]
+        job.status = "ok" if result["ok"] else "failed"
+        any_failed = any_failed or not result["ok"]
+        detail = f" {_describe_error(job.error)}" if job.error else ""
+        console.line(f"[{run.scenario.name}] {job.notebook.name} ... "
+                     f"{'ok' if result['ok'] else 'FAILED'} {job.duration_s:.1f}s{detail}")
+        console.advance()
+
+    def start(run: ScenarioRun, job: Job) -> None:
+        """Run ``job`` or carry its previous results when it is up to date."""
+        if job.notebook.is_summary:
+            others = [j for j in run.jobs.values() if not j.notebook.is_summary
+                      and j.error is None and j.status in ("ok", "skipped")]
+            records = sort_records(r for j in others for r in j.records)
+            metrics_path = run.build / ".work" / "metrics_so_far.json"  # type: ignore[operator]
+            metrics_path.parent.mkdir(exist_ok=True)
+            metrics_path.write_text(dump_json(records), encoding="utf-8")
+            job.input_hash = summary_hash(job, inputs, records)
+        else:
+            metrics_path = None
+        if _cached(run, job, opts.force):
+            _carry(run, job)
+            job.status, job.reason = "skipped", "cached"
+            console.line(f"[{run.scenario.name}] {job.notebook.name} ... up to date")
+            console.advance()
+            return
+        spec = _spec(run, job, opts, str(metrics_path) if metrics_path else None)
+        futures[pool.submit(execute_job, spec)] = (run, job)
+
+    def phase_done(run: ScenarioRun) -> bool:
+        return all(j.status != "pending" for j in run.jobs.values()
+                   if not j.notebook.is_summary and j.notebook.name in run.selected)
+
+    summaries_started: set[str] = set()
+
+    def advance_summaries() -> None:
+        for run in runs:
+            if run.scenario.name in summaries_started or not phase_done(run):
+                continue
+            summaries_started.add(run.scenario.name)
+            for job in run.jobs.values():
+                if job.notebook.is_summary and job.notebook.name in run.selected:
+                    start(run, job)
+
+    versions = package_versions()
+    git = git_state(opts.notebooks.resolve().parent)
+    published: set[str] = set()
+
+    def publish_ready() -> None:
+        for run in runs:
+            name = run.scenario.name
+            if name in published or any(j.status == "pending" for j in run.jobs.values()):
+                continue
+            published.add(name)
+            assert run.build is not None
+            shutil.rmtree(run.build / ".work", ignore_errors=True)
+            records = sort_records(r for j in run.jobs.values() if j.error is None
+                                   for r in j.records)
+            (run.build / "metrics.json").write_text(dump_json(records), encoding="utf-8")
+            manifest = _manifest(run, opts, inputs, started, now_iso(), versions, git)
+            (run.build / "manifest.json").write_text(dump_json(manifest), encoding="utf-8")
+            publish(out, name, run.build)
+
+    interrupted: BaseException | None = None
+    previous_term = signal.getsignal(signal.SIGTERM)
+
+    def on_term(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_term)
+    try:
+        for run, job in todo:
+            if not job.notebook.is_summary:
+                start(run, job)
+        advance_summaries()
+        publish_ready()
+        while futures:
+            done, _ = wait(list(futures), return_when=FIRST_COMPLETED)
+            for fut in done:
+                run, job = futures.pop(fut)
+                try:
+                    result = fut.result()
+                except Exception as exc:  # noqa: BLE001 - a worker died
+                    result = {"ok": False, "records": [], "duration_s": 0.0,
+                              "error": {"ename": type(exc).__name__, "evalue": str(exc)}}
+                finish(run, job, result)
+            advance_summaries()
+            publish_ready()
+    except BaseException as exc:  # noqa: BLE001 - KeyboardInterrupt, SIGTERM
+        interrupted = exc
+    finally:
+        signal.signal(signal.SIGTERM, previous_term)
+        if interrupted is not None:
+            _terminate_pool(pool)
+        else:
+            pool.shutdown(wait=True)
+        stop_events.set()
+        try:
+            events.put(None)
+        except OSError:
+            pass
+        console.close()
+        for run in runs:
+            if run.scenario.name not in published and run.build is not None:
+                shutil.rmtree(run.build, ignore_errors=True)
+    if interrupted is not None:
+        if isinstance(interrupted, KeyboardInterrupt):
+            print("interrupted: previous results left as they were", file=sys.stderr)
+            return 130
+        raise interrupted
+    from valse import site
+
+    site.write_index(out)
+    return 1 if any_failed else 0
+
+
+def _terminate_pool(pool: Any) -> None:
+    """Stop the workers (their kernels are stopped by nbclient's signal handlers)."""
+    procs = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        try:
+            proc.terminate()
+        except OSError:
+            pass
+    for proc in procs:
+        proc.join(timeout=5)
+        if proc.is_alive():
+            proc.kill()
+
+
+def run(opts: Options, stream: Any = None) -> int:
+    """Plan, then execute what is needed. Returns the exit code (0, 1 or 2)."""
+    stream = stream or sys.stderr
+    try:
+        runs, inputs = plan(opts)
+    except InvalidInput as exc:
+        print(f"error: {exc}", file=stream)
+        return 2
+    if all(up_to_date(r, opts, inputs) for r in runs):
+        if not (opts.out / "index.html").is_file():
+            from valse import site
+
+            site.write_index(opts.out)
+        names = ", ".join(r.scenario.name for r in runs)
+        print(f"everything is up to date ({names}); nothing to do", file=stream)
+        return 0
+    return execute(runs, inputs, opts, stream)
+
+
+def default_options(**overrides: Any) -> Options:
+    """Options with the documented defaults (for tests and the command line)."""
+    from valse import paths
+
+    data = Path(overrides.pop("data", None) or paths.data_dir())
+    values: dict[str, Any] = {
+        "scenarios": [data / "scenarios" / "base.yaml"], "only": [],
+        "jobs": os.cpu_count() or 1, "force": False, "out": Path("outputs"),
+        "notebooks": paths.notebooks_dir(), "data": data, "timeout": 900.0,
+    }
+    values.update(overrides)
+    return Options(**values)
+
+

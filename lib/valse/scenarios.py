@@ -1,0 +1,270 @@
+"""Scenario files to validated parameters.
+
+A scenario is a YAML mapping of parameter names to values, plus an optional top-level
+``description`` (a string shown in the published index). Its name is its file name without
+extension. A scenario may set:
+
+- the core parameters of DESIGN.md (table :data:`CORE`), each with a type, a unit and a
+  range rule;
+- any parameter declared by a notebook's ``parameters`` cell (:mod:`valse.nbparams`); its type
+  is the declared one, and a comment ending in ``[0-1]`` bounds it to [0, 1].
+
+Anything else is an unknown name. :func:`validate_scenario` collects every problem of a file
+and raises one :class:`ScenarioError` naming the file, the parameter, what was expected and
+what was found, before any kernel starts.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from valse.nbparams import Param
+
+#: Parameters the pipeline fills in itself; a scenario may not set them.
+RESERVED = ("scenario_name", "artifacts_dir", "metrics_path", "interactive", "data_dir")
+#: Top-level keys of a scenario file that are not parameters.
+META_KEYS = ("description",)
+_SCENARIO_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+class ScenarioError(ValueError):
+    """A scenario file is missing, unreadable or holds invalid parameters."""
+
+
+@dataclass(frozen=True)
+class CoreParam:
+    """One core parameter: its name, type, unit, meaning and range rule (as text)."""
+
+    name: str
+    type: str
+    unit: str
+    meaning: str
+    rule: str  # ">= 0", "> 0", "[0, 1]"
+
+
+#: The core parameters shared by all notebooks and scenario files (DESIGN.md).
+CORE: tuple[CoreParam, ...] = (
+    CoreParam("amazon_investment_usd_bn", "float", "USD bn",
+              "headline amount Amazon commits to OpenAI", ">= 0"),
+    CoreParam("amazon_upfront_usd_bn", "float", "USD bn",
+              "part of it paid at signing; the rest depends on milestones", ">= 0"),
+    CoreParam("contingent_tranche_probability", "float", "0-1",
+              "chance that the milestone-dependent part is paid", "[0, 1]"),
+    CoreParam("aws_services_usd_bn", "float", "USD bn",
+              "OpenAI's spending on AWS tied to the deal", ">= 0"),
+    CoreParam("round_size_usd_bn", "float", "USD bn",
+              "all new money in the round, Amazon's included", ">= 0"),
+    CoreParam("pre_money_valuation_usd_bn", "float", "USD bn",
+              "OpenAI's value before the round", "> 0"),
+    CoreParam("aws_ai_operating_margin", "float", "0-1",
+              "operating margin AWS earns on that compute", "[0, 1]"),
+    CoreParam("contract_years", "float", "years",
+              "years over which the services are consumed", "> 0"),
+    CoreParam("discount_rate", "float", "0-1", "annual rate for present values", "[0, 1]"),
+    CoreParam("roles_cut", "int", "count", "corporate roles Amazon cut", ">= 0"),
+    CoreParam("cost_per_role_usd_k", "float", "USD thousand",
+              "fully loaded yearly cost of one role", ">= 0"),
+    CoreParam("seed", "int", "int", "seed of every random draw", ">= 0"),
+)
+CORE_BY_NAME: dict[str, CoreParam] = {p.name: p for p in CORE}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario: its name (file stem), file, description and parameter values."""
+
+    name: str
+    path: Path
+    description: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+def _describe(value: Any) -> str:
+    kind = "boolean" if isinstance(value, bool) else type(value).__name__
+    if value is None:
+        return "nothing (null)"
+    return f"{value!r} ({kind})"
+
+
+def _type_problem(type_name: str | None, value: Any) -> str | None:
+    """Return what was expected when ``value`` does not fit ``type_name``, else None."""
+    if type_name == "float":
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if ok and not math.isfinite(float(value)):
+            return "a finite number"
+        return None if ok else "a number"
+    if type_name == "int":
+        return None if isinstance(value, int) and not isinstance(value, bool) else "an integer"
+    if type_name == "bool":
+        return None if isinstance(value, bool) else "true or false"
+    if type_name == "str":
+        return None if isinstance(value, str) else "a string"
+    if type_name == "list":
+        return None if isinstance(value, list) else "a list"
+    if type_name == "dict":
+        return None if isinstance(value, dict) else "a mapping"
+    return None  # undeclared or exotic type: not checked
+
+
+def _range_problem(rule: str, value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if rule == ">= 0" and value < 0:
+        return "a value >= 0"
+    if rule == "> 0" and value <= 0:
+        return "a value > 0"
+    if rule == "[0, 1]" and not 0 <= value <= 1:
+        return "a value between 0 and 1"
+    return None
+
+
+def _unit_rule(unit: str) -> str | None:
+    return "[0, 1]" if unit.replace(" ", "") in ("0-1", "0–1") else None
+
+
+def load_yaml_mapping(path: Path) -> dict[str, Any]:
+    """Read a scenario file as a mapping, raising ScenarioError (with the line on a syntax
+    error) when it is missing, unreadable, not YAML or not a mapping."""
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: scenario file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"{path}: cannot read the scenario file ({exc})") from None
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
+        problem = exc.problem or exc.context or "syntax error"
+        raise ScenarioError(f"{path}: YAML syntax error at {where}: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"{path}: YAML error: {exc}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            f"{path}: expected a mapping of parameter names to values, "
+            f"found {type(data).__name__}"
+        )
+    return data
+
+
+def validate_values(
+    values: Mapping[str, Any],
+    declared: Mapping[str, Param],
+    where: str,
+) -> list[str]:
+    """Return the problems of a mapping of parameter values, one message each.
+
+    ``declared`` maps parameter names declared by notebooks to their declaration.
+    """
+    problems: list[str] = []
+    known = sorted(set(CORE_BY_NAME) | set(declared))
+    for name, value in values.items():
+        if not isinstance(name, str):
+            problems.append(f"{where}: parameter name {name!r}: expected a string")
+            continue
+        if name in RESERVED:
+            problems.append(
+                f"{where}: parameter {name!r} is set by the pipeline and cannot be set "
+                f"in a scenario"
+            )
+            continue
+        core = CORE_BY_NAME.get(name)
+        decl = declared.get(name)
+        if core is None and decl is None:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            problems.append(
+                f"{where}: unknown parameter {name!r} (neither a core parameter nor declared "
+                f"by a notebook){hint}"
+            )
+            continue
+        type_name = core.type if core else decl.type  # type: ignore[union-attr]
+        expected = _type_problem(type_name, value)
+        if expected:
+            problems.append(f"{where}: parameter {name!r}: expected {expected}, "
+                            f"found {_describe(value)}")
+            continue
+        rules = [core.rule] if core else []
+        if decl is not None and _unit_rule(decl.unit):
+            rules.append(_unit_rule(decl.unit))  # type: ignore[arg-type]
+        for rule in rules:
+            expected = _range_problem(rule, value)
+            if expected:
+                unit = f" {core.unit}" if core and core.unit not in ("0-1", "int") else ""
+                problems.append(f"{where}: parameter {name!r}: expected {expected}{unit}, "
+                                f"found {value!r}")
+                break
+    upfront = values.get("amazon_upfront_usd_bn")
+    total = values.get("amazon_investment_usd_bn")
+    if (_type_problem("float", upfront) is None and _type_problem("float", total) is None
+            and upfront is not None and total is not None and upfront > total):
+        problems.append(
+            f"{where}: parameter 'amazon_upfront_usd_bn': expected at most "
+            f"amazon_investment_usd_bn ({total!r}), found {upfront!r}"
+        )
+    return problems
+
+
+def declared_parameters(per_notebook: Mapping[str, Iterable[Param]]) -> dict[str, Param]:
+    """Merge the declarations of several notebooks (first declaration of a name wins)."""
+    merged: dict[str, Param] = {}
+    for params in per_notebook.values():
+        for p in params:
+            merged.setdefault(p.name, p)
+    return merged
+
+
+def load_scenario(path: str | Path, declared: Mapping[str, Param] | None = None) -> Scenario:
+    """Read and validate one scenario file; raise ScenarioError listing every problem."""
+    path = Path(path)
+    data = load_yaml_mapping(path)
+    name = path.stem
+    problems: list[str] = []
+    if not _SCENARIO_NAME.match(name):
+        problems.append(f"{path}: scenario name {name!r} (the file name) must be letters, "
+                        "digits, '_', '-' or '.', starting with a letter or digit")
+    description = data.pop("description", "")
+    if description is None:
+        description = ""
+    if not isinstance(description, str):
+        problems.append(f"{path}: 'description': expected a string, found {_describe(description)}")
+        description = ""
+    problems += validate_values(data, declared or {}, str(path))
+    if problems:
+        raise ScenarioError("\n".join(problems))
+    return Scenario(name=name, path=path, description=description.strip(), values=data)
+
+
+def load_scenarios(
+    paths: Iterable[str | Path], declared: Mapping[str, Param] | None = None
+) -> list[Scenario]:
+    """Load and validate several scenario files; collect all problems into one error."""
+    scenarios: list[Scenario] = []
+    problems: list[str] = []
+    seen: dict[str, Path] = {}
+    for p in paths:
+        try:
+            sc = load_scenario(p, declared)
+        except ScenarioError as exc:
+            problems.append(str(exc))
+            continue
+        if sc.name in seen:
+            problems.append(f"{sc.path}: scenario name {sc.name!r} already given by {seen[sc.name]}")
+            continue
+        seen[sc.name] = sc.path
+        scenarios.append(sc)
+    if problems:
+        raise ScenarioError("\n".join(problems))
+    return scenarios
