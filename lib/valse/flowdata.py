@@ -1,0 +1,362 @@
+"""Load and validate the cross-investment data: ``flows.csv`` and ``cloud_shares.csv``.
+
+``data/flows.csv`` holds one investment or purchase commitment between two companies a row;
+``data/cloud_shares.csv`` one provider's share of the cloud infrastructure market in one
+quarter, by one research firm. Both are validated like the fact base (:mod:`valse.facts`):
+a malformed file raises :class:`FlowDataError`, whose message names the file, the line, the
+column, what was expected and what was found, for every bad cell (unknown company, negative
+amount, bad status or kind, bad date, a low bound above the high one, …).
+
+The loaders return :class:`pandas.DataFrame` objects; the models in :mod:`valse.flows` take
+those frames and do no I/O.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from valse.facts import _number, parse_date
+from valse.paths import data_dir
+
+#: Companies the flows may name (``from`` and ``to``), as spelled in the file.
+COMPANIES: tuple[str, ...] = (
+    "Amazon",
+    "Microsoft",
+    "Google",
+    "NVIDIA",
+    "AMD",
+    "Oracle",
+    "Broadcom",
+    "SoftBank",
+    "CoreWeave",
+    "OpenAI",
+    "Anthropic",
+)
+#: Kinds of flow: a stake bought, a multi-year compute contract, chips bought, a warrant.
+KINDS: tuple[str, ...] = ("equity", "compute_commitment", "chip_purchase", "warrant", "other")
+#: Status of a flow: confirmed by a company, reported by the press, denied, or lapsed.
+FLOW_STATUSES: tuple[str, ...] = ("confirmed", "reported", "denied", "lapsed")
+#: Series of cloud market shares (research firms).
+SHARE_SERIES: tuple[str, ...] = ("synergy", "omdia")
+
+FLOW_COLUMNS: tuple[str, ...] = (
+    "id",
+    "from",
+    "to",
+    "kind",
+    "amount_usd_bn",
+    "low_usd_bn",
+    "high_usd_bn",
+    "announced",
+    "horizon_years",
+    "status",
+    "source",
+    "title",
+    "source_date",
+    "url",
+    "note",
+)
+SHARE_COLUMNS: tuple[str, ...] = (
+    "quarter",
+    "series",
+    "provider",
+    "share_pct",
+    "market_usd_bn",
+    "source",
+    "title",
+    "source_date",
+    "url",
+    "note",
+)
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+_URL = re.compile(r"^https?://\S+$")
+
+
+class FlowDataError(ValueError):
+    """``flows.csv`` or ``cloud_shares.csv`` is malformed; the message lists every problem.
+
+    Attributes
+    ----------
+    problems : list of str
+        One line per problem: ``file:line: column 'c': expected …, found …``.
+    """
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        shown = problems[:30]
+        more = f"\n… and {len(problems) - 30} more" if len(problems) > 30 else ""
+        super().__init__("invalid flow data:\n" + "\n".join(shown) + more)
+
+
+def _read_rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """Read a CSV file, check its header and cell counts; return (line, row) pairs."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        header = tuple(reader.fieldnames or ())
+        missing = [c for c in columns if c not in header]
+        extra = [c for c in header if c not in columns]
+        if missing or extra:
+            raise FlowDataError(
+                [
+                    f"{path}:1: header: expected columns {', '.join(columns)}, found "
+                    f"{', '.join(header) or 'nothing'}"
+                    + (f" (missing {', '.join(missing)})" if missing else "")
+                    + (f" (unexpected {', '.join(extra)})" if extra else "")
+                ]
+            )
+        rows: list[tuple[int, dict[str, str]]] = []
+        problems: list[str] = []
+        line = 1
+        for row in reader:
+            start, line = line + 1, reader.line_num
+            if None in row or any(v is None for v in row.values()):
+                found = len(columns) + len(row.get(None) or [])
+                found -= sum(v is None for v in row.values())
+                problems.append(
+                    f"{path}:{start}: row: expected {len(columns)} cells, found {found}"
+                )
+                continue
+            rows.append((start, {k: v.strip() for k, v in row.items()}))
+    if problems:
+        raise FlowDataError(problems)
+    return rows
+
+
+class _Checker:
+    """Collects problems for one row: ``bad(column, expected)`` records one."""
+
+    def __init__(self, row: dict[str, str], where: str, problems: list[str]):
+        self.row, self.where, self.problems = row, where, problems
+
+    def bad(self, column: str, expected: str, found: object | None = None) -> None:
+        shown = self.row.get(column, "") if found is None else found
+        self.problems.append(
+            f"{self.where}: column '{column}': expected {expected}, found {shown!r}"
+        )
+
+    def number(self, column: str, *, required: bool, minimum: float | None = 0.0) -> float | None:
+        text = self.row[column]
+        if not text:
+            if required:
+                self.bad(column, "a number")
+            return None
+        try:
+            value = _number(text)
+        except ValueError:
+            self.bad(column, "a plain number (no %, commas or words)")
+            return None
+        if minimum is not None and value < minimum:
+            self.bad(column, f"a number >= {minimum:g}")
+            return None
+        return value
+
+    def date(self, column: str, *, required: bool) -> None:
+        text = self.row[column]
+        if not text and not required:
+            return
+        try:
+            parse_date(text)
+        except ValueError:
+            self.bad(column, "a date YYYY, YYYY-MM or YYYY-MM-DD")
+
+    def choice(self, column: str, allowed: Iterable[str]) -> None:
+        allowed = tuple(allowed)
+        if self.row[column] not in allowed:
+            self.bad(column, "one of " + ", ".join(allowed))
+
+    def url(self) -> None:
+        if self.row["url"] and not _URL.match(self.row["url"]):
+            self.bad("url", "an http(s):// address or an empty cell")
+
+
+def validate_flow_rows(
+    rows: list[tuple[int, dict[str, str]]],
+    path: str | Path = "flows.csv",
+    companies: Iterable[str] = COMPANIES,
+) -> pd.DataFrame:
+    """Validate rows of ``flows.csv`` (as read by :func:`csv.DictReader`) into a frame.
+
+    Parameters
+    ----------
+    rows : list of (line, row)
+        Line number in the file and the row's cells by column name (strings).
+    path : str or Path
+        File name used in error messages.
+    companies : iterable of str
+        Companies allowed in ``from`` and ``to``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of the file, amounts as floats, plus ``has_range`` (a low or high bound
+        was given), ``announced_date`` (first day of the ``announced`` period) and ``line``.
+        Empty ``low_usd_bn`` / ``high_usd_bn`` cells are filled with ``amount_usd_bn``.
+
+    Raises
+    ------
+    FlowDataError
+        Listing every bad cell.
+    """
+    companies = tuple(companies)
+    problems: list[str] = []
+    records: list[dict[str, object]] = []
+    first_line: dict[str, int] = {}
+    for line, row in rows:
+        start = len(problems)
+        check = _Checker(row, f"{path}:{line}", problems)
+        if not _ID.match(row["id"]):
+            check.bad("id", "a snake_case id (a-z, 0-9, _; starting with a letter)")
+        elif row["id"] in first_line:
+            check.bad("id", f"a unique id (already on line {first_line[row['id']]})")
+        else:
+            first_line[row["id"]] = line
+        for col in ("from", "to"):
+            check.choice(col, companies)
+        if row["from"] and row["from"] == row["to"]:
+            check.bad("to", "a company other than 'from'")
+        check.choice("kind", KINDS)
+        check.choice("status", FLOW_STATUSES)
+        amount = check.number("amount_usd_bn", required=True)
+        low = check.number("low_usd_bn", required=False)
+        high = check.number("high_usd_bn", required=False)
+        if low is not None and high is not None and low > high:
+            check.bad("low_usd_bn", f"a low bound at or below high_usd_bn {high:g}")
+        elif amount is not None:
+            if low is not None and low > amount:
+                check.bad("low_usd_bn", f"a low bound at or below amount_usd_bn {amount:g}")
+            if high is not None and high < amount:
+                check.bad("high_usd_bn", f"a high bound at or above amount_usd_bn {amount:g}")
+        check.date("announced", required=True)
+        check.date("source_date", required=False)
+        horizon = check.number("horizon_years", required=False)
+        if not row["source"]:
+            check.bad("source", "the publisher of the figure")
+        check.url()
+        if len(problems) > start:
+            continue
+        records.append(
+            {
+                **row,
+                "amount_usd_bn": amount,
+                "low_usd_bn": amount if low is None else low,
+                "high_usd_bn": amount if high is None else high,
+                "has_range": low is not None or high is not None,
+                "horizon_years": float("nan") if horizon is None else horizon,
+                "announced_date": pd.Timestamp(parse_date(row["announced"])),
+                "line": line,
+            }
+        )
+    if problems:
+        raise FlowDataError(problems)
+    columns = [*FLOW_COLUMNS, "has_range", "announced_date", "line"]
+    return pd.DataFrame(records, columns=columns)
+
+
+def load_flows(
+    path: str | Path | None = None, companies: Iterable[str] = COMPANIES
+) -> pd.DataFrame:
+    """Load and validate ``flows.csv`` (default ``data/flows.csv``).
+
+    See :func:`validate_flow_rows` for the returned columns.
+
+    Raises
+    ------
+    FlowDataError
+        For a wrong header, a wrong number of cells, or any bad cell (unknown company,
+        ``from`` equal to ``to``, unknown kind or status, negative or missing amount,
+        ``low > high`` or bounds that do not bracket the amount, bad dates, missing source,
+        duplicate id).
+    FileNotFoundError
+        When the file does not exist.
+    """
+    path = Path(path) if path is not None else data_dir() / "flows.csv"
+    return validate_flow_rows(_read_rows(path, FLOW_COLUMNS), path, companies)
+
+
+def quarter_start(quarter: str) -> pd.Timestamp:
+    """First day of a quarter written ``2025Q4`` (raises :class:`ValueError` otherwise)."""
+    m = _QUARTER.match(quarter)
+    if not m:
+        raise ValueError(f"expected a quarter such as 2025Q4, found {quarter!r}")
+    return pd.Timestamp(int(m.group(1)), 3 * int(m.group(2)) - 2, 1)
+
+
+def validate_share_rows(
+    rows: list[tuple[int, dict[str, str]]], path: str | Path = "cloud_shares.csv"
+) -> pd.DataFrame:
+    """Validate rows of ``cloud_shares.csv`` into a frame.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of the file, ``share_pct`` and ``market_usd_bn`` as floats (NaN when the
+        market size is not given), plus ``quarter_start`` and ``line``.
+
+    Raises
+    ------
+    FlowDataError
+        Bad quarter, unknown series, empty provider, share outside [0, 100], negative market
+        size, bad date or address, missing source, a provider twice in one quarter and
+        series, or shares of one quarter and series adding up to more than 100 %.
+    """
+    problems: list[str] = []
+    records: list[dict[str, object]] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    totals: dict[tuple[str, str], tuple[float, int]] = {}
+    for line, row in rows:
+        start = len(problems)
+        check = _Checker(row, f"{path}:{line}", problems)
+        if not _QUARTER.match(row["quarter"]):
+            check.bad("quarter", "a quarter such as 2025Q4")
+        check.choice("series", SHARE_SERIES)
+        if not row["provider"]:
+            check.bad("provider", "a provider name")
+        share = check.number("share_pct", required=True)
+        if share is not None and share > 100:
+            check.bad("share_pct", "a percentage between 0 and 100")
+        market = check.number("market_usd_bn", required=False)
+        check.date("source_date", required=False)
+        if not row["source"]:
+            check.bad("source", "the publisher of the figure")
+        check.url()
+        key = (row["quarter"], row["series"], row["provider"])
+        if key in seen:
+            check.bad("provider", f"one row per quarter, series and provider (line {seen[key]})")
+        seen.setdefault(key, line)
+        if len(problems) > start:
+            continue
+        total, _ = totals.get(key[:2], (0.0, line))
+        totals[key[:2]] = (total + float(share), line)
+        records.append(
+            {
+                **row,
+                "share_pct": share,
+                "market_usd_bn": float("nan") if market is None else market,
+                "quarter_start": quarter_start(row["quarter"]),
+                "line": line,
+            }
+        )
+    for (quarter, series), (total, line) in totals.items():
+        if total > 100 + 1e-9:
+            problems.append(
+                f"{path}:{line}: column 'share_pct': expected shares of {quarter} ({series}) "
+                f"adding up to at most 100, found {total:g}"
+            )
+    if problems:
+        raise FlowDataError(problems)
+    return pd.DataFrame(records, columns=[*SHARE_COLUMNS, "quarter_start", "line"])
+
+
+def load_cloud_shares(path: str | Path | None = None) -> pd.DataFrame:
+    """Load and validate ``cloud_shares.csv`` (default ``data/cloud_shares.csv``).
+
+    See :func:`validate_share_rows` for the returned columns and the errors raised.
+    """
+    path = Path(path) if path is not None else data_dir() / "cloud_shares.csv"
+    return validate_share_rows(_read_rows(path, SHARE_COLUMNS), path)
