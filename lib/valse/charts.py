@@ -52,7 +52,9 @@ def sources_text(facts: FactBase, ids: Iterable[str], extra: Iterable[str] = ())
 def add_sources(fig: plt.Figure, facts: FactBase, ids: Iterable[str], extra: Iterable[str] = ()):
     """Write the sources of a chart under it, wrapped to the figure's width."""
     width = int(fig.get_figwidth() * 16)
-    text = "\n".join(textwrap.wrap(sources_text(facts, ids, extra), width=width))
+    # a "$" in a title would start matplotlib's mathtext: escape it
+    caption = sources_text(facts, ids, extra).replace("$", r"\$")
+    text = "\n".join(textwrap.wrap(caption, width=width))
     fig.text(0.01, -0.02, text, ha="left", va="top", fontsize=7, color="#444444", wrap=True)
     return fig
 
@@ -110,3 +112,12 @@ def tornado_chart(rows, base_value: float, xlabel: str, title: str, labels=None)
     ax.set_title(title)
     ax.legend(loc="lower right", fontsize=8)
     return fig, ax
+
+
+def usd_bn_markdown(value_usd_bn: float, digits: int = 0) -> str:
+    """Format an amount for Markdown prose: ``\\$20 billion``, ``−\\$50 billion``.
+
+    The dollar sign is escaped so that notebook Markdown does not read it as LaTeX.
+    """
+    sign = "−" if value_usd_bn < 0 else ""
+    return f"{sign}\\${abs(value_usd_bn):,.{digits}f} billion"
