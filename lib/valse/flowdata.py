@@ -36,6 +36,7 @@ COMPANIES: tuple[str, ...] = (
     "CoreWeave",
     "OpenAI",
     "Anthropic",
+    "Cerebras",
 )
 #: Kinds of flow: a stake bought, a multi-year compute contract, chips bought, a warrant.
 KINDS: tuple[str, ...] = ("equity", "compute_commitment", "chip_purchase", "warrant", "other")

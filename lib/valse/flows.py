@@ -539,6 +539,84 @@ def set_amounts(flows: pd.DataFrame, amounts: Mapping[str, float]) -> pd.DataFra
     return out
 
 
+#: Rows of ``flows.csv`` that carry the Amazon–OpenAI deal in each reading. In the rumour's
+#: reading the investment is the January 2026 talks and the AWS spending inside it is the
+#: November 2025 contract; in the reported reading the investment is the upfront and the
+#: contingent tranche of the 8-K and the AWS spending is the February 2026 expansion (the
+#: November 2025 contract stays, as a separate earlier flow). ``drop`` lists the rows the
+#: reading replaces (talks superseded by later talks or by the deal; the deal in the rumour).
+DEAL_FLOW_IDS: dict[str, dict[str, str | tuple[str, ...]]] = {
+    "rumour": {
+        "investment": "amazon_openai_talks_2026_01",
+        "services": "openai_aws_2025_11",
+        "drop": (
+            "amazon_openai_talks_2025_12",
+            "amazon_openai_2026_upfront",
+            "amazon_openai_2026_contingent",
+            "openai_aws_2026_02_expansion",
+        ),
+    },
+    "reported": {
+        "upfront": "amazon_openai_2026_upfront",
+        "contingent": "amazon_openai_2026_contingent",
+        "services": "openai_aws_2026_02_expansion",
+        "drop": ("amazon_openai_talks_2025_12", "amazon_openai_talks_2026_01"),
+    },
+}
+
+
+def deal_reading(amazon_investment_usd_bn: float, amazon_upfront_usd_bn: float) -> str:
+    """Which reading of the Amazon–OpenAI deal a scenario's parameters describe.
+
+    The rumour reported no tranches (everything at signing); the deal as reported pays part
+    on milestones. So ``"rumour"`` when ``amazon_upfront >= amazon_investment``, else
+    ``"reported"``.
+    """
+    return "rumour" if amazon_upfront_usd_bn >= amazon_investment_usd_bn else "reported"
+
+
+def apply_deal_reading(
+    flows: pd.DataFrame,
+    *,
+    amazon_investment_usd_bn: float,
+    amazon_upfront_usd_bn: float,
+    aws_services_usd_bn: float,
+    ids: Mapping[str, Mapping[str, str | tuple[str, ...]]] = DEAL_FLOW_IDS,
+) -> pd.DataFrame:
+    """The flows with the Amazon–OpenAI deal set from a scenario's parameters.
+
+    The reading comes from :func:`deal_reading`. Rumour: the talks row carries
+    ``amazon_investment_usd_bn`` and the OpenAI → Amazon row ``aws_services_usd_bn``.
+    Reported: the upfront row carries ``amazon_upfront_usd_bn``, the contingent row
+    ``amazon_investment − amazon_upfront``, the AWS expansion ``aws_services_usd_bn``. The
+    rows the reading replaces are dropped (see :data:`DEAL_FLOW_IDS`), so that no talks are
+    added to the deal that replaced them. Other rows are untouched; rows already filtered
+    out stay out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame with a ``reading`` attribute in ``frame.attrs``.
+    """
+    if not 0 <= amazon_upfront_usd_bn:
+        raise ValueError(f"amazon_upfront_usd_bn must be >= 0, found {amazon_upfront_usd_bn}")
+    reading = deal_reading(amazon_investment_usd_bn, amazon_upfront_usd_bn)
+    spec = ids[reading]
+    present = set(flows["id"])
+    out = flows[~flows["id"].isin(list(spec["drop"]))]
+    if reading == "rumour":
+        amounts = {spec["investment"]: amazon_investment_usd_bn}
+    else:
+        amounts = {
+            spec["upfront"]: amazon_upfront_usd_bn,
+            spec["contingent"]: amazon_investment_usd_bn - amazon_upfront_usd_bn,
+        }
+    amounts[spec["services"]] = aws_services_usd_bn
+    out = set_amounts(out, {k: v for k, v in amounts.items() if k in present})
+    out.attrs["reading"] = reading
+    return out
+
+
 def flow_edges_by_kind(flows: pd.DataFrame) -> pd.DataFrame:
     """Flows added up by payer, receiver and kind, for drawing.
 
@@ -773,8 +851,11 @@ def merger_screen(
     )
 
 
-def shares_in(shares: pd.DataFrame, quarter: str, series: str) -> dict[str, float]:
-    """Provider → share [%] for one quarter and series of ``cloud_shares.csv``.
+def shares_in(
+    shares: pd.DataFrame, quarter: str, series: str, providers: Iterable[str] | None = None
+) -> dict[str, float]:
+    """Provider → share [%] for one quarter and series of ``cloud_shares.csv`` (only
+    ``providers`` when given).
 
     Raises
     ------
@@ -782,14 +863,19 @@ def shares_in(shares: pd.DataFrame, quarter: str, series: str) -> dict[str, floa
         When the quarter and series have no rows (the message lists those available).
     """
     rows = shares[(shares["quarter"] == quarter) & (shares["series"] == series)]
+    if providers is not None:
+        rows = rows[rows["provider"].isin(list(providers))]
     if rows.empty:
         have = sorted(set(zip(shares["quarter"], shares["series"], strict=True)))
         raise KeyError(f"no cloud shares for {quarter} ({series}); available: {have}")
     return dict(zip(rows["provider"], rows["share_pct"].astype(float), strict=True))
 
 
-def hhi_by_quarter(shares: pd.DataFrame) -> pd.DataFrame:
+def hhi_by_quarter(shares: pd.DataFrame, providers: Iterable[str] | None = None) -> pd.DataFrame:
     """HHI of each quarter and series of ``cloud_shares.csv``.
+
+    ``providers`` restricts the index to those providers (for example AWS, Microsoft and
+    Google, the only ones every quarter of the data lists), so that quarters compare.
 
     Returns
     -------
@@ -799,6 +885,8 @@ def hhi_by_quarter(shares: pd.DataFrame) -> pd.DataFrame:
         data [%]), ``n_providers`` and ``market_usd_bn`` (the quarter's market size when given);
         sorted by series then quarter.
     """
+    if providers is not None:
+        shares = shares[shares["provider"].isin(list(providers))]
     rows = []
     for (quarter, series), group in shares.groupby(["quarter", "series"]):
         market = group["market_usd_bn"].dropna() if "market_usd_bn" in group else pd.Series([])
