@@ -592,3 +592,30 @@ def ev_to_revenue_x(enterprise_value_usd_bn: float, revenue_usd_bn: float) -> fl
 def valuation_at_multiple_usd_bn(revenue_usd_bn: float, multiple_x: float) -> float:
     """Value a revenue multiple puts on a company: ``revenue × multiple`` [USD bn]."""
     return revenue_usd_bn * multiple_x
+
+
+def expected_stake_value_at_ipo_usd_bn(
+    commitment_usd_bn: float,
+    upfront_usd_bn: float,
+    contingent_tranche_probability: float,
+    round_size_usd_bn: float,
+    pre_money_valuation_usd_bn: float,
+    ipo_valuation_usd_bn: float,
+    ipo_dilution: float,
+) -> float:
+    """Value at the IPO of the probability-weighted stake a tranched commitment buys.
+
+    Composes :func:`expected_stake_pct` and :func:`stake_value_at_ipo_usd_bn`:
+
+    ``(p × s_paid + (1 − p) × s_missed) × (1 − ipo_dilution) / 100 × ipo_valuation``
+    [USD bn]. This is the model the Monte Carlo and the tornado chart of the valuation
+    notebook evaluate.
+    """
+    stake = expected_stake_pct(
+        commitment_usd_bn,
+        upfront_usd_bn,
+        contingent_tranche_probability,
+        round_size_usd_bn,
+        pre_money_valuation_usd_bn,
+    )
+    return stake_value_at_ipo_usd_bn(stake, ipo_valuation_usd_bn, ipo_dilution)

@@ -1,0 +1,468 @@
+"""Valuation: round arithmetic, cap table, tranches, IPO values, DCF, multiples, the panel
+and the 01_valuation notebook end to end."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from numpy.testing import assert_allclose
+from scipy.optimize import brentq
+
+from valse import cloud, valuation
+from valse.comparables import (
+    COLUMNS,
+    ComparablesError,
+    load_comparables,
+    multiple_quantiles_x,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "01_valuation.ipynb"
+
+pos = st.floats(min_value=0.1, max_value=5e3, allow_nan=False)
+share = st.floats(min_value=0, max_value=1, allow_nan=False)
+
+
+# --- round arithmetic ---------------------------------------------------------------------
+
+
+def test_post_money_and_dilution_hand_computed():
+    assert_allclose(valuation.post_money_valuation_usd_bn(730, 122), 852, rtol=1e-12)
+    assert_allclose(valuation.dilution_factor(80, 20), 0.8, rtol=1e-12)
+    # Microsoft's 27 % through the reported round: 27 × 730 / 852
+    assert_allclose(valuation.diluted_stake_pct(27, 730, 122), 19710 / 852, rtol=1e-12)
+
+
+def test_cap_table_hand_computed_round_numbers():
+    before = valuation.holdings_before_round_pct({"A": 30.0, "B": 20.0}, "rest")
+    assert before == {"A": 30.0, "B": 20.0, "rest": 50.0}
+    after = valuation.cap_table_after_round_pct(before, {"C": 15.0, "D": 5.0}, 80.0)
+    # post = 80 + 20 = 100: old holders keep 80 %, C gets 15 %, D 5 %
+    expected = {"A": 24.0, "B": 16.0, "rest": 40.0, "C": 15.0, "D": 5.0}
+    assert list(after) == list(expected)
+    for name, value in expected.items():
+        assert_allclose(after[name], value, rtol=1e-12, err_msg=name)
+
+
+def test_cap_table_reported_round():
+    before = valuation.holdings_before_round_pct(
+        {"Microsoft": 27.0, "OpenAI Foundation": 26.0}, "Employees and other investors"
+    )
+    assert_allclose(before["Employees and other investors"], 47.0, rtol=1e-12)
+    new = valuation.round_allocation_usd_bn(
+        122.0, 50.0, "Amazon", {"NVIDIA": 30.0, "SoftBank": 30.0}, "Others"
+    )
+    assert new == {"Amazon": 50.0, "NVIDIA": 30.0, "SoftBank": 30.0, "Others": 12.0}
+    after = valuation.cap_table_after_round_pct(before, new, 730.0)
+    assert_allclose(after["Amazon"], 100 * 50 / 852, rtol=1e-12)
+    assert_allclose(after["Microsoft"], 27 * 730 / 852, rtol=1e-12)
+    assert_allclose(after["Others"], 100 * 12 / 852, rtol=1e-12)
+    assert_allclose(sum(after.values()), 100.0, rtol=1e-12)
+
+
+def test_holder_on_both_sides_gets_the_sum():
+    after = valuation.cap_table_after_round_pct({"X": 50.0, "Y": 50.0}, {"X": 25.0}, 75.0)
+    assert_allclose(after["X"], 50 * 0.75 + 25.0, rtol=1e-12)
+    assert_allclose(after["Y"], 37.5, rtol=1e-12)
+
+
+def test_round_allocation_scales_named_investors_when_round_too_small():
+    # the rumour's 100 round cannot hold Amazon 50 + NVIDIA 30 + SoftBank 30
+    new = valuation.round_allocation_usd_bn(
+        100.0, 50.0, "Amazon", {"NVIDIA": 30.0, "SoftBank": 30.0}, "Others"
+    )
+    assert_allclose([new["NVIDIA"], new["SoftBank"], new["Others"]], [25.0, 25.0, 0.0])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    a=st.floats(0, 40),
+    b=st.floats(0, 40),
+    pre=pos,
+    amounts=st.lists(st.floats(0, 500, allow_nan=False), min_size=1, max_size=5),
+)
+def test_cap_table_sums_to_100_and_dilutes(a, b, pre, amounts):
+    before = valuation.holdings_before_round_pct({"a": a, "b": b}, "rest")
+    new = {f"n{i}": x for i, x in enumerate(amounts)}
+    after = valuation.cap_table_after_round_pct(before, new, pre)
+    assert_allclose(sum(after.values()), 100.0, rtol=1e-9)
+    for name in before:
+        assert after[name] <= before[name] + 1e-12
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    round_size=st.floats(0, 500),
+    lead_share=share,
+    named=st.lists(st.floats(0, 300, allow_nan=False), max_size=4),
+)
+def test_round_allocation_sums_to_round(round_size, lead_share, named):
+    new = valuation.round_allocation_usd_bn(
+        round_size, lead_share * round_size, "L", {f"n{i}": x for i, x in enumerate(named)}, "O"
+    )
+    assert_allclose(sum(new.values()), round_size, rtol=1e-9, atol=1e-9)
+    assert all(v >= 0 for v in new.values())
+
+
+# --- tranches -------------------------------------------------------------------------------
+
+
+def test_tranche_stakes_hand_computed():
+    # all paid: 50 / 852; only the 15 at signing: 15 / (730 + 122 - 35) = 15 / 817
+    missed = valuation.stake_if_milestones_missed_pct(50, 15, 122, 730)
+    assert_allclose(missed, 100 * 15 / 817, rtol=1e-12)
+    expected = valuation.expected_stake_pct(50, 15, 0.5, 122, 730)
+    assert_allclose(expected, 0.5 * 100 * 50 / 852 + 0.5 * 100 * 15 / 817, rtol=1e-12)
+    # nothing contingent (the rumour): the probability has no effect
+    for p in (0.0, 0.3, 1.0):
+        assert_allclose(valuation.expected_stake_pct(50, 50, p, 100, 730), 100 * 50 / 830)
+
+
+@settings(max_examples=200, deadline=None)
+@given(commit=pos, up_share=share, p=share, extra=st.floats(0, 500), pre=pos)
+def test_expected_stake_between_missed_and_paid(commit, up_share, p, extra, pre):
+    upfront = up_share * commit
+    round_size = commit + extra
+    paid = valuation.stake_pct(commit, pre + round_size)
+    missed = valuation.stake_if_milestones_missed_pct(commit, upfront, round_size, pre)
+    exp = valuation.expected_stake_pct(commit, upfront, p, round_size, pre)
+    assert missed <= exp * (1 + 1e-12) + 1e-12
+    assert exp <= paid * (1 + 1e-12) + 1e-12
+    amount = valuation.expected_investment_usd_bn(commit, upfront, p)
+    assert upfront - 1e-9 <= amount <= commit + 1e-9
+
+
+# --- effective price ------------------------------------------------------------------------
+
+
+def test_effective_discount_base_and_rumour():
+    # base: economic cost 50 - 0.3 × 100 = 20 → 100 × (1 - 20/50) = 60 %
+    cost = cloud.economic_cost_usd_bn(50, 100, 0.3)
+    assert_allclose(valuation.effective_stake_price_discount_pct(50, cost), 60.0, rtol=1e-12)
+    # rumour: 50 - 0.3 × 38 = 38.6 → 22.8 %
+    cost = cloud.economic_cost_usd_bn(50, 38, 0.3)
+    assert_allclose(valuation.effective_stake_price_discount_pct(50, cost), 22.8, rtol=1e-12)
+
+
+# --- IPO ------------------------------------------------------------------------------------
+
+
+def test_ipo_values_hand_computed():
+    assert_allclose(valuation.ipo_dilution_fraction(60, 1000), 0.06, rtol=1e-12)
+    assert_allclose(valuation.stake_value_at_ipo_usd_bn(10, 1000, 0.1), 90.0, rtol=1e-12)
+    assert_allclose(valuation.multiple_on_investment_x(90, 50), 1.8, rtol=1e-12)
+    value = valuation.expected_stake_value_at_ipo_usd_bn(50, 15, 0.5, 122, 730, 1000, 0.06)
+    stake = 0.5 * 100 * 50 / 852 + 0.5 * 100 * 15 / 817
+    assert_allclose(value, stake * 0.94 * 10, rtol=1e-12)
+
+
+def test_ipo_errors_name_the_parameter():
+    with pytest.raises(ValueError, match=r"ipo_dilution must be in \[0, 1\), found 1.2"):
+        valuation.stake_value_at_ipo_usd_bn(5, 1000, 1.2)
+    with pytest.raises(ValueError, match="ipo_valuation_usd_bn must be positive"):
+        valuation.ipo_dilution_fraction(10, 0)
+
+
+# --- DCF ------------------------------------------------------------------------------------
+
+DCF = dict(
+    operating_margin=0.3,
+    tax_rate=0.2,
+    discount_rate=0.1,
+    terminal_growth=0.02,
+    reinvestment_rate=0.25,
+    years_to_target=2,
+)
+
+
+def test_gordon_against_formula():
+    assert_allclose(valuation.gordon_terminal_value_usd_bn(10, 0.1, 0.02), 125.0, rtol=1e-12)
+    # sum of the growing perpetuity, truncated far out, converges to the formula
+    total = sum(10 * 1.02**t / 1.1 ** (t + 1) for t in range(3000))
+    assert_allclose(total, 125.0, rtol=1e-9)
+
+
+def test_forward_dcf_hand_computed():
+    # FCF next year = 100 × 1.02 × 0.3 × 0.8 × 0.75 = 18.36; TV = 18.36 / 0.08 = 229.5;
+    # PV = 229.5 / 1.1² = 189.669...
+    assert_allclose(valuation.dcf_value_usd_bn(100, **DCF), 229.5 / 1.21, rtol=1e-12)
+
+
+def test_reverse_dcf_inverts_forward_with_brentq():
+    target = 852.0
+    closed = valuation.required_revenue_usd_bn(target, **DCF)
+    root = brentq(lambda r: valuation.dcf_value_usd_bn(r, **DCF) - target, 1e-6, 1e6, xtol=1e-12)
+    assert_allclose(closed, root, rtol=1e-9)
+    assert_allclose(valuation.dcf_value_usd_bn(closed, **DCF), target, rtol=1e-12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    value=pos,
+    margin=st.floats(0.01, 0.9),
+    tax=st.floats(0, 0.5),
+    r=st.floats(0.03, 0.3),
+    g_share=st.floats(0, 0.9),
+    reinv=st.floats(0, 0.9),
+    years=st.integers(0, 15),
+)
+def test_reverse_dcf_round_trip_and_monotone(value, margin, tax, r, g_share, reinv, years):
+    kw = dict(
+        operating_margin=margin,
+        tax_rate=tax,
+        discount_rate=r,
+        terminal_growth=g_share * r,
+        reinvestment_rate=reinv,
+        years_to_target=years,
+    )
+    revenue = valuation.required_revenue_usd_bn(value, **kw)
+    assert_allclose(valuation.dcf_value_usd_bn(revenue, **kw), value, rtol=1e-9)
+    assert valuation.required_revenue_usd_bn(2 * value, **kw) > revenue
+    assert valuation.required_revenue_usd_bn(value, **{**kw, "years_to_target": years + 1}) > (
+        revenue
+    )
+
+
+def test_dcf_errors_name_the_parameter():
+    with pytest.raises(ValueError, match=r"terminal_growth \(0.1\) must be below"):
+        valuation.gordon_terminal_value_usd_bn(1, 0.1, 0.1)
+    with pytest.raises(ValueError, match=r"operating_margin must be in \[0, 1\], found 1.5"):
+        valuation.free_cash_flow_usd_bn(10, 1.5, 0.2, 0.2)
+    with pytest.raises(ValueError, match="years must be positive"):
+        valuation.implied_revenue_growth_per_year(10, 20, 0)
+
+
+def test_implied_growth_hand_computed():
+    assert_allclose(valuation.implied_revenue_growth_per_year(10, 40, 2), 1.0, rtol=1e-12)
+    assert_allclose(valuation.implied_revenue_growth_per_year(13.1, 13.1, 5), 0.0, atol=1e-15)
+
+
+def test_multiples_hand_computed():
+    assert_allclose(valuation.ev_to_revenue_x(3250, 153), 3250 / 153, rtol=1e-12)
+    assert_allclose(valuation.valuation_at_multiple_usd_bn(25, 13.2), 330.0, rtol=1e-12)
+
+
+def test_holdings_errors_name_the_rows():
+    with pytest.raises(ValueError, match=r"sum to at most 100 %, found 110 % \(A 60, B 50\)"):
+        valuation.holdings_before_round_pct({"A": 60.0, "B": 50.0}, "rest")
+    with pytest.raises(ValueError, match=r"Amazon's investment \(60\) cannot exceed"):
+        valuation.round_allocation_usd_bn(50.0, 60.0, "Amazon", {}, "Others")
+
+
+# --- comparables ----------------------------------------------------------------------------
+
+
+def test_comparables_file_loads_and_multiples_follow_ev_over_revenue():
+    comps = load_comparables()
+    assert len(comps) >= 5
+    assert (comps["ev_to_revenue_x"] > 0).all()
+    assert_allclose(comps.loc["NVIDIA", "ev_to_revenue_x"], 3250 / 153, rtol=1e-12)
+    assert comps.loc["NVIDIA", "multiple_from"] == "computed"
+    assert comps["url"].str.startswith("https://").all()
+    lo, mid, hi = multiple_quantiles_x(comps["ev_to_revenue_x"])
+    assert lo <= mid <= hi
+
+
+def test_multiple_quantiles_hand_computed():
+    assert multiple_quantiles_x([1.0, 2.0, 3.0, 4.0, 5.0]) == (2.0, 3.0, 4.0)
+
+
+GOOD = (
+    "Acme,ACM,software,110,100,20,LTM,,2025-05-01,reported,Example data,Acme page,,"
+    "https://example.org/acme,a note"
+)
+
+
+HEADER = ",".join(COLUMNS)
+
+
+def _write(tmp_path, *rows, header=HEADER):
+    path = tmp_path / "comparables.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_comparables_good_fixture(tmp_path):
+    comps = load_comparables(_write(tmp_path, GOOD))
+    assert_allclose(comps.loc["Acme", "ev_to_revenue_x"], 5.0, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "expected", "found"),
+    [
+        (
+            GOOD.replace(",100,20,", ",100,20bn,"),
+            "revenue_usd_bn",
+            "a positive plain number",
+            "20bn",
+        ),
+        (GOOD.replace(",100,20,LTM,,", ",100,20,LTM,9,"), "ev_to_revenue_x", "within 5%", "9"),
+        (GOOD.replace(",100,20,", ",,20,"), "ev_to_revenue_x", "a multiple, or both", ""),
+        (GOOD.replace("2025-05-01", "May 2025"), "as_of", "a date YYYY", "May 2025"),
+        (GOOD.replace(",reported,", ",assumption,"), "status", "never assumptions", "assumption"),
+        (GOOD.replace(",LTM,", ",quarterly,"), "revenue_basis", "one of LTM", "quarterly"),
+        (GOOD.replace("https://example.org/acme", "example.org"), "url", "http(s)", "example.org"),
+    ],
+)
+def test_comparables_errors_name_file_line_column(tmp_path, row, column, expected, found):
+    path = _write(tmp_path, GOOD.replace("Acme,", "Other,"), row)
+    with pytest.raises(ComparablesError) as info:
+        load_comparables(path)
+    message = str(info.value)
+    assert f"{path}:3: column '{column}'" in message
+    assert expected in message
+    assert f"found {found!r}" in message
+
+
+def test_comparables_duplicate_and_header(tmp_path):
+    with pytest.raises(ComparablesError, match=r":3: column 'company': expected a company listed"):
+        load_comparables(_write(tmp_path, GOOD, GOOD))
+    with pytest.raises(ComparablesError, match=r":1: header: expected columns company"):
+        load_comparables(_write(tmp_path, GOOD, header="name,ticker"))
+
+
+# --- interactive panel ----------------------------------------------------------------------
+
+PANEL_PARAMS = dict(
+    amazon_investment_usd_bn=50.0,
+    amazon_upfront_usd_bn=15.0,
+    contingent_tranche_probability=0.5,
+    aws_services_usd_bn=100.0,
+    aws_ai_operating_margin=0.3,
+    round_size_usd_bn=122.0,
+    pre_money_valuation_usd_bn=730.0,
+    ipo_valuation_usd_bn=1000.0,
+    ipo_dilution=0.06,
+)
+HOLDERS = {"Microsoft": 27.0, "OpenAI Foundation": 26.0, "Employees and other investors": 47.0}
+CO = {"NVIDIA": 30.0, "SoftBank": 30.0}
+
+
+def test_panel_follows_the_sliders():
+    pytest.importorskip("ipywidgets")
+    from valse.explore_valuation import valuation_panel
+
+    panel = valuation_panel(PANEL_PARAMS, HOLDERS, CO)
+    assert set(panel.sliders) == {
+        "amazon_investment_usd_bn",
+        "pre_money_valuation_usd_bn",
+        "aws_services_usd_bn",
+        "ipo_valuation_usd_bn",
+    }
+    assert_allclose(panel.figures["post_money_valuation_usd_bn"], 852.0, rtol=1e-12)
+    panel.sliders["amazon_investment_usd_bn"].value = 40.0
+    panel.sliders["pre_money_valuation_usd_bn"].value = 900.0
+    panel.sliders["aws_services_usd_bn"].value = 60.0
+    panel.sliders["ipo_valuation_usd_bn"].value = 1500.0
+    # other investors keep their 72: round = 72 + 40 = 112; post = 900 + 112 = 1012
+    assert_allclose(panel.figures["round_size_usd_bn"], 112.0, rtol=1e-12)
+    assert_allclose(panel.figures["post_money_valuation_usd_bn"], 1012.0, rtol=1e-12)
+    assert_allclose(panel.figures["amazon_stake_pct"], 100 * 40 / 1012, rtol=1e-12)
+    expected = valuation.expected_stake_pct(40.0, 15.0, 0.5, 112.0, 900.0)
+    assert_allclose(panel.figures["amazon_expected_stake_pct"], expected, rtol=1e-12)
+    assert_allclose(
+        panel.figures["amazon_stake_value_at_ipo_usd_bn"],
+        valuation.stake_value_at_ipo_usd_bn(expected, 1500.0, 0.06),
+        rtol=1e-12,
+    )
+    # 40 - 0.3 × 60 = 22 → 100 × (1 - 22/40) = 45 %
+    assert_allclose(panel.figures["amazon_effective_stake_price_discount_pct"], 45.0, rtol=1e-12)
+    assert_allclose(panel.cap_table["Microsoft"], 27 * 900 / 1012, rtol=1e-12)
+    assert_allclose(sum(panel.cap_table.values()), 100.0, rtol=1e-12)
+    assert "Microsoft" in panel.table.value
+
+
+# --- the notebook end to end -----------------------------------------------------------------
+
+REQUIRED = {
+    "post_money_valuation_usd_bn",
+    "amazon_stake_pct",
+    "amazon_expected_investment_usd_bn",
+    "amazon_effective_stake_price_discount_pct",
+    "required_revenue_usd_bn",
+    "amazon_stake_value_at_ipo_usd_bn",
+}
+RUMOUR = dict(
+    amazon_investment_usd_bn=50.0,
+    amazon_upfront_usd_bn=50.0,
+    contingent_tranche_probability=1.0,
+    contingent_tranche_probability_low=1.0,
+    contingent_tranche_probability_high=1.0,
+    aws_services_usd_bn=38.0,
+    round_size_usd_bn=100.0,
+    pre_money_valuation_usd_bn=730.0,
+    scenario_name="rumour",
+)
+
+
+def _run(tmp_path, **params):
+    papermill = pytest.importorskip("papermill")
+    from valse.record import metrics_from_notebook
+
+    out = tmp_path / "out.ipynb"
+    papermill.execute_notebook(
+        str(NOTEBOOK),
+        str(out),
+        parameters={"draws": 200, "artifacts_dir": str(tmp_path / "artifacts"), **params},
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(NOTEBOOK.parent),
+    )
+    records = metrics_from_notebook(json.loads(out.read_text()), "01_valuation")
+    return {r["name"]: r for r in records}
+
+
+def _defaults():
+    from valse.nbparams import notebook_parameters
+
+    return {p.name: p.default for p in notebook_parameters(NOTEBOOK)}
+
+
+@pytest.mark.notebook
+def test_notebook_base_records_metrics(tmp_path):
+    m = _run(tmp_path)
+    assert REQUIRED <= set(m)
+    d = _defaults()
+    assert_allclose(m["post_money_valuation_usd_bn"]["value"], 852.0, rtol=1e-12)
+    assert_allclose(m["amazon_stake_pct"]["value"], 100 * 50 / 852, rtol=1e-12)
+    assert_allclose(m["amazon_expected_investment_usd_bn"]["value"], 32.5, rtol=1e-12)
+    assert_allclose(m["amazon_effective_stake_price_discount_pct"]["value"], 60.0, rtol=1e-12)
+    years = d["target_year"] - d["valuation_year"]
+    expected_revenue = valuation.required_revenue_usd_bn(
+        852.0,
+        d["openai_operating_margin"],
+        d["tax_rate"],
+        d["openai_discount_rate"],
+        d["terminal_growth"],
+        d["reinvestment_rate"],
+        years,
+    )
+    assert_allclose(m["required_revenue_usd_bn"]["value"], expected_revenue, rtol=1e-12)
+    assert str(d["target_year"]) in m["required_revenue_usd_bn"]["label"]
+    value = m["amazon_stake_value_at_ipo_usd_bn"]
+    assert_allclose(
+        value["value"],
+        valuation.expected_stake_value_at_ipo_usd_bn(
+            50, 15, 0.5, 122, 730, d["ipo_valuation_usd_bn"], d["ipo_dilution"]
+        ),
+        rtol=1e-12,
+    )
+    assert value["p10"] <= value["p50"] <= value["p90"]
+    assert value["p10"] < value["p90"]
+    assert (tmp_path / "artifacts" / "cap_table.csv").exists()
+
+
+@pytest.mark.notebook
+def test_notebook_rumour_records_metrics(tmp_path):
+    m = _run(tmp_path, **RUMOUR)
+    assert REQUIRED <= set(m)
+    assert_allclose(m["post_money_valuation_usd_bn"]["value"], 830.0, rtol=1e-12)
+    assert_allclose(m["amazon_stake_pct"]["value"], 100 * 50 / 830, rtol=1e-12)
+    assert_allclose(m["amazon_expected_investment_usd_bn"]["value"], 50.0, rtol=1e-12)
+    assert_allclose(m["amazon_effective_stake_price_discount_pct"]["value"], 22.8, rtol=1e-12)
+    assert math.isfinite(m["amazon_stake_value_at_ipo_usd_bn"]["p90"])
