@@ -1,0 +1,189 @@
+"""Interactive panel (ipywidgets) over the cross-investment web and cloud concentration.
+
+Toggle kinds and statuses of flows, move a share shift between two cloud providers: the
+figures (total flows, circular volume and share, HHI before and after the shift) are
+recomputed with the functions of :mod:`valse.flows`, and the network redrawn. The panel is
+only built when a notebook's ``interactive`` parameter is true; ipywidgets is imported inside
+:func:`flows_panel`.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+
+from valse import flows as fl
+from valse.flowdata import FLOW_STATUSES, KINDS
+
+#: Labels and units of the figures the panel shows.
+FIGURE_LABELS: dict[str, tuple[str, str]] = {
+    "total_flows_usd_bn": ("All flows shown, each counted once", "USD bn"),
+    "circular_volume_usd_bn": ("Money that goes round (cycle cancelling)", "USD bn"),
+    "circular_share_pct": ("Share of the money that goes round", "%"),
+    "cloud_hhi": ("Cloud HHI, latest quarter", "points"),
+    "cloud_hhi_after_shift": ("Cloud HHI after the shift", "points"),
+    "cloud_hhi_delta": ("Change of the HHI", "points"),
+}
+
+
+def panel_figures(
+    flows: pd.DataFrame,
+    statuses: Iterable[str],
+    kinds: Iterable[str],
+    shares_pct: Mapping[str, float],
+    from_provider: str,
+    to_provider: str,
+    shift_pct_points: float,
+) -> dict[str, float]:
+    """The figures the panel shows, for one setting of its controls (see
+    :data:`FIGURE_LABELS`)."""
+    kept = fl.filter_flows(flows, statuses=tuple(statuses), kinds=tuple(kinds))
+    split = fl.decompose_circulation(fl.flow_graph(kept))
+    hhi = fl.herfindahl_index(shares_pct.values())
+    after = fl.hhi_after_shift(shares_pct, from_provider, to_provider, shift_pct_points)
+    return {
+        "total_flows_usd_bn": split.total_usd_bn,
+        "circular_volume_usd_bn": split.circular_volume_usd_bn,
+        "circular_share_pct": split.circular_share_pct,
+        "cloud_hhi": hhi,
+        "cloud_hhi_after_shift": after,
+        "cloud_hhi_delta": after - hhi,
+    }
+
+
+def figures_html(figures: Mapping[str, float]) -> str:
+    """Render the panel's figures as a small HTML table (4 significant digits)."""
+    rows = "".join(
+        f"<tr><td>{html.escape(FIGURE_LABELS.get(k, (k, ''))[0])}</td>"
+        f"<td style='text-align:right'>{v:,.4g}</td>"
+        f"<td>{html.escape(FIGURE_LABELS.get(k, ('', ''))[1])}</td></tr>"
+        for k, v in figures.items()
+    )
+    return f"<table class='valse-metrics'>{rows}</table>"
+
+
+def flows_panel(
+    flows: pd.DataFrame,
+    shares_pct: Mapping[str, float],
+    *,
+    from_provider: str,
+    to_provider: str,
+    shift_pct_points: float = 0.0,
+    statuses: Iterable[str] = ("confirmed", "reported"),
+    kinds: Iterable[str] | None = None,
+    draw: bool = True,
+):
+    """Build the panel.
+
+    Parameters
+    ----------
+    flows : DataFrame
+        Flows of every status (the panel filters them), e.g. after
+        :func:`valse.flows.apply_deal_reading`.
+    shares_pct : mapping provider -> share [%]
+        Cloud shares of the quarter the HHI is computed on.
+    from_provider, to_provider : str
+        The share shift moves share from the first to the second.
+    shift_pct_points : float
+        Starting value of the shift slider [percentage points].
+    statuses, kinds : iterables of str
+        Which toggles start ticked (default kinds: all).
+    draw : bool
+        Redraw the network chart on each change (False in tests: figures only).
+
+    Returns
+    -------
+    ipywidgets.VBox
+        With ``.sliders`` (``{"shift_pct_points": FloatSlider}``), ``.toggles``
+        (``{"status:confirmed": Checkbox, "kind:equity": Checkbox, …}``), ``.figures`` (dict
+        of the figures currently shown, name -> value) and ``.table`` (the HTML widget).
+    """
+    import ipywidgets as widgets
+
+    kinds = tuple(KINDS if kinds is None else kinds)
+    statuses = tuple(statuses)
+    toggles = {
+        f"status:{s}": widgets.Checkbox(value=s in statuses, description=s, indent=False)
+        for s in FLOW_STATUSES
+    }
+    toggles.update(
+        {
+            f"kind:{k}": widgets.Checkbox(value=k in kinds, description=k, indent=False)
+            for k in KINDS
+        }
+    )
+    slider = widgets.FloatSlider(
+        value=float(shift_pct_points),
+        min=0.0,
+        max=float(shares_pct[from_provider]),
+        step=0.1,
+        description=f"Share moved {from_provider} → {to_provider} [pct points]",
+        continuous_update=False,
+        style={"description_width": "22em"},
+        layout=widgets.Layout(width="46em"),
+    )
+    table = widgets.HTML()
+    message = widgets.HTML()
+    output = widgets.Output()
+    figures: dict[str, float] = {}
+
+    def update(_change=None) -> None:
+        chosen_statuses = [s for s in FLOW_STATUSES if toggles[f"status:{s}"].value]
+        chosen_kinds = [k for k in KINDS if toggles[f"kind:{k}"].value]
+        try:
+            new = panel_figures(
+                flows,
+                chosen_statuses,
+                chosen_kinds,
+                shares_pct,
+                from_provider,
+                to_provider,
+                slider.value,
+            )
+        except (KeyError, ValueError) as exc:
+            message.value = f"<b>Cannot compute:</b> {html.escape(str(exc))}"
+            return
+        message.value = ""
+        figures.clear()
+        figures.update(new)
+        table.value = figures_html(new)
+        if draw:
+            import matplotlib.pyplot as plt
+
+            from valse.charts_flows import network_chart
+
+            kept = fl.filter_flows(flows, statuses=chosen_statuses, kinds=chosen_kinds)
+            positions = fl.money_positions(fl.flow_graph(kept))
+            output.clear_output(wait=True)
+            with output:
+                fig, _ = network_chart(
+                    fl.flow_edges_by_kind(kept),
+                    positions["money_in_usd_bn"].to_dict(),
+                    "Flows shown (USD bn)",
+                )
+                plt.show()
+
+    for widget in (*toggles.values(), slider):
+        widget.observe(update, names="value")
+    update()
+    status_box = widgets.HBox([toggles[f"status:{s}"] for s in FLOW_STATUSES])
+    kind_box = widgets.HBox([toggles[f"kind:{k}"] for k in KINDS])
+    panel = widgets.VBox(
+        [
+            widgets.HTML("<b>Statuses</b>"),
+            status_box,
+            widgets.HTML("<b>Kinds</b>"),
+            kind_box,
+            slider,
+            message,
+            table,
+            output,
+        ]
+    )
+    panel.sliders = {"shift_pct_points": slider}
+    panel.toggles = toggles
+    panel.figures = figures
+    panel.table = table
+    return panel
