@@ -41,6 +41,16 @@ from valse import capacity
 #: Spending profiles of the cloud contract: ``even`` (the same amount each year) and
 #: ``ramp`` (a spending rate rising linearly from zero at signing).
 SPEND_PROFILES: tuple[str, ...] = ("even", "ramp")
+#: Core parameters (DESIGN.md) that :func:`cloud_economics` reads.
+CLOUD_PARAMS: tuple[str, ...] = (
+    "amazon_investment_usd_bn",
+    "amazon_upfront_usd_bn",
+    "contingent_tranche_probability",
+    "aws_services_usd_bn",
+    "aws_ai_operating_margin",
+    "contract_years",
+    "discount_rate",
+)
 #: Readings of how the AWS spend relates to the headline investment.
 SERVICES_READINGS: tuple[str, ...] = ("inside", "separate")
 
@@ -661,3 +671,138 @@ def cloud_economics(
             inv_pv, counterfactual_share * spend_pv, margin
         ),
     }
+
+
+def contract_capacity(
+    aws_services_usd_bn: float,
+    contract_years: float,
+    gpu_hour_price_usd: float,
+    gpu_utilisation: float,
+    gpus_per_gw: float,
+    spend_profile: str = "even",
+) -> dict[str, float]:
+    """GPU-hours, GPUs and gigawatts the AWS spend tied to the deal buys.
+
+    The GPUs are those installed for the busiest contract year (the whole capacity to stand
+    up); see :func:`valse.capacity.capacity_funded`.
+
+    Returns
+    -------
+    dict
+        ``gpu_hours_funded`` [GPU-hours], ``gpus_funded`` [GPUs], ``gigawatts_funded`` [GW].
+    """
+    by_year = cloud_spend_by_year_usd_bn(aws_services_usd_bn, contract_years, spend_profile)
+    # the busiest year, per year of length (a partial last year spends at a yearly rate)
+    lengths = payment_times_years(contract_years) - np.arange(len(by_year))
+    peak = float(np.max(by_year / lengths))
+    return capacity.capacity_funded(
+        aws_services_usd_bn,
+        contract_years,
+        gpu_hour_price_usd,
+        gpu_utilisation,
+        gpus_per_gw,
+        peak_year_spend_usd_bn=peak,
+    )
+
+
+# --- models for Monte Carlo and sensitivity (keyword inputs; extra inputs are ignored so one
+# --- set of central values can feed several models) ----------------------------------------
+
+
+def economic_cost_pv_model_usd_bn(
+    *,
+    amazon_investment_usd_bn: float,
+    amazon_upfront_usd_bn: float,
+    contingent_tranche_probability: float,
+    aws_services_usd_bn: float,
+    aws_ai_operating_margin: float,
+    contract_years: float,
+    discount_rate: float,
+    counterfactual_share: float,
+    spend_profile: str = "even",
+    contingent_tranche_year: float = 0.0,
+    **_ignored: object,
+) -> float:
+    """``amazon_economic_cost_pv_usd_bn`` of :func:`cloud_economics` from flat keyword inputs.
+
+    Returns
+    -------
+    float
+        ``PV(investment) − margin × counterfactual_share × PV(AWS spend)`` [USD bn].
+    """
+    params = {
+        "amazon_investment_usd_bn": amazon_investment_usd_bn,
+        "amazon_upfront_usd_bn": amazon_upfront_usd_bn,
+        "contingent_tranche_probability": contingent_tranche_probability,
+        "aws_services_usd_bn": aws_services_usd_bn,
+        "aws_ai_operating_margin": aws_ai_operating_margin,
+        "contract_years": contract_years,
+        "discount_rate": discount_rate,
+    }
+    return cloud_economics(
+        params,
+        counterfactual_share=counterfactual_share,
+        spend_profile=spend_profile,
+        contingent_tranche_year=contingent_tranche_year,
+    )["amazon_economic_cost_pv_usd_bn"]
+
+
+def gpus_funded_model(
+    *,
+    aws_services_usd_bn: float,
+    contract_years: float,
+    gpu_hour_price_usd: float,
+    gpu_utilisation: float,
+    gpus_per_gw: float,
+    spend_profile: str = "even",
+    **_ignored: object,
+) -> float:
+    """``gpus_funded`` of :func:`contract_capacity` from flat keyword inputs [GPUs]."""
+    return contract_capacity(
+        aws_services_usd_bn,
+        contract_years,
+        gpu_hour_price_usd,
+        gpu_utilisation,
+        gpus_per_gw,
+        spend_profile,
+    )["gpus_funded"]
+
+
+def aws_capex_irr_model(
+    *,
+    aws_services_usd_bn: float,
+    contract_years: float,
+    aws_ai_operating_margin: float,
+    gpu_hour_price_usd: float,
+    gpu_utilisation: float,
+    gpus_per_gw: float,
+    capex_usd_bn_per_gw: float,
+    counterfactual_share: float = 1.0,
+    spend_profile: str = "even",
+    gpu_price_usd_k: float = 0.0,
+    **_ignored: object,
+) -> float:
+    """IRR of the capex AWS builds to serve the incremental part of the contract.
+
+    Only the spend caused by the deal (``counterfactual_share × aws_services``) needs new
+    capacity; the share drops out of the rate when the capacity scales with the revenue.
+
+    Returns
+    -------
+    float
+        ``irr`` of :func:`capex_to_serve` [fraction per year].
+    """
+    revenue = cloud_spend_by_year_usd_bn(
+        incremental_aws_services_usd_bn(aws_services_usd_bn, counterfactual_share),
+        contract_years,
+        spend_profile,
+    )
+    return capex_to_serve(
+        revenue,
+        aws_ai_operating_margin,
+        gpu_hour_price_usd,
+        gpu_utilisation,
+        gpus_per_gw,
+        capex_usd_bn_per_gw,
+        gpu_price_usd_k,
+    )["irr"]

@@ -15,7 +15,6 @@ from typing import Any
 
 from valse import cloud
 from valse.charts_cloud import waterfall_chart, waterfall_steps
-from valse.deal import DEAL_FIELDS
 
 #: Slider settings: name -> (minimum, maximum, step, label).
 CLOUD_SLIDERS: dict[str, tuple[float, float, float, str]] = {
@@ -111,7 +110,7 @@ def cloud_panel(
     if dataclasses.is_dataclass(params) and not isinstance(params, type):
         params = dataclasses.asdict(params)
     state: dict[str, Any] = {
-        "params": {k: params[k] for k in DEAL_FIELDS},
+        "params": {k: params[k] for k in cloud.CLOUD_PARAMS},
         "counterfactual_share": float(counterfactual_share),
     }
     start = {**state["params"], "counterfactual_share": float(counterfactual_share)}
