@@ -1,0 +1,626 @@
+"""The cross-investment graph, the circulating/one-way split, concentration, the flow data
+loaders, the panel, and notebook 04 end to end."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from numpy.testing import assert_allclose
+
+from valse import flows as fl
+from valse.facts import load_facts
+from valse.flowdata import (
+    FLOW_COLUMNS,
+    SHARE_COLUMNS,
+    FlowDataError,
+    load_cloud_shares,
+    load_flows,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "04_cross_investments.ipynb"
+
+
+def edges(*triples, kind="equity", status="confirmed"):
+    return [
+        {"id": f"f{i}", "from": u, "to": v, "amount_usd_bn": a, "kind": kind, "status": status}
+        for i, (u, v, a) in enumerate(triples)
+    ]
+
+
+def split_of(*triples):
+    return fl.decompose_circulation(fl.flow_graph(edges(*triples)))
+
+
+# --- hand-made graphs with known answers ------------------------------------------------
+
+
+def test_two_node_round_trip():
+    # A invests 10 in B, B buys 6 from A: 6 comes back to each side, 4 is one way.
+    graph = fl.flow_graph(edges(("A", "B", 10.0), ("B", "A", 6.0)))
+    split = fl.decompose_circulation(graph)
+    assert_allclose(split.circular_volume_usd_bn, 12.0, rtol=1e-12)
+    assert_allclose(split.one_way_volume_usd_bn, 4.0, rtol=1e-12)
+    assert_allclose(split.total_usd_bn, 16.0, rtol=1e-12)
+    assert_allclose(split.circular_share_pct, 75.0, rtol=1e-12)
+    assert split.one_way == {("A", "B"): 4.0, ("B", "A"): 0.0}
+    pairs = fl.reciprocal_pairs(graph)
+    assert len(pairs) == 1
+    row = pairs.iloc[0]
+    assert (row.company_a, row.company_b) == ("A", "B")
+    assert_allclose([row.round_trip_usd_bn, row.pair_circular_volume_usd_bn], [6.0, 12.0])
+    assert_allclose(fl.max_circulation_usd_bn(graph), 12.0, rtol=1e-9)
+
+
+def test_three_node_cycle():
+    split = split_of(("A", "B", 5.0), ("B", "C", 3.0), ("C", "A", 4.0))
+    # bottleneck 3 goes round the three edges: 9 circulates, 2 + 0 + 1 one way
+    assert_allclose(split.circular_volume_usd_bn, 9.0, rtol=1e-12)
+    assert_allclose(split.one_way_volume_usd_bn, 3.0, rtol=1e-12)
+    assert split.cancelled == ((("A", "B", "C"), 3.0),)
+    table = fl.cycles_table(fl.flow_graph(edges(("A", "B", 5.0), ("B", "C", 3.0), ("C", "A", 4.0))))
+    assert list(table["cycle"]) == ["A → B → C → A"]
+    assert_allclose(table["bottleneck_usd_bn"], [3.0])
+
+
+def test_tree_has_no_cycle():
+    graph = fl.flow_graph(edges(("A", "B", 3.0), ("A", "C", 4.0), ("C", "D", 2.0)))
+    split = fl.decompose_circulation(graph)
+    assert split.circular_volume_usd_bn == 0.0
+    assert_allclose(split.one_way_volume_usd_bn, 9.0, rtol=1e-12)
+    assert split.circular_share_pct == 0.0
+    assert fl.cycles_table(graph).empty
+    assert fl.reciprocal_pairs(graph).empty
+    assert fl.max_circulation_usd_bn(graph) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_parallel_edges_are_added_up_first():
+    rows = edges(("A", "B", 4.0)) + [
+        {"id": "g", "from": "A", "to": "B", "amount_usd_bn": 6.0, "kind": "warrant"},
+        {"id": "h", "from": "B", "to": "A", "amount_usd_bn": 5.0, "kind": "compute_commitment"},
+    ]
+    graph = fl.flow_graph(rows)
+    assert graph.number_of_edges() == 2
+    assert graph["A"]["B"]["amount_usd_bn"] == 10.0
+    assert graph["A"]["B"]["by_kind"] == {"equity": 4.0, "warrant": 6.0}
+    assert graph["A"]["B"]["ids"] == ["f0", "g"]
+    split = fl.decompose_circulation(graph)
+    assert_allclose(split.circular_volume_usd_bn, 10.0, rtol=1e-12)  # 5 each way
+    assert_allclose(fl.total_flows_usd_bn(graph), 15.0, rtol=1e-12)
+
+
+def test_two_cycles_sharing_an_edge():
+    # A→B 10, B→A 6, B→C 3, C→A 5. Cancel A⇄B (bottleneck 6, the largest): A→B left 4.
+    # Then A→B→C→A with bottleneck min(4, 3, 5) = 3. Circulating 2×6 + 3×3 = 21 of 24.
+    graph = fl.flow_graph(
+        edges(("A", "B", 10.0), ("B", "A", 6.0), ("B", "C", 3.0), ("C", "A", 5.0))
+    )
+    split = fl.decompose_circulation(graph)
+    assert_allclose(split.circular_volume_usd_bn, 21.0, rtol=1e-12)
+    assert split.one_way == {("A", "B"): 1.0, ("B", "A"): 0.0, ("B", "C"): 0.0, ("C", "A"): 2.0}
+    assert_allclose(split.cancelled_frame()["volume_usd_bn"].sum(), 21.0, rtol=1e-12)
+    # LP: f_AB <= 10, f_AB = f_BA + f_BC <= 6 + 3 = 9, so at most 9 + 6 + 3 + 3 = 21
+    assert_allclose(fl.max_circulation_usd_bn(graph), 21.0, rtol=1e-9)
+    positions = fl.money_positions(graph)
+    assert_allclose(positions.loc["A", ["money_in_usd_bn", "money_out_usd_bn"]], [11.0, 10.0])
+    assert_allclose(positions.loc["C", "net_usd_bn"], 3.0 - 5.0)
+
+
+def test_greedy_split_is_not_unique_and_bounded_by_the_lp():
+    # Both cycles have bottleneck 1; the rule picks the shorter one (A⇄B: volume 2), while
+    # the 3-cycle alone would give 3. The LP finds 3.
+    graph = fl.flow_graph(edges(("A", "B", 1.0), ("B", "A", 1.0), ("B", "C", 1.0), ("C", "A", 1.0)))
+    assert_allclose(fl.decompose_circulation(graph).circular_volume_usd_bn, 2.0, rtol=1e-12)
+    assert_allclose(fl.max_circulation_usd_bn(graph), 3.0, rtol=1e-9)
+
+
+def test_flow_graph_refuses_negative_amounts():
+    with pytest.raises(ValueError, match=r"flow 'f0': amount_usd_bn must be .*>= 0.*-1"):
+        fl.flow_graph(edges(("A", "B", -1.0)))
+
+
+def test_circular_share_checks_its_inputs():
+    assert fl.circular_share_pct(0.0, 0.0) == 0.0
+    assert_allclose(fl.circular_share_pct(30.0, 120.0), 25.0, rtol=1e-12)
+    with pytest.raises(ValueError, match="exceeds total"):
+        fl.circular_share_pct(5.0, 4.0)
+
+
+# --- invariants ---------------------------------------------------------------------------
+
+NODES = list("ABCDEF")
+graphs = st.lists(
+    st.tuples(
+        st.sampled_from(NODES),
+        st.sampled_from(NODES),
+        st.floats(0.0, 100.0, allow_nan=False).map(lambda x: round(x, 3)),
+    ).filter(lambda t: t[0] != t[1]),
+    max_size=18,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(graphs)
+def test_split_conserves_money_and_leaves_no_cycle(triples):
+    graph = fl.flow_graph(edges(*triples))
+    split = fl.decompose_circulation(graph)
+    tol = 1e-9 * max(1.0, split.total_usd_bn)
+    # conservation, edge by edge and in total
+    for e, a in split.total.items():
+        assert split.circulating[e] + split.one_way[e] == pytest.approx(a, abs=tol)
+        assert -tol <= split.circulating[e] <= a + tol
+    assert split.circular_volume_usd_bn + split.one_way_volume_usd_bn == pytest.approx(
+        fl.total_flows_usd_bn(graph), abs=tol
+    )
+    assert_allclose(split.total_usd_bn, sum(t[2] for t in triples), atol=tol)
+    # the circulating part balances at every company
+    for node in graph.nodes:
+        inflow = sum(a for (u, v), a in split.circulating.items() if v == node)
+        outflow = sum(a for (u, v), a in split.circulating.items() if u == node)
+        assert inflow == pytest.approx(outflow, abs=tol)
+    # what is left is one way: no cycle
+    rest = nx.DiGraph([e for e, a in split.one_way.items() if a > tol])
+    assert nx.is_directed_acyclic_graph(rest)
+    # the greedy split never beats the largest possible circulation
+    assert split.circular_volume_usd_bn <= fl.max_circulation_usd_bn(graph) + 1e-6 * max(
+        1.0, split.total_usd_bn
+    )
+    assert 0.0 <= split.circular_share_pct <= 100.0 + 1e-9
+    # net positions add up to zero
+    assert fl.money_positions(graph)["net_usd_bn"].sum() == pytest.approx(0.0, abs=tol)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.floats(0, 50), min_size=2, max_size=8).filter(lambda s: sum(s) <= 100),
+    st.floats(0, 1),
+)
+def test_hhi_change_from_shift_matches_the_closed_form(shares, fraction):
+    named = {f"p{i}": s for i, s in enumerate(shares)}
+    d = fraction * named["p0"]
+    after = fl.hhi_after_shift(named, "p0", "p1", d)
+    assert after - fl.herfindahl_index(shares) == pytest.approx(
+        fl.hhi_change_from_shift(named["p0"], named["p1"], d), abs=1e-7
+    )
+
+
+# --- concentration --------------------------------------------------------------------------
+
+
+def test_hhi_of_known_shares():
+    assert fl.herfindahl_index([100.0]) == 10_000.0
+    for n in (2, 4, 5, 10):
+        assert_allclose(fl.herfindahl_index([100.0 / n] * n), 10_000.0 / n, rtol=1e-12)
+    assert_allclose(fl.herfindahl_index([28, 21, 14]), 784 + 441 + 196, rtol=1e-12)
+
+
+def test_hhi_after_shift_by_hand():
+    shares = {"AWS": 28.0, "Microsoft": 21.0, "Google": 14.0}
+    # 2 points from Microsoft to AWS: 30² + 19² + 14² = 900 + 361 + 196
+    assert_allclose(fl.hhi_after_shift(shares, "Microsoft", "AWS", 2.0), 1457.0, rtol=1e-12)
+    assert_allclose(fl.hhi_change_from_shift(21.0, 28.0, 2.0), 1457.0 - 1421.0, rtol=1e-12)
+    with pytest.raises(ValueError, match=r"shift_pct_points: expected between 0 and .*21"):
+        fl.hhi_after_shift(shares, "Microsoft", "AWS", 25.0)
+    with pytest.raises(KeyError, match="Azure"):
+        fl.hhi_after_shift(shares, "Azure", "AWS", 1.0)
+
+
+def test_share_shift_from_a_contract():
+    # $100bn over 8 years = $12.5bn a year; a year of a $129bn-a-quarter market is $516bn
+    assert_allclose(fl.share_shift_pct_points(100.0, 8.0, 129.0), 100 * 12.5 / 516, rtol=1e-12)
+    with pytest.raises(ValueError, match="contract_years"):
+        fl.share_shift_pct_points(100.0, 0.0, 129.0)
+
+
+def test_merger_screen_against_the_facts_thresholds():
+    facts = load_facts()
+    high = facts.value("merger_guidelines_2023_hhi_highly_concentrated")
+    delta = facts.value("merger_guidelines_2023_hhi_delta")
+    assert (high, delta) == (1800.0, 100.0)  # the 2023 Merger Guidelines, section 2.1
+    screen = fl.merger_screen(1900.0, 150.0, high, delta)
+    assert screen.highly_concentrated and screen.significant_increase and screen.presumption
+    screen = fl.merger_screen(1500.0, 150.0, high, delta)
+    assert not screen.highly_concentrated and screen.significant_increase
+    assert not screen.presumption and "below" in screen.label
+    screen = fl.merger_screen(1800.0, 100.0, high, delta)  # "above" is strict
+    assert not screen.highly_concentrated and not screen.significant_increase
+
+
+def test_hhi_by_quarter_on_a_small_frame():
+    frame = pd.DataFrame(
+        {
+            "quarter": ["2025Q4"] * 3 + ["2026Q1"] * 2,
+            "series": ["synergy"] * 5,
+            "provider": ["AWS", "Microsoft", "Oracle", "AWS", "Microsoft"],
+            "share_pct": [30.0, 20.0, 3.0, 28.0, 21.0],
+            "market_usd_bn": [100.0] * 3 + [float("nan")] * 2,
+            "quarter_start": [pd.Timestamp(2025, 10, 1)] * 3 + [pd.Timestamp(2026, 1, 1)] * 2,
+        }
+    )
+    out = fl.hhi_by_quarter(frame, providers=["AWS", "Microsoft"])
+    assert_allclose(out["hhi"], [900 + 400, 784 + 441], rtol=1e-12)
+    assert list(out["n_providers"]) == [2, 2]
+    assert_allclose(fl.hhi_by_quarter(frame)["hhi"].iloc[0], 1309.0, rtol=1e-12)
+    assert fl.shares_in(frame, "2026Q1", "synergy") == {"AWS": 28.0, "Microsoft": 21.0}
+    with pytest.raises(KeyError, match="no cloud shares for 2024Q1"):
+        fl.shares_in(frame, "2024Q1", "synergy")
+
+
+# --- exposure, filters, the deal's readings ----------------------------------------------------
+
+
+def test_investor_exposure_by_hand():
+    frame = pd.DataFrame(
+        edges(("Amazon", "Anthropic", 8.0), ("Amazon", "OpenAI", 50.0), ("Amazon", "X", 2.0))
+        + edges(("OpenAI", "Amazon", 38.0), kind="compute_commitment")
+        + edges(("Google", "Anthropic", 3.0))
+    )
+    out = fl.investor_exposure(frame)
+    assert list(out.index) == ["Amazon", "Google"]
+    amazon = out.loc["Amazon"]
+    assert_allclose(amazon["ai_bets_usd_bn"], 60.0)  # the compute commitment is not a bet
+    assert_allclose(amazon["OpenAI_share_pct"], 100 * 50 / 60, rtol=1e-12)
+    assert_allclose(amazon["Anthropic_share_pct"], 100 * 8 / 60, rtol=1e-12)
+    assert amazon["rivals_backed"] == 2 and out.loc["Google", "rivals_backed"] == 1
+
+
+def _frame():
+    return pd.DataFrame(
+        [
+            {"id": "a", "from": "A", "to": "B", "kind": "equity", "status": "confirmed",
+             "announced": "2024-05", "amount_usd_bn": 1.0},
+            {"id": "b", "from": "B", "to": "A", "kind": "compute_commitment",
+             "status": "reported", "announced": "2025-10-28", "amount_usd_bn": 2.0},
+            {"id": "c", "from": "C", "to": "A", "kind": "equity", "status": "lapsed",
+             "announced": "2025", "amount_usd_bn": 4.0},
+        ]
+    )  # fmt: skip
+
+
+def test_filter_flows_by_status_kind_and_window():
+    frame = _frame()
+    assert list(fl.filter_flows(frame)["id"]) == ["a", "b"]
+    assert list(fl.filter_flows(frame, statuses=["confirmed"])["id"]) == ["a"]
+    assert list(fl.filter_flows(frame, kinds=["equity"])["id"]) == ["a"]
+    assert list(fl.filter_flows(frame, date_from="2025-01-01")["id"]) == ["b"]
+    assert list(fl.filter_flows(frame, date_to="2024")["id"]) == ["a"]
+    assert list(fl.filter_flows(frame, date_to="2025-10-27")["id"]) == ["a"]
+    everything = fl.filter_flows(frame, statuses=["confirmed", "reported", "lapsed"])
+    assert len(everything) == 3
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"statuses": ["rumoured"]}, r"statuses: expected values among .*found \['rumoured'\]"),
+        ({"kinds": ["loan"]}, r"kinds: expected values among .*found \['loan'\]"),
+        ({"date_from": "2025/01/01"}, r"date_from: expected a date .*'2025/01/01'"),
+        ({"date_from": "2026", "date_to": "2025"}, r"date_from <= date_to"),
+    ],
+)
+def test_filter_flows_errors_name_the_argument(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        fl.filter_flows(_frame(), **kwargs)
+
+
+def test_set_amounts():
+    out = fl.set_amounts(
+        _frame().assign(low_usd_bn=0.5, high_usd_bn=3.0, has_range=True), {"a": 9.0}
+    )
+    assert out.loc[0, ["amount_usd_bn", "low_usd_bn", "high_usd_bn"]].tolist() == [9.0] * 3
+    assert not out.loc[0, "has_range"] and out.loc[1, "has_range"]
+    with pytest.raises(ValueError, match="expected a flow id of the data, found 'zz'"):
+        fl.set_amounts(_frame(), {"zz": 1.0})
+
+
+def _raw_amounts() -> dict[str, float]:
+    with (ROOT / "data" / "flows.csv").open(newline="") as handle:
+        return {r["id"]: float(r["amount_usd_bn"]) for r in csv.DictReader(handle)}
+
+
+def _raw_live_total() -> float:
+    with (ROOT / "data" / "flows.csv").open(newline="") as handle:
+        return sum(
+            float(r["amount_usd_bn"])
+            for r in csv.DictReader(handle)
+            if r["status"] in ("confirmed", "reported")
+        )
+
+
+def test_the_deal_in_both_readings():
+    flows = fl.filter_flows(load_flows())
+    raw = _raw_amounts()
+    talks = raw["amazon_openai_talks_2025_12"] + raw["amazon_openai_talks_2026_01"]
+    deal = raw["amazon_openai_2026_upfront"] + raw["amazon_openai_2026_contingent"]
+
+    base = fl.apply_deal_reading(
+        flows, amazon_investment_usd_bn=50.0, amazon_upfront_usd_bn=15.0, aws_services_usd_bn=100.0
+    )
+    assert base.attrs["reading"] == "reported"
+    amounts = dict(zip(base["id"], base["amount_usd_bn"], strict=True))
+    assert "amazon_openai_talks_2026_01" not in amounts
+    assert (amounts["amazon_openai_2026_upfront"], amounts["amazon_openai_2026_contingent"]) == (
+        15.0,
+        35.0,
+    )
+    assert amounts["openai_aws_2026_02_expansion"] == 100.0
+    # the file's deal rows already say 15 + 35 and 100: only the talks go
+    assert_allclose(base["amount_usd_bn"].sum(), _raw_live_total() - talks, rtol=1e-12)
+
+    rumour = fl.apply_deal_reading(
+        flows, amazon_investment_usd_bn=50.0, amazon_upfront_usd_bn=50.0, aws_services_usd_bn=38.0
+    )
+    assert rumour.attrs["reading"] == "rumour"
+    amounts = dict(zip(rumour["id"], rumour["amount_usd_bn"], strict=True))
+    assert amounts["amazon_openai_talks_2026_01"] == 50.0
+    assert amounts["openai_aws_2025_11"] == 38.0
+    for gone in ("amazon_openai_2026_upfront", "openai_aws_2026_02_expansion"):
+        assert gone not in amounts
+    expected = (
+        _raw_live_total()
+        - raw["amazon_openai_talks_2025_12"]
+        - deal
+        - raw["openai_aws_2026_02_expansion"]
+    )
+    assert_allclose(rumour["amount_usd_bn"].sum(), expected, rtol=1e-12)
+    # a slider moving the investment moves the flow
+    moved = fl.apply_deal_reading(
+        flows, amazon_investment_usd_bn=60.0, amazon_upfront_usd_bn=20.0, aws_services_usd_bn=80.0
+    )
+    amounts = dict(zip(moved["id"], moved["amount_usd_bn"], strict=True))
+    assert amounts["amazon_openai_2026_contingent"] == 40.0
+    assert amounts["openai_aws_2026_02_expansion"] == 80.0
+
+
+def test_amount_draws_stay_in_range_and_are_seeded():
+    frame = pd.DataFrame(edges(("A", "B", 10.0), ("B", "A", 6.0))).assign(
+        low_usd_bn=[8.0, 6.0], high_usd_bn=[10.0, 9.0]
+    )
+    a = fl.draw_amounts(frame, np.random.default_rng(1), 500)
+    b = fl.draw_amounts(frame, np.random.default_rng(1), 500)
+    assert_allclose(a, b)
+    assert a.shape == (500, 2)
+    assert (a[:, 0] >= 8).all() and (a[:, 0] <= 10).all() and (a[:, 1] >= 6).all()
+    shares = fl.circular_share_pct_draws(frame, a)
+    expected = 100 * 2 * np.minimum(a[:, 0], a[:, 1]) / a.sum(axis=1)
+    assert_allclose(shares, expected, rtol=1e-12)
+
+
+# --- the data files -------------------------------------------------------------------------
+
+
+def test_the_data_files_load():
+    flows = load_flows()
+    assert len(flows) > 20 and (flows["amount_usd_bn"] >= 0).all()
+    assert {"confirmed", "reported"} <= set(flows["status"])
+    shares = load_cloud_shares()
+    assert set(shares["series"]) == {"synergy", "omdia"}
+    assert shares.groupby(["quarter", "series"])["share_pct"].sum().max() <= 100
+
+
+GOOD_FLOW = {
+    "id": "amazon_openai_x",
+    "from": "Amazon",
+    "to": "OpenAI",
+    "kind": "equity",
+    "amount_usd_bn": "50",
+    "low_usd_bn": "",
+    "high_usd_bn": "50",
+    "announced": "2026-02-27",
+    "horizon_years": "",
+    "status": "confirmed",
+    "source": "A publisher",
+    "title": "",
+    "source_date": "",
+    "url": "",
+    "note": "",
+}
+
+
+def _write(path: Path, columns, rows) -> Path:
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("change", "column", "expected", "found"),
+    [
+        ({"from": "Amazn"}, "from", "one of Amazon", "'Amazn'"),
+        ({"to": "Meta"}, "to", "one of Amazon", "'Meta'"),
+        ({"amount_usd_bn": "-5", "high_usd_bn": ""}, "amount_usd_bn", "a number >= 0", "'-5'"),
+        ({"amount_usd_bn": "50bn"}, "amount_usd_bn", "a plain number", "'50bn'"),
+        ({"status": "rumoured"}, "status", "one of confirmed, reported, denied", "'rumoured'"),
+        ({"kind": "loan"}, "kind", "one of equity", "'loan'"),
+        ({"announced": "27/02/2026"}, "announced", "a date YYYY", "'27/02/2026'"),
+        ({"low_usd_bn": "60", "high_usd_bn": "50"}, "low_usd_bn", "a low bound at or", "'60'"),
+        ({"high_usd_bn": "40"}, "high_usd_bn", "a high bound at or above amount", "'40'"),
+        ({"to": "Amazon"}, "to", "a company other than 'from'", "'Amazon'"),
+        ({"source": ""}, "source", "the publisher", "''"),
+    ],
+)  # fmt: skip
+def test_flow_validation_errors_name_file_line_column(tmp_path, change, column, expected, found):
+    path = _write(
+        tmp_path / "flows.csv", FLOW_COLUMNS, [GOOD_FLOW, {**GOOD_FLOW, "id": "b", **change}]
+    )
+    with pytest.raises(FlowDataError) as info:
+        load_flows(path)
+    message = str(info.value)
+    assert f"flows.csv:3: column '{column}': expected {expected}" in message
+    assert f"found {found}" in message
+    assert len(info.value.problems) == 1
+
+
+def test_flow_validation_lists_every_problem_and_header_errors(tmp_path):
+    rows = [{**GOOD_FLOW, "from": "X"}, GOOD_FLOW, {**GOOD_FLOW, "status": "maybe"}]
+    with pytest.raises(FlowDataError) as info:
+        load_flows(_write(tmp_path / "f.csv", FLOW_COLUMNS, rows))
+    problems = info.value.problems
+    assert any("f.csv:2: column 'from'" in p for p in problems)
+    assert any(
+        "f.csv:3: column 'id': expected a unique id (already on line 2)" in p for p in problems
+    )
+    assert any("f.csv:4: column 'status'" in p for p in problems)
+    with pytest.raises(FlowDataError, match=r"f2.csv:1: header: .*missing amount_usd_bn"):
+        cols = [c for c in FLOW_COLUMNS if c != "amount_usd_bn"]
+        load_flows(_write(tmp_path / "f2.csv", cols, [{c: GOOD_FLOW[c] for c in cols}]))
+    loaded = load_flows(_write(tmp_path / "ok.csv", FLOW_COLUMNS, [GOOD_FLOW]))
+    assert loaded.loc[0, "low_usd_bn"] == 50.0 and loaded.loc[0, "has_range"]
+
+
+GOOD_SHARE = {
+    "quarter": "2025Q4",
+    "series": "synergy",
+    "provider": "AWS",
+    "share_pct": "28",
+    "market_usd_bn": "119.1",
+    "source": "Synergy",
+    "title": "",
+    "source_date": "2026-02",
+    "url": "https://example.org/x",
+    "note": "",
+}
+
+
+@pytest.mark.parametrize(
+    ("rows", "needle"),
+    [
+        ([{**GOOD_SHARE, "quarter": "2025-Q4"}], "column 'quarter': expected a quarter such as"),
+        ([{**GOOD_SHARE, "series": "gartner"}], "column 'series': expected one of synergy, omdia"),
+        ([{**GOOD_SHARE, "share_pct": "128"}], "column 'share_pct': expected a percentage"),
+        ([{**GOOD_SHARE, "market_usd_bn": "-1"}], "column 'market_usd_bn': expected a number >= 0"),
+        ([{**GOOD_SHARE, "url": "www.x"}], "column 'url': expected an http(s)://"),
+        ([GOOD_SHARE, GOOD_SHARE], "s.csv:3: column 'provider': expected one row per quarter"),
+        (
+            [GOOD_SHARE, {**GOOD_SHARE, "provider": "Microsoft", "share_pct": "80"}],
+            "expected shares of 2025Q4 (synergy) adding up to at most 100, found 108",
+        ),
+    ],
+)  # fmt: skip
+def test_share_validation_errors(tmp_path, rows, needle):
+    with pytest.raises(FlowDataError) as info:
+        load_cloud_shares(_write(tmp_path / "s.csv", SHARE_COLUMNS, rows))
+    assert needle in str(info.value)
+
+
+# --- the panel --------------------------------------------------------------------------------
+
+
+def test_panel_follows_its_controls():
+    pytest.importorskip("ipywidgets")
+    from valse.explore_flows import flows_panel
+
+    frame = pd.DataFrame(
+        edges(("A", "B", 10.0))
+        + edges(("B", "A", 6.0), kind="compute_commitment", status="reported")
+    ).assign(announced="2025-01")
+    shares = {"AWS": 28.0, "Microsoft": 21.0, "Google": 14.0}
+    panel = flows_panel(frame, shares, from_provider="Microsoft", to_provider="AWS", draw=False)
+    assert_allclose(panel.figures["circular_share_pct"], 75.0, rtol=1e-12)
+    assert_allclose(panel.figures["cloud_hhi"], 1421.0, rtol=1e-12)
+    panel.sliders["shift_pct_points"].value = 2.0
+    assert_allclose(panel.figures["cloud_hhi_after_shift"], 1457.0, rtol=1e-12)
+    assert_allclose(panel.figures["cloud_hhi_delta"], 36.0, rtol=1e-12)
+    panel.toggles["status:reported"].value = False  # the 6 back from B goes
+    assert_allclose(panel.figures["total_flows_usd_bn"], 10.0, rtol=1e-12)
+    assert panel.figures["circular_volume_usd_bn"] == 0.0
+    panel.toggles["status:reported"].value = True
+    panel.toggles["kind:equity"].value = False
+    assert_allclose(panel.figures["total_flows_usd_bn"], 6.0, rtol=1e-12)
+    assert "1,457" in panel.table.value or "1457" in panel.table.value
+
+
+# --- the notebook end to end ------------------------------------------------------------------
+
+REQUIRED = {
+    "cloud_hhi",
+    "cloud_hhi_after_shift",
+    "circular_volume_usd_bn",
+    "total_flows_usd_bn",
+    "circular_share_pct",
+}
+RUMOUR = {
+    "scenario_name": "rumour",
+    "amazon_upfront_usd_bn": 50.0,
+    "aws_services_usd_bn": 38.0,
+    "round_size_usd_bn": 100.0,
+    "contract_years": 7.0,
+    "contingent_tranche_probability": 1.0,
+    "contingent_tranche_probability_low": 1.0,
+    "contingent_tranche_probability_high": 1.0,
+    "seed": 20260129,
+}
+
+
+def _run(tmp_path, **parameters):
+    papermill = pytest.importorskip("papermill")
+    from valse.record import metrics_from_notebook
+
+    out = tmp_path / "out.ipynb"
+    papermill.execute_notebook(
+        str(NOTEBOOK),
+        str(out),
+        parameters={"draws": 50, "artifacts_dir": str(tmp_path / "artifacts"), **parameters},
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(NOTEBOOK.parent),
+    )
+    records = metrics_from_notebook(json.loads(out.read_text()), "04_cross_investments")
+    return {r["name"]: r for r in records}
+
+
+def _expected(investment, upfront, services, years):
+    facts = load_facts()
+    flows = fl.apply_deal_reading(
+        fl.filter_flows(load_flows()),
+        amazon_investment_usd_bn=investment,
+        amazon_upfront_usd_bn=upfront,
+        aws_services_usd_bn=services,
+    )
+    split = fl.decompose_circulation(fl.flow_graph(flows))
+    shares = load_cloud_shares()
+    synergy = shares[shares["series"] == "synergy"]
+    latest = max(synergy["quarter"])
+    top = fl.shares_in(shares, latest, "synergy", ["AWS", "Microsoft", "Google"])
+    market = float(synergy.loc[synergy["quarter"] == latest, "market_usd_bn"].iloc[0])
+    shift = fl.share_shift_pct_points(services, years, market)
+    assert facts  # the fact base loads
+    return {
+        "total_flows_usd_bn": split.total_usd_bn,
+        "circular_volume_usd_bn": split.circular_volume_usd_bn,
+        "circular_share_pct": split.circular_share_pct,
+        "cloud_hhi": fl.herfindahl_index(top.values()),
+        "cloud_hhi_after_shift": fl.hhi_after_shift(top, "Microsoft", "AWS", shift),
+    }
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize(
+    ("parameters", "deal"),
+    [({}, (50.0, 15.0, 100.0, 8.0)), (RUMOUR, (50.0, 50.0, 38.0, 7.0))],
+    ids=["base", "rumour"],
+)
+def test_notebook_end_to_end(tmp_path, parameters, deal):
+    records = _run(tmp_path, **parameters)
+    assert REQUIRED <= set(records)
+    for name, value in _expected(*deal).items():
+        assert_allclose(records[name]["value"], value, rtol=1e-9, err_msg=name)
+    rec = records["circular_share_pct"]
+    assert_allclose(
+        rec["value"],
+        100 * records["circular_volume_usd_bn"]["value"] / records["total_flows_usd_bn"]["value"],
+        rtol=1e-9,
+    )
+    assert rec["p10"] <= rec["p50"] <= rec["p90"]
+    assert rec["sources"] and rec["params"]
+    assert (tmp_path / "artifacts" / "flow_matrix.csv").exists()
