@@ -18,11 +18,17 @@ from __future__ import annotations
 
 import copy
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
-import jinja2
-from nbconvert import HTMLExporter
+# jsonschema (imported by nbformat) imports the optional ``rfc3987_syntax`` when it is
+# installed, which builds a parser at import time (about 0.8 s, in every worker). Notebook
+# validation never checks the IRI formats it serves, so keep it out.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+import jinja2  # noqa: E402
+from nbconvert import HTMLExporter  # noqa: E402
 
 from valse.record import MIMETYPE
 

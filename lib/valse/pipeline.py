@@ -302,12 +302,6 @@ def dump_json(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def link_or_copy(src: Path, dst: Path) -> None:
     dst.parent.mkdir(parents=True, exist_ok=True)
     if src.is_dir():
@@ -380,6 +374,14 @@ def _ipc_kernel_manager_class() -> type:
             self.ip = os.path.join(self.socket_dir, "k")
             _KERNEL_MANAGERS.append(self)
 
+        async def _async_interrupt_kernel(self) -> None:
+            # jupyter_client interrupts a kernel before shutting it down; an idle ipykernel 7
+            # may then log "KeyboardInterrupt caught in kernel" at ERROR level. The shutdown
+            # request (and a kill after it) is enough.
+            if self.shutting_down:
+                return
+            await super()._async_interrupt_kernel()
+
     return IPCKernelManager
 
 
@@ -389,10 +391,10 @@ def _worker_init(events: Any) -> None:
     _EVENTS = events
     os.environ.update(KERNEL_ENV)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it terminates us
-    import nbformat  # noqa: F401
-    import papermill  # noqa: F401
+    from valse import export  # first: it keeps a slow optional import out of nbformat
 
-    from valse import export
+    import nbformat  # noqa: F401, I001
+    import papermill  # noqa: F401
 
     export._exporter(True)
     export._exporter(False)
@@ -413,6 +415,7 @@ def _failing_cell(nb: Any) -> dict[str, Any] | None:
     """Locate the first failing cell of an executed notebook: its index among the source
     notebook's cells, execution count, first line and error."""
     index = -1
+    last_started: dict[str, Any] | None = None
     for cell in nb.cells:
         tags = cell.get("metadata", {}).get("tags", []) or []
         if "injected-parameters" in tags or "papermill-error-cell-tag" in tags:
@@ -421,17 +424,19 @@ def _failing_cell(nb: Any) -> dict[str, Any] | None:
         if cell.get("cell_type") != "code":
             continue
         pm = cell.get("metadata", {}).get("papermill", {}) or {}
+        source = cell.get("source", "")
+        lines = [line for line in source.splitlines() if line.strip()]
+        info = {"cell_index": index, "execution_count": cell.get("execution_count"),
+                "first_line": lines[0] if lines else "", "cell": cell}
         errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
         if errors or pm.get("exception") or pm.get("status") in ("failed", "running"):
-            source = cell.get("source", "")
-            lines = [line for line in source.splitlines() if line.strip()]
-            info = {"cell_index": index, "execution_count": cell.get("execution_count"),
-                    "first_line": lines[0] if lines else ""}
             if errors:
                 info["ename"] = errors[0].get("ename", "")
                 info["evalue"] = errors[0].get("evalue", "")
             return info
-    return None
+        if pm.get("start_time"):
+            last_started = info  # a timeout or a dead kernel stops in the last started cell
+    return last_started
 
 
 def execute_job(spec: dict[str, Any]) -> dict[str, Any]:
@@ -474,11 +479,13 @@ def execute_job(spec: dict[str, Any]) -> dict[str, Any]:
         pm.execute_notebook(
             spec["source"], str(files["notebook"]), parameters=params, kernel_name=KERNEL_NAME,
             cwd=spec["cwd"], progress_bar=False, log_output=False, report_mode=False,
-            request_save_on_cell_execute=False, start_timeout=120, execution_timeout=timeout,
+            request_save_on_cell_execute=True, start_timeout=120, execution_timeout=timeout,
             kernel_manager_class=globals()["IPCKernelManager"],
         )
     except pm.PapermillExecutionError as exc:
         error = {"ename": exc.ename, "evalue": exc.evalue}
+    except TimeoutError:
+        timed_out.set()
     except BaseException as exc:  # noqa: BLE001 - any failure of one notebook is reported
         error = {"ename": type(exc).__name__, "evalue": str(exc).strip()[:2000]}
     finally:
@@ -500,11 +507,18 @@ def execute_job(spec: dict[str, Any]) -> dict[str, Any]:
         error = {"ename": "MissingOutput", "evalue": "papermill wrote no notebook"}
     if nb is not None:
         if error is not None:
-            cell = _failing_cell(nb)
-            if cell:
-                cell.update({k: v for k, v in error.items() if k in ("ename", "evalue")}
-                            if error.get("ename") == "Timeout" or "ename" not in cell else {})
-                error = {**error, **cell}
+            found = _failing_cell(nb)
+            if found:
+                cell = found.pop("cell")
+                if "ename" not in found:
+                    # no error output (timeout, dead kernel): add one so readers see it
+                    cell.setdefault("outputs", []).append(nbformat.v4.new_output(
+                        "error", ename=error["ename"], evalue=error["evalue"], traceback=[]))
+                    nbformat.write(nb, str(files["notebook"]))
+                    found.update(ename=error["ename"], evalue=error["evalue"])
+                if error.get("ename") == "Timeout":
+                    found.update(ename=error["ename"], evalue=error["evalue"])
+                error = {**error, **found}
         else:
             try:
                 records = metrics_from_notebook(nb, name)
@@ -790,7 +804,7 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
                 todo.append((run, job))
     console = Console(len(todo), console_stream)
     ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["valse.pipeline", "valse.export", "papermill", "nbformat"])
+    ctx.set_forkserver_preload(["valse.export", "valse.pipeline", "papermill", "nbformat"])
     events = ctx.SimpleQueue()
     n_workers = max(1, min(opts.jobs, len(todo)))
     pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx,
@@ -963,19 +977,3 @@ def run(opts: Options, stream: Any = None) -> int:
         print(f"everything is up to date ({names}); nothing to do", file=stream)
         return 0
     return execute(runs, inputs, opts, stream)
-
-
-def default_options(**overrides: Any) -> Options:
-    """Options with the documented defaults (for tests and the command line)."""
-    from valse import paths
-
-    data = Path(overrides.pop("data", None) or paths.data_dir())
-    values: dict[str, Any] = {
-        "scenarios": [data / "scenarios" / "base.yaml"], "only": [],
-        "jobs": os.cpu_count() or 1, "force": False, "out": Path("outputs"),
-        "notebooks": paths.notebooks_dir(), "data": data, "timeout": 900.0,
-    }
-    values.update(overrides)
-    return Options(**values)
-
-

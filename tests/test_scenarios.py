@@ -1,0 +1,183 @@
+"""Scenario validation (valse.scenarios) and parameter-cell parsing (valse.nbparams)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from valse.nbparams import Param, notebook_parameters, parse_parameters_source
+from valse.scenarios import CORE_BY_NAME, ScenarioError, load_scenario, validate_values
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DECLARED = {
+    "alpha_share": Param("alpha_share", "float", 0.25, "0.25", "a fixture share", "0-1"),
+    "beta_label": Param("beta_label", "str", "x", '"x"', "label", ""),
+    "beta_fail": Param("beta_fail", "bool", False, "False", "fail", ""),
+    "draws": Param("draws", "int", 10, "10", "Monte Carlo draws", "count"),
+    "years": Param("years", "list", [], "[]", "years", ""),
+}
+
+
+def problems(values: dict) -> list[str]:
+    return validate_values(values, DECLARED, "s.yaml")
+
+
+# ------------------------------------------------------------------ nbparams
+
+
+def test_parse_annotated_lines_with_meaning_and_unit():
+    params = parse_parameters_source(
+        "discount_rate: float = 0.09  # annual rate for present values [0-1]\n"
+        "roles_cut: int = 30_000  # corporate roles cut [count]\n"
+        "label = 'plain'  # a label without type\n"
+        "flags: list = [1, 2]\n"
+        "import math  # ignored\n"
+    )
+    assert [(p.name, p.type, p.default, p.comment, p.unit) for p in params] == [
+        ("discount_rate", "float", 0.09, "annual rate for present values", "0-1"),
+        ("roles_cut", "int", 30000, "corporate roles cut", "count"),
+        ("label", "str", "plain", "a label without type", ""),
+        ("flags", "list", [1, 2], "", ""),
+    ]
+
+
+def test_parse_non_literal_default_keeps_source():
+    (p,) = parse_parameters_source("start: str = str(2026)  # year as text\n")
+    assert (p.type, p.default, p.default_source) == ("str", None, "str(2026)")
+
+
+def test_fixture_notebook_declarations():
+    params = {p.name: p for p in notebook_parameters(FIXTURES / "notebooks" / "10_alpha.ipynb")}
+    assert params["alpha_share"].unit == "0-1"
+    assert params["seed"].type == "int" and params["seed"].default == 0
+    assert params["interactive"].default is True
+    assert notebook_parameters(FIXTURES / "notebooks" / "20_beta.ipynb")[0].name == "roles_cut"
+
+
+def test_nbparams_does_not_import_papermill():
+    code = ("import sys; from valse.nbparams import notebook_parameters; "
+            f"notebook_parameters({str(FIXTURES / 'notebooks' / '10_alpha.ipynb')!r}); "
+            "import valse.scenarios, valse.__main__; "
+            "print(sorted(m for m in ('papermill', 'nbformat', 'nbconvert', 'pandas', 'numpy', "
+            "'matplotlib') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+# ------------------------------------------------------------------ scenarios
+
+
+def test_core_table_matches_design():
+    assert set(CORE_BY_NAME) == {
+        "amazon_investment_usd_bn", "amazon_upfront_usd_bn", "contingent_tranche_probability",
+        "aws_services_usd_bn", "round_size_usd_bn", "pre_money_valuation_usd_bn",
+        "aws_ai_operating_margin", "contract_years", "discount_rate", "roles_cut",
+        "cost_per_role_usd_k", "seed"}
+    assert CORE_BY_NAME["roles_cut"].type == "int"
+    assert CORE_BY_NAME["discount_rate"].rule == "[0, 1]"
+
+
+def test_valid_values_have_no_problems():
+    assert problems({"amazon_investment_usd_bn": 50, "amazon_upfront_usd_bn": 15.0,
+                     "contingent_tranche_probability": 0, "discount_rate": 1.0,
+                     "roles_cut": 0, "seed": 7, "alpha_share": 1, "beta_label": "<b>",
+                     "beta_fail": True, "draws": 5, "years": [2026],
+                     "round_size_usd_bn": 10.0}) == []
+
+
+@pytest.mark.parametrize(("values", "parameter", "expected", "found"), [
+    ({"amazon_investment_usd_bn": -1}, "amazon_investment_usd_bn", "a value >= 0", "-1"),
+    ({"contingent_tranche_probability": 1.5}, "contingent_tranche_probability",
+     "between 0 and 1", "1.5"),
+    ({"aws_ai_operating_margin": -0.1}, "aws_ai_operating_margin", "between 0 and 1", "-0.1"),
+    ({"discount_rate": 9}, "discount_rate", "between 0 and 1", "9"),
+    ({"contract_years": 0}, "contract_years", "a value > 0", "0"),
+    ({"pre_money_valuation_usd_bn": 0.0}, "pre_money_valuation_usd_bn", "a value > 0", "0.0"),
+    ({"cost_per_role_usd_k": -5}, "cost_per_role_usd_k", "a value >= 0", "-5"),
+    ({"roles_cut": 2.5}, "roles_cut", "an integer", "2.5"),
+    ({"roles_cut": True}, "roles_cut", "an integer", "True"),
+    ({"seed": -1}, "seed", "a value >= 0", "-1"),
+    ({"amazon_investment_usd_bn": "50"}, "amazon_investment_usd_bn", "a number", "'50'"),
+    ({"discount_rate": False}, "discount_rate", "a number", "False"),
+    ({"alpha_share": 1.2}, "alpha_share", "between 0 and 1", "1.2"),
+    ({"beta_fail": "yes"}, "beta_fail", "true or false", "'yes'"),
+    ({"beta_label": 3}, "beta_label", "a string", "3"),
+    ({"draws": 1.5}, "draws", "an integer", "1.5"),
+    ({"years": 2026}, "years", "a list", "2026"),
+    ({"amazon_investment_usd_bn": 10.0, "amazon_upfront_usd_bn": 15.0},
+     "amazon_upfront_usd_bn", "at most amazon_investment_usd_bn", "15.0"),
+])
+def test_each_rule_names_file_parameter_expected_and_found(values, parameter, expected, found):
+    (message,) = problems(values)
+    assert message.startswith("s.yaml: ")
+    assert repr(parameter) in message
+    assert expected in message
+    assert f"found {found}" in message
+
+
+def test_round_may_be_smaller_than_amazon_commitment():
+    assert problems({"amazon_investment_usd_bn": 50.0, "round_size_usd_bn": 10.0}) == []
+
+
+def test_unknown_name_suggests_the_closest():
+    (message,) = problems({"amazon_investment_usd_b": 50.0})
+    assert "unknown parameter 'amazon_investment_usd_b'" in message
+    assert "did you mean 'amazon_investment_usd_bn'?" in message
+
+
+def test_reserved_names_are_refused():
+    (message,) = problems({"artifacts_dir": "/tmp"})
+    assert "'artifacts_dir'" in message and "set by the pipeline" in message
+
+
+def test_every_problem_is_reported(tmp_path):
+    path = tmp_path / "many.yaml"
+    path.write_text("description: several mistakes\nseed: -3\nroles_cut: 1.5\nnope: 1\n")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path, DECLARED)
+    lines = str(err.value).splitlines()
+    assert len(lines) == 3
+    assert all(line.startswith(str(path)) for line in lines)
+
+
+def test_yaml_syntax_error_gives_the_line(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("seed: 1\nroles_cut: [1, 2\ndiscount_rate: 0.1\n")
+    with pytest.raises(ScenarioError, match=r"broken.yaml: YAML syntax error at line \d+"):
+        load_scenario(path)
+
+
+def test_yaml_must_be_a_mapping(tmp_path):
+    path = tmp_path / "list.yaml"
+    path.write_text("- seed\n- 1\n")
+    with pytest.raises(ScenarioError, match="expected a mapping.*found list"):
+        load_scenario(path)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ScenarioError, match="scenario file not found"):
+        load_scenario(tmp_path / "absent.yaml")
+
+
+def test_description_is_not_a_parameter(tmp_path):
+    path = tmp_path / "rumour.yaml"
+    path.write_text("description: The rumour as written\nseed: 3\n")
+    sc = load_scenario(path)
+    assert (sc.name, sc.description, sc.values) == ("rumour", "The rumour as written", {"seed": 3})
+
+
+def test_project_scenarios_are_valid():
+    """The project's own scenario files pass validation against its notebooks."""
+    from valse import paths
+    from valse.pipeline import discover_notebooks
+    from valse.scenarios import declared_parameters, load_scenarios
+
+    files = sorted((paths.data_dir() / "scenarios").glob("*.yaml"))
+    if not files or not any(paths.notebooks_dir().glob("*.ipynb")):
+        pytest.skip("no project scenarios or notebooks yet")
+    notebooks = discover_notebooks(paths.notebooks_dir())
+    declared = declared_parameters({nb.name: nb.params for nb in notebooks})
+    assert [s.name for s in load_scenarios(files, declared)] == [f.stem for f in files]
