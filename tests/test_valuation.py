@@ -161,6 +161,13 @@ def test_ipo_values_hand_computed():
     assert_allclose(value, stake * 0.94 * 10, rtol=1e-12)
 
 
+def test_breakeven_ipo_valuation_hand_computed():
+    # a 5 % stake diluted by 10 % at the IPO is worth 50 when 0.045 × V = 50 → V = 1111.1
+    v = valuation.breakeven_ipo_valuation_usd_bn(50, 5, 0.1)
+    assert_allclose(v, 50 / 0.045, rtol=1e-12)
+    assert_allclose(valuation.stake_value_at_ipo_usd_bn(5, v, 0.1), 50, rtol=1e-12)
+
+
 def test_ipo_errors_name_the_parameter():
     with pytest.raises(ValueError, match=r"ipo_dilution must be in \[0, 1\), found 1.2"):
         valuation.stake_value_at_ipo_usd_bn(5, 1000, 1.2)

@@ -619,3 +619,19 @@ def expected_stake_value_at_ipo_usd_bn(
         pre_money_valuation_usd_bn,
     )
     return stake_value_at_ipo_usd_bn(stake, ipo_valuation_usd_bn, ipo_dilution)
+
+
+def breakeven_ipo_valuation_usd_bn(
+    investment_usd_bn: float, stake_before_ipo_pct: float, ipo_dilution: float
+) -> float:
+    """IPO valuation at which a stake is worth what was paid for it.
+
+    Solves ``stake × (1 − ipo_dilution) / 100 × V = investment`` for ``V``:
+
+    ``V = 100 × investment / (stake × (1 − ipo_dilution))`` [USD bn].
+    """
+    if stake_before_ipo_pct <= 0:
+        raise ValueError(f"stake_before_ipo_pct must be positive, found {stake_before_ipo_pct}")
+    if not 0.0 <= ipo_dilution < 1.0:
+        raise ValueError(f"ipo_dilution must be in [0, 1), found {ipo_dilution}")
+    return 100.0 * investment_usd_bn / (stake_before_ipo_pct * (1.0 - ipo_dilution))
