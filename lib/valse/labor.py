@@ -200,6 +200,29 @@ def savings_from_parts_usd_bn_per_year(
     return layoff_savings_usd_bn_per_year(roles_cut, cost)
 
 
+def cash_savings_from_parts_usd_bn_per_year(
+    roles_cut: float,
+    salary_usd_k: float,
+    stock_compensation_usd_k: float,
+    benefits_usd_k: float,
+    overhead_usd_k: float,
+) -> float:
+    """Yearly *cash* saved by cutting roles: the fully loaded cost without stock compensation.
+
+    Returns
+    -------
+    float
+        ``roles_cut × (salary + benefits + overhead) / 1e6`` [USD bn per year]; the stock
+        compensation (an expense, not a cash outflow) is left out.
+    """
+    cost = fully_loaded_cost_per_role_usd_k(
+        salary_usd_k, stock_compensation_usd_k, benefits_usd_k, overhead_usd_k
+    )
+    return layoff_savings_usd_bn_per_year(
+        roles_cut, cash_cost_per_role_usd_k(cost, stock_compensation_usd_k)
+    )
+
+
 def severance_cost_usd_bn(roles_cut: float, pay_usd_k: float, severance_months: float) -> float:
     """One-off severance paid to the people whose roles are cut.
 
