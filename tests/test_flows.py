@@ -624,3 +624,44 @@ def test_notebook_end_to_end(tmp_path, parameters, deal):
     assert rec["p10"] <= rec["p50"] <= rec["p90"]
     assert rec["sources"] and rec["params"]
     assert (tmp_path / "artifacts" / "flow_matrix.csv").exists()
+
+
+def test_max_method_reaches_the_largest_circulation():
+    graph = fl.flow_graph(edges(("A", "B", 1.0), ("B", "A", 1.0), ("B", "C", 1.0), ("C", "A", 1.0)))
+    split = fl.decompose_circulation(graph, method="max")
+    assert_allclose(split.circular_volume_usd_bn, 3.0, rtol=1e-9)
+    assert split.cancelled == ((("A", "B", "C"), pytest.approx(1.0)),)
+    with pytest.raises(ValueError, match="method: expected 'max' or 'greedy', found 'lp'"):
+        fl.decompose_circulation(graph, method="lp")
+
+
+@settings(max_examples=60, deadline=None)
+@given(graphs)
+def test_max_split_conserves_money_and_leaves_no_cycle(triples):
+    graph = fl.flow_graph(edges(*triples))
+    split = fl.decompose_circulation(graph, method="max")
+    scale = max(1.0, split.total_usd_bn)
+    for e, a in split.total.items():
+        assert split.circulating[e] + split.one_way[e] == pytest.approx(a, abs=1e-9 * scale)
+        assert split.one_way[e] >= -1e-9 * scale
+    assert_allclose(
+        split.circular_volume_usd_bn, fl.max_circulation_usd_bn(graph), atol=1e-6 * scale
+    )
+    assert_allclose(
+        split.cancelled_frame()["volume_usd_bn"].sum(),
+        split.circular_volume_usd_bn,
+        atol=1e-6 * scale,
+    )
+    rest = nx.DiGraph([e for e, a in split.one_way.items() if a > 1e-6 * scale])
+    assert nx.is_directed_acyclic_graph(rest)
+
+
+def test_tranche_paid_draws():
+    gen = np.random.default_rng(7)
+    assert fl.tranche_paid_draws(gen, 1.0, 1.0, 1.0, 100).tolist() == [1.0] * 100
+    assert fl.tranche_paid_draws(gen, 0.0, 0.0, 0.0, 100).tolist() == [0.0] * 100
+    paid = fl.tranche_paid_draws(gen, 0.2, 0.5, 0.9, 20_000)
+    # mean of a triangular law (0.2 + 0.5 + 0.9) / 3; binomial error ~ 0.0035
+    assert paid.mean() == pytest.approx((0.2 + 0.5 + 0.9) / 3, abs=0.015)
+    with pytest.raises(ValueError, match="probability_high: expected a probability in"):
+        fl.tranche_paid_draws(gen, 0.2, 0.5, 1.5, 10)

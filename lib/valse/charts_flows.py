@@ -160,6 +160,13 @@ def network_chart(
     return fig, ax
 
 
+def _amount(value: float) -> str:
+    """An amount for a label: no decimals from 10 up, one below, two under 1."""
+    if value >= 10:
+        return f"{value:,.0f}"
+    return f"{value:.1f}" if value >= 1 else f"{value:.2f}"
+
+
 def flow_heatmap(matrix: pd.DataFrame, title: str):
     """Heatmap of the flow matrix (rows pay, columns receive) [USD bn], zeros left blank."""
     fig, ax = plt.subplots(figsize=(8.5, 6.5))
@@ -175,12 +182,13 @@ def flow_heatmap(matrix: pd.DataFrame, title: str):
             if values[i, j]:
                 colour = "white" if values[i, j] > 0.6 * top else "black"
                 ax.text(
-                    j, i, f"{values[i, j]:,.0f}", ha="center", va="center", fontsize=8, color=colour
+                    j, i, _amount(values[i, j]), ha="center", va="center", fontsize=8, color=colour
                 )
     ax.set_xlabel("receives (to)")
     ax.set_ylabel("pays or invests (from)")
     ax.set_title(title)
     fig.colorbar(image, ax=ax, label="flow (USD bn)")
+    fig.tight_layout()
     return fig, ax
 
 
@@ -191,7 +199,14 @@ def net_positions_chart(positions: pd.DataFrame, title: str):
     colours = [PALETTE[2] if v >= 0 else PALETTE[5] for v in data["net_usd_bn"]]
     ax.barh(data.index, data["net_usd_bn"], color=colours)
     for y, v in enumerate(data["net_usd_bn"]):
-        ax.text(v, y, f" {v:+,.0f} ", va="center", ha="left" if v >= 0 else "right", fontsize=8)
+        ax.text(
+            v,
+            y,
+            f" {v:+,.1f} " if abs(v) < 10 else f" {v:+,.0f} ",
+            va="center",
+            ha="left" if v >= 0 else "right",
+            fontsize=8,
+        )
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel("net position: money received − money paid or committed (USD bn)")
     ax.set_title(title)

@@ -327,45 +327,15 @@ class CirculationSplit:
         return pd.DataFrame(rows, columns=["cycle", "length", "amount_usd_bn", "volume_usd_bn"])
 
 
-def decompose_circulation(graph: nx.DiGraph, max_cycles: int = 100_000) -> CirculationSplit:
-    """Split the flows into a circulating part and a one-way part by cycle cancelling.
+def _cancel_cycles(
+    amounts: Mapping[tuple[str, str], float], max_cycles: int, tol: float
+) -> tuple[dict[tuple[str, str], float], list[tuple[tuple[str, ...], float]]]:
+    """Cancel cycles in ``amounts``, largest bottleneck first, until none is left.
 
-    Method: parallel flows between the same two companies are first added up (one edge per
-    ordered pair, as in :func:`flow_graph`). Then, as long as the graph of the remaining
-    amounts has a cycle, the cycle whose smallest remaining edge (its *bottleneck*) is the
-    largest is chosen (ties: the shorter cycle, then alphabetical order), and its bottleneck
-    is taken off every edge of the cycle and counted as circulating. That edge falls to zero,
-    so the loop ends after at most as many steps as there are edges; what remains is acyclic
-    (the one-way part: money that does not come back to its origin, directly or indirectly).
-
-    Identities: on every edge ``circulating + one_way = total``; the circulating part
-    balances at every company (what a company receives on cycles it pays out on cycles); the
-    circular volume is ``Σ_edges circulating = Σ_cycles length × amount``.
-
-    The split is not unique: another order of cancelling can leave a different (acyclic)
-    remainder. The largest-bottleneck rule is deterministic and greedy;
-    :func:`max_circulation_usd_bn` gives the largest circular volume any split could reach.
-
-    Parameters
-    ----------
-    graph : networkx.DiGraph
-        As built by :func:`flow_graph` (edge attribute ``amount_usd_bn`` [USD bn]).
-    max_cycles : int
-        Guard against an explosion of cycles in dense graphs.
-
-    Returns
-    -------
-    CirculationSplit
-
-    References
-    ----------
-    The cycle-cancelling decomposition of a flow into cycles and paths is the flow
-    decomposition theorem (Ahuja, Magnanti and Orlin, *Network Flows*, 1993, §3.5).
+    Returns the amount cancelled on each edge and the cycles cancelled with their amounts.
     """
-    total = {(u, v): float(d["amount_usd_bn"]) for u, v, d in graph.edges(data=True)}
-    remaining = dict(total)
-    circulating = dict.fromkeys(total, 0.0)
-    tol = 1e-12 * max(1.0, sum(total.values()))
+    remaining = {e: a for e, a in amounts.items() if a > tol}
+    cancelled_on = dict.fromkeys(amounts, 0.0)
     cancelled: list[tuple[tuple[str, ...], float]] = []
     while True:
         cycles = _simple_cycles(remaining, max_cycles)
@@ -378,30 +348,22 @@ def decompose_circulation(graph: nx.DiGraph, max_cycles: int = 100_000) -> Circu
         edges = _cycle_edges(best)
         amount = min(remaining[e] for e in edges)
         for e in edges:
-            circulating[e] += amount
+            cancelled_on[e] += amount
             remaining[e] -= amount
             if remaining[e] <= tol:
-                circulating[e] += remaining[e]
                 remaining[e] = 0.0
         cancelled.append((best, amount))
-    one_way = {e: total[e] - circulating[e] for e in total}
-    return CirculationSplit(total, circulating, one_way, tuple(cancelled))
+    return cancelled_on, cancelled
 
 
-def max_circulation_usd_bn(graph: nx.DiGraph) -> float:
-    """The largest circular volume any split of the flows into cycles could give.
-
-    Solves the linear programme ``max Σ_e f_e`` subject to ``0 ≤ f_e ≤ amount_e`` on every
-    edge and, at every company, ``Σ_in f = Σ_out f`` (a circulation that fits inside the
-    flows), with :func:`scipy.optimize.linprog` (HiGHS). The greedy split of
-    :func:`decompose_circulation` is at most this [USD bn].
-    """
+def _max_circulation(graph: nx.DiGraph) -> dict[tuple[str, str], float]:
+    """Edge amounts of a largest circulation inside the flows (a linear programme)."""
     from scipy.optimize import linprog
 
-    edges = [(u, v, d["amount_usd_bn"]) for u, v, d in graph.edges(data=True)]
+    edges = [(u, v, float(d["amount_usd_bn"])) for u, v, d in graph.edges(data=True)]
     edges = [e for e in edges if e[2] > 0]
     if not edges:
-        return 0.0
+        return {}
     nodes = sorted({n for u, v, _ in edges for n in (u, v)})
     index = {n: i for i, n in enumerate(nodes)}
     balance = np.zeros((len(nodes), len(edges)))
@@ -417,7 +379,83 @@ def max_circulation_usd_bn(graph: nx.DiGraph) -> float:
     )
     if not result.success:  # pragma: no cover - the zero flow is always feasible
         raise RuntimeError(f"max circulation: {result.message}")
-    return float(-result.fun)
+    return {
+        (u, v): float(min(max(x, 0.0), a)) for (u, v, a), x in zip(edges, result.x, strict=True)
+    }
+
+
+def decompose_circulation(
+    graph: nx.DiGraph, method: str = "greedy", max_cycles: int = 100_000
+) -> CirculationSplit:
+    """Split the flows into a circulating part and a one-way part.
+
+    Parallel flows between the same two companies are first added up (one edge per ordered
+    pair, as in :func:`flow_graph`). Then:
+
+    * ``method="max"``: the circulating part is a *largest circulation* inside the
+      flows, found by the linear programme ``max Σ_e f_e`` subject to ``0 ≤ f_e ≤ amount_e``
+      and, at every company, ``Σ_in f = Σ_out f`` (HiGHS, via :func:`scipy.optimize.linprog`).
+      Its volume is unique (the split of it between edges need not be); it is then broken
+      into cycles by cycle cancelling (below), which a circulation allows exactly (flow
+      decomposition theorem). What remains has no cycle, or the circulation could be larger.
+    * ``method="greedy"`` (default): cycle cancelling on the flows themselves: while the
+      graph of the remaining amounts has a cycle, the cycle whose smallest remaining edge (its
+      *bottleneck*) is the largest is chosen (ties: the shorter cycle, then alphabetical
+      order), and its bottleneck is taken off every edge of the cycle and counted as
+      circulating. That edge falls to zero, so the loop ends after at most as many steps as
+      there are edges; what remains is acyclic. The order matters: the greedy volume can be
+      smaller than the largest one (three flows of 1 round A → B → C → A and one of 1 back
+      from B to A: greedy cancels A ⇄ B, volume 2; the largest circulation is 3). It is
+      the default because each of its cycles can be read off the data (the largest loops
+      first); report :func:`max_circulation_usd_bn` next to it as the order-free bound.
+
+    Identities (both methods): on every edge ``circulating + one_way = total``; the
+    circulating part balances at every company (what a company receives on cycles it pays
+    out on cycles); the circular volume is ``Σ_edges circulating = Σ_cycles length ×
+    amount``; the one-way part (money that does not come back to its origin, directly or
+    through others) has no cycle.
+
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        As built by :func:`flow_graph` (edge attribute ``amount_usd_bn`` [USD bn]).
+    method : {"max", "greedy"}
+        How the circulating part is chosen.
+    max_cycles : int
+        Guard against an explosion of cycles in dense graphs.
+
+    Returns
+    -------
+    CirculationSplit
+
+    References
+    ----------
+    Ahuja, Magnanti and Orlin, *Network Flows* (1993): flow decomposition (§3.5) and
+    circulations as linear programmes.
+    """
+    total = {(u, v): float(d["amount_usd_bn"]) for u, v, d in graph.edges(data=True)}
+    tol = 1e-9 * max(1.0, sum(total.values()))
+    if method == "max":
+        source = _max_circulation(graph)
+    elif method == "greedy":
+        source = total
+    else:
+        raise ValueError(f"method: expected 'max' or 'greedy', found {method!r}")
+    cancelled_on, cancelled = _cancel_cycles(source, max_cycles, tol)
+    circulating = {e: min(cancelled_on.get(e, 0.0), total[e]) for e in total}
+    one_way = {e: total[e] - circulating[e] for e in total}
+    return CirculationSplit(total, circulating, one_way, tuple(cancelled))
+
+
+def max_circulation_usd_bn(graph: nx.DiGraph) -> float:
+    """The largest circular volume any split of the flows into cycles could give.
+
+    ``max Σ_e f_e`` subject to ``0 ≤ f_e ≤ amount_e`` on every edge and, at every company,
+    ``Σ_in f = Σ_out f`` (a circulation that fits inside the flows) [USD bn]; solved with
+    :func:`scipy.optimize.linprog` (HiGHS). The greedy split of
+    :func:`decompose_circulation` is at most this.
+    """
+    return float(sum(_max_circulation(graph).values()))
 
 
 def circular_share_pct(circular_volume_usd_bn: float, total_flows_usd_bn: float) -> float:
@@ -658,15 +696,63 @@ def draw_amounts(flows: pd.DataFrame, generator: np.random.Generator, draws: int
     return np.column_stack(columns) if columns else np.zeros((draws, 0))
 
 
+def circulation_draws(flows: pd.DataFrame, amount_draws: np.ndarray) -> pd.DataFrame:
+    """Total, circular volume and circular share for each row of drawn amounts.
+
+    Parameters
+    ----------
+    flows : DataFrame
+        The flows (``from``, ``to``), in the order of the columns of ``amount_draws``.
+    amount_draws : ndarray, shape (draws, len(flows))
+        Amounts [USD bn], e.g. from :func:`draw_amounts`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per draw: ``total_flows_usd_bn``, ``circular_volume_usd_bn`` and
+        ``circular_share_pct``, each computed by :func:`decompose_circulation`.
+    """
+    base = flows[["from", "to"]].to_dict("records")
+    rows = []
+    for amounts in np.asarray(amount_draws, dtype=float):
+        graph = flow_graph([{**r, AMOUNT: a} for r, a in zip(base, amounts, strict=True)])
+        split = decompose_circulation(graph)
+        rows.append((split.total_usd_bn, split.circular_volume_usd_bn, split.circular_share_pct))
+    return pd.DataFrame(
+        rows, columns=["total_flows_usd_bn", "circular_volume_usd_bn", "circular_share_pct"]
+    )
+
+
 def circular_share_pct_draws(flows: pd.DataFrame, amount_draws: np.ndarray) -> np.ndarray:
     """Circular share [%] of the flows for each row of drawn amounts (see
-    :func:`draw_amounts` and :func:`decompose_circulation`)."""
-    base = flows[["from", "to"]].to_dict("records")
-    out = np.empty(len(amount_draws))
-    for i, amounts in enumerate(amount_draws):
-        rows = [{**r, AMOUNT: a} for r, a in zip(base, amounts, strict=True)]
-        out[i] = decompose_circulation(flow_graph(rows)).circular_share_pct
-    return out
+    :func:`circulation_draws`)."""
+    return circulation_draws(flows, amount_draws)["circular_share_pct"].to_numpy()
+
+
+def tranche_paid_draws(
+    generator: np.random.Generator,
+    probability_low: float,
+    probability: float,
+    probability_high: float,
+    draws: int,
+) -> np.ndarray:
+    """Whether a milestone-dependent tranche is paid, draw by draw.
+
+    The probability is drawn from a triangular law on ``[low, high]`` peaking at
+    ``probability`` [0–1]; then the tranche is paid (1.0) with that probability, else not
+    (0.0). Returns an array of ``draws`` zeros and ones (multiply a tranche's amount by it).
+    """
+    from valse.uncertainty import triangular
+
+    for name, value in (
+        ("probability_low", probability_low),
+        ("probability", probability),
+        ("probability_high", probability_high),
+    ):
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"{name}: expected a probability in [0, 1], found {value!r}")
+    chance = triangular(generator, probability_low, probability, probability_high, draws)
+    return (generator.random(draws) < chance).astype(float)
 
 
 # --- exposure -------------------------------------------------------------------------
