@@ -1,16 +1,22 @@
 """Cloud economics: DESIGN.md identities, present values, capacity, AWS capex, panel, notebook."""
 
+import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from valse import capacity, cloud
 from valse.charts_cloud import waterfall_steps
+from valse.facts import load_facts
+from valse.nbparams import notebook_parameters
+from valse.record import metrics_from_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "02_cloud_economics.ipynb"
@@ -328,3 +334,108 @@ def test_panel_figures_follow_the_sliders():
     panel.sliders["amazon_investment_usd_bn"].value = 10.0
     assert panel.current()["amazon_upfront_usd_bn"] == 10.0
     assert_allclose(panel.figures["amazon_net_cash_outlay_usd_bn"], 10 - 100, rtol=1e-12)
+
+
+# --- notebook parameters and end-to-end runs --------------------------------------------------
+
+FACT_IN_COMMENT = re.compile(r"fact (\w+?)(\.low|\.high)?( / 100)?(?:\s|$|\[)")
+
+
+def test_notebook_defaults_equal_the_facts_they_name():
+    facts = load_facts()
+    checked = 0
+    for param in notebook_parameters(NOTEBOOK):
+        m = FACT_IN_COMMENT.search(param.comment + " ")
+        if not m:
+            continue
+        fact = facts[m.group(1)]
+        value = getattr(fact, m.group(2)[1:]) if m.group(2) else fact.number
+        value = value / 100 if m.group(3) else value
+        assert param.default == pytest.approx(value, rel=1e-12), (
+            f"{param.name} = {param.default}, but {m.group(0).strip()} = {value}"
+        )
+        checked += 1
+    assert checked >= 15
+
+
+def _scenario(name):
+    """A scenario file's values for the parameters the notebook declares."""
+    declared = {p.name: p.default for p in notebook_parameters(NOTEBOOK)}
+    data = yaml.safe_load((ROOT / "data" / "scenarios" / f"{name}.yaml").read_text())
+    return declared, {k: v for k, v in data.items() if k in declared}
+
+
+REQUIRED = {
+    "amazon_net_cash_outlay_usd_bn",
+    "amazon_economic_cost_usd_bn",
+    "amazon_economic_cost_pv_usd_bn",
+    "circularity_pct",
+    "aws_revenue_share_pct_peak_year",
+    "gpus_funded",
+    "gigawatts_funded",
+}
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("scenario", ["base", "rumour"])
+def test_notebook_end_to_end(tmp_path, scenario):
+    pm = pytest.importorskip("papermill")
+    declared, values = _scenario(scenario)
+    art = tmp_path / "artifacts"
+    out = tmp_path / "out.ipynb"
+    pm.execute_notebook(
+        str(NOTEBOOK),
+        str(out),
+        parameters={**values, "draws": 200, "artifacts_dir": str(art), "scenario_name": scenario},
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(tmp_path),
+    )
+    records = {
+        r["name"]: r
+        for r in metrics_from_notebook(json.loads(out.read_text()), "02_cloud_economics")
+    }
+    assert REQUIRED <= records.keys(), REQUIRED - records.keys()
+    for name in ("amazon_economic_cost_pv_usd_bn", "gpus_funded", "gigawatts_funded"):
+        r = records[name]
+        assert r["p10"] <= r["p50"] <= r["p90"], name
+        assert r["sources"], name
+
+    p = {**declared, **values}
+    inv, up, prob = (
+        p["amazon_investment_usd_bn"],
+        p["amazon_upfront_usd_bn"],
+        p["contingent_tranche_probability"],
+    )
+    s, m, n, r = (
+        p["aws_services_usd_bn"],
+        p["aws_ai_operating_margin"],
+        p["contract_years"],
+        p["discount_rate"],
+    )
+    c, t = p["counterfactual_share"], p["contingent_tranche_year"]
+    assert p["spend_profile"] == "even" and float(n).is_integer()
+    # hand formulas (DESIGN.md; annuity; capacity), independent of valse.cloud
+    inv_pv = up + prob * (inv - up) / (1 + r) ** t
+    expected = {
+        "amazon_net_cash_outlay_usd_bn": inv - s,
+        "amazon_economic_cost_usd_bn": inv - m * s,
+        "circularity_pct": 100 * s / inv,
+        "amazon_economic_cost_pv_usd_bn": inv_pv - m * c * _annuity_pv(s, int(n), r),
+        "gpus_funded": s * 1e9 / n / (p["gpu_hour_price_usd"] * 8760 * p["gpu_utilisation"]),
+    }
+    expected["gigawatts_funded"] = expected["gpus_funded"] / p["gpus_per_gw"]
+    for name, value in expected.items():
+        assert_allclose(records[name]["value"], value, rtol=1e-9, err_msg=name)
+    # and the library says the same
+    lib = cloud.cloud_economics(p, counterfactual_share=c, contingent_tranche_year=t)
+    assert_allclose(
+        records["amazon_economic_cost_pv_usd_bn"]["value"],
+        lib["amazon_economic_cost_pv_usd_bn"],
+        rtol=1e-12,
+    )
+    saved = {f.stem for f in art.glob("*.csv")}
+    assert {"waterfall_headline_to_economic_cost", "openai_commitments"} <= saved
+    if scenario == "rumour":
+        assert_allclose(records["amazon_net_cash_outlay_usd_bn"]["value"], 12.0, rtol=1e-12)
+        assert_allclose(records["circularity_pct"]["value"], 76.0, rtol=1e-12)

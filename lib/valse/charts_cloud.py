@@ -20,6 +20,12 @@ from valse.charts import PALETTE
 WATERFALL_COLOURS = {"down": PALETTE[0], "up": PALETTE[1], "level": "#636363"}
 
 
+def usd_bn_text(value_usd_bn: float, digits: int = 1) -> str:
+    """An amount for prose in Markdown: ``−\\$50.0 billion`` (dollar sign escaped for MathJax)."""
+    sign = "−" if value_usd_bn < 0 else ""
+    return f"{sign}\\${abs(value_usd_bn):,.{digits}f} billion"
+
+
 def waterfall_steps(
     params: Mapping[str, float],
     *,

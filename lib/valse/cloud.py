@@ -293,6 +293,25 @@ def investment_pv_usd_bn(
     ) ** float(contingent_tranche_year)
 
 
+def economic_cost_pv_in_kind_usd_bn(
+    equity_cash_usd_bn: float, services_pv_usd_bn: float, aws_ai_operating_margin: float
+) -> float:
+    """Present value of the economic cost when the services part is given in kind.
+
+    A variant of the rumour's reading: instead of paying the whole headline at signing and
+    seeing the services part come back as revenue over the contract, Amazon pays the equity
+    cash at signing and delivers the services as they are consumed, bearing only their cost.
+
+    Returns
+    -------
+    float
+        ``equity_cash + (1 − margin) × PV(services)`` [USD bn]. Undiscounted (``PV(services)``
+        = services) it equals :func:`economic_cost_usd_bn` of the whole headline.
+    """
+    _unit_interval("aws_ai_operating_margin", aws_ai_operating_margin)
+    return equity_cash_usd_bn + (1.0 - aws_ai_operating_margin) * services_pv_usd_bn
+
+
 # --- deal anatomy and counterfactual ----------------------------------------------------------
 
 
