@@ -398,6 +398,22 @@ def test_cost_parts_add_up_to_the_base_cost_per_role(defaults):
         assert defaults[f"{name}_low"] <= defaults[name] <= defaults[f"{name}_high"], name
 
 
+def test_notebook_defaults_equal_the_facts_they_name(defaults):
+    import re
+
+    from valse.facts import evaluate, load_facts
+
+    facts = load_facts()
+    nb = json.loads(NOTEBOOK.read_text())
+    cell = next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))
+    cited = re.findall(r"^(\w+):.*\(fact ([\w.]+)\)", "".join(cell["source"]), re.MULTILINE)
+    assert len(cited) >= 20
+    for name, expression in cited:
+        assert_allclose(defaults[name], evaluate(expression, facts), rtol=1e-12, err_msg=name)
+    # the notice period is given in days: 90 days = 3 months of 30 days
+    assert_allclose(defaults["notice_months"] * 30, facts.value("labor_amazon_notice_days_count"))
+
+
 def test_cost_part_facts_add_up_to_the_cost_fact():
     from valse.facts import load_facts
 
