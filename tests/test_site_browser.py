@@ -1,0 +1,543 @@
+"""The published site as a reader sees it: headless Chromium over ``file://``, network blocked.
+
+The pipeline (``python -m valse run``) runs once per test session, for the base and rumour
+scenarios and every notebook of ``notebooks/``, into a temporary folder shared by the pytest
+workers (the first worker builds it under a lock, the others reuse it). Each page of the result
+(the index, then every reader page and every full page) is opened in Debian's Chromium, driven
+by playwright with the system browser (no browser download). For every page:
+
+- no request leaves the machine (every non-``file://`` request is aborted and recorded);
+- no console error and no uncaught page error;
+- every link resolves: relative links to files that exist inside the output folder, anchors to
+  ids that exist; ``http(s)`` links are listed, not followed;
+- headings do not skip levels and the page fits a laptop screen (1366 px) without scrolling
+  sideways.
+
+Full-page screenshots of the index and of each reader page are saved under the test's
+temporary folder. What is visible is checked against the data: the headline figures on the
+index equal ``metrics.json`` (and the library, for the post-money valuation), and every chart
+image carries a text alternative.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from valse.deal import create_deal, headline_metrics
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+ALL_NOTEBOOKS = sorted(
+    p.stem for p in (ROOT / "notebooks").glob("*.ipynb") if not p.name.startswith(".")
+)
+#: The notebooks run and checked. Running all of them (five notebooks, two scenarios) takes
+#: 75-90 s of pipeline on 2 cores, more than the suite's budget, so the default is the
+#: overview; VALSE_SITE_NOTEBOOKS=all (or a comma-separated list of names) checks more.
+_SELECTION = os.environ.get("VALSE_SITE_NOTEBOOKS", "00_overview").strip()
+NOTEBOOKS = (
+    ALL_NOTEBOOKS
+    if _SELECTION == "all"
+    else [n for n in ALL_NOTEBOOKS if n in {s.strip() for s in _SELECTION.split(",")}]
+)
+SCENARIOS = ("base", "rumour")
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LAPTOP = {"width": 1366, "height": 768}
+PIPELINE_TIMEOUT_S = 600
+#: nbconvert's stand-in when an image output has no text alternative: not a description.
+NBCONVERT_PLACEHOLDER_ALT = "No description has been provided for this image"
+
+PAGES = [(sc, nb, kind) for sc in SCENARIOS for nb in NOTEBOOKS for kind in ("reader", "full")]
+
+
+def page_id(page: tuple[str, str, str]) -> str:
+    return "-".join(page)
+
+
+def page_path(out: Path, scenario: str, notebook: str, kind: str) -> Path:
+    suffix = ".html" if kind == "reader" else ".full.html"
+    return out / scenario / "html" / f"{notebook}{suffix}"
+
+
+# ------------------------------------------------------------------ the site, built once
+
+
+@dataclass(frozen=True)
+class Site:
+    """A published output folder and how the pipeline run that made it went."""
+
+    out: Path
+    returncode: int
+    log: str
+    seconds: float
+
+
+def _shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder common to every pytest worker of this session (xdist runs one per core)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    folder = base / "valse-site"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """Run ``python -m valse run`` once for the session (both scenarios, every notebook)."""
+    folder = _shared_folder(tmp_path_factory)
+    out = folder / "out"
+    done = folder / "done.json"
+    with open(folder / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another worker may be building it: wait for it
+        if not done.is_file():
+            shutil.rmtree(out, ignore_errors=True)
+            cmd = [
+                sys.executable,
+                "-m",
+                "valse",
+                "run",
+                "--scenario",
+                *(str(ROOT / "data" / "scenarios" / f"{s}.yaml") for s in SCENARIOS),
+                "--out",
+                str(out),
+                "--jobs",
+                "2",
+            ]
+            if _SELECTION != "all":
+                cmd += ["--only", *NOTEBOOKS]
+            start = time.perf_counter()
+            proc = subprocess.run(
+                cmd, capture_output=True, text=True, cwd=ROOT, timeout=PIPELINE_TIMEOUT_S
+            )
+            seconds = time.perf_counter() - start
+            done.write_text(
+                json.dumps(
+                    {
+                        "returncode": proc.returncode,
+                        "seconds": seconds,
+                        "log": proc.stdout + proc.stderr,
+                    }
+                )
+            )
+    result = json.loads(done.read_text())
+    return Site(out, result["returncode"], result["log"], result["seconds"])
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, driven by playwright."""
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        pytest.fail(
+            f"{CHROMIUM} not found: the browser tests need Debian's chromium "
+            "(`apt-get install -y chromium`, done by .ci/run)",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+# ------------------------------------------------------------------ visiting a page
+
+
+@dataclass
+class Visit:
+    """What happened while a page was opened, and what it links to."""
+
+    url: str
+    network: list[str] = field(default_factory=list)  # requests that would leave the machine
+    errors: list[str] = field(default_factory=list)  # console errors and page errors
+    links: list[dict[str, str]] = field(default_factory=list)  # tag, attribute, raw, absolute
+    ids: set[str] = field(default_factory=set)
+    headings: list[int] = field(default_factory=list)
+    scroll_width: int = 0
+    inner_width: int = 0
+    images: list[dict[str, str | None]] = field(default_factory=list)
+
+
+_COLLECT_JS = """() => {
+  const links = [];
+  for (const [sel, attr] of [['a[href]', 'href'], ['area[href]', 'href'], ['link[href]', 'href'],
+                             ['img[src]', 'src'], ['script[src]', 'src'], ['iframe[src]', 'src'],
+                             ['source[src]', 'src'], ['object[data]', 'data']]) {
+    for (const el of document.querySelectorAll(sel)) {
+      const raw = el.getAttribute(attr);
+      links.push({tag: el.tagName.toLowerCase(), attr: attr, raw: raw,
+                  abs: new URL(raw, document.baseURI).href});
+    }
+  }
+  const ids = [...document.querySelectorAll('[id]')].map(e => e.id)
+    .concat([...document.querySelectorAll('a[name]')].map(e => e.getAttribute('name')));
+  const headings = [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')]
+    .map(h => Number(h.tagName[1]));
+  const images = [...document.querySelectorAll('img')].map((img, i) => ({
+    index: String(i), alt: img.getAttribute('alt'),
+    src: (img.getAttribute('src') || '').slice(0, 40)}));
+  return {links, ids, headings, images, scrollWidth: document.documentElement.scrollWidth,
+          innerWidth: window.innerWidth};
+}"""
+
+
+def open_page(browser, path: Path, screenshot: Path | None = None, media: str | None = None):
+    """Open ``path`` from ``file://`` with the network blocked; return (Visit, page, context).
+
+    The caller closes the context.
+    """
+    assert path.is_file(), f"{path} was not published"
+    context = browser.new_context(viewport=LAPTOP, service_workers="block")
+    visit = Visit(path.as_uri())
+
+    def route(r) -> None:
+        url = r.request.url
+        if url.startswith(("file:", "data:", "blob:")):
+            r.continue_()
+        else:
+            if url not in visit.network:
+                visit.network.append(url)
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on(
+        "console",
+        lambda m: visit.errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None,
+    )
+    page.on("pageerror", lambda e: visit.errors.append(f"page error: {e}"))
+    page.on(
+        "request",
+        lambda r: (
+            None
+            if r.url.startswith(("file:", "data:", "blob:")) or r.url in visit.network
+            else visit.network.append(r.url)
+        ),
+    )
+    page.on("websocket", lambda ws: visit.network.append(ws.url))
+    if media:
+        page.emulate_media(media=media)
+    page.goto(visit.url, wait_until="load", timeout=30_000)
+    found = page.evaluate(_COLLECT_JS)
+    visit.links = found["links"]
+    visit.ids = set(found["ids"])
+    visit.headings = found["headings"]
+    visit.images = found["images"]
+    visit.scroll_width = found["scrollWidth"]
+    visit.inner_width = found["innerWidth"]
+    if screenshot is not None:
+        screenshot.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(screenshot), full_page=True)
+    return visit, page, context
+
+
+def ids_of(path: Path) -> set[str]:
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    return {el["id"] for el in soup.find_all(id=True)} | {
+        el["name"] for el in soup.find_all("a", attrs={"name": True})
+    }
+
+
+def fragment_found(fragment: str, ids: set[str]) -> bool:
+    """A fragment resolves as the browser resolves it: as written, or percent-decoded."""
+    return fragment in ("", "top") or fragment in ids or unquote(fragment) in ids
+
+
+def broken_links(visit: Visit, out: Path) -> tuple[list[str], list[str]]:
+    """Return (problems, external links) of a visited page."""
+    problems, external = [], []
+    here = Path(unquote(urlsplit(visit.url).path))
+    root = out.resolve()
+    for link in visit.links:
+        parts = urlsplit(link["abs"])
+        what = f"<{link['tag']} {link['attr']}={link['raw']!r}>"
+        if parts.scheme in ("http", "https"):
+            external.append(link["abs"])
+            continue
+        if parts.scheme in ("data", "mailto"):
+            continue
+        if parts.scheme != "file":
+            problems.append(f"{what}: unexpected scheme {parts.scheme!r}")
+            continue
+        target = Path(unquote(parts.path))
+        if not target.exists():
+            problems.append(f"{what}: {target} does not exist")
+            continue
+        if root not in target.resolve().parents and target.resolve() != root:
+            problems.append(f"{what}: {target} is outside the published folder {out}")
+            continue
+        if parts.fragment:
+            ids = (
+                visit.ids
+                if target == here
+                else (ids_of(target) if target.suffix == ".html" else set())
+            )
+            if not fragment_found(parts.fragment, ids):
+                problems.append(
+                    f"{what}: no element with id {unquote(parts.fragment)!r} in {target.name}"
+                )
+    return problems, external
+
+
+def heading_problems(levels: list[int]) -> list[str]:
+    """Headings in order: the first is an h1 and no heading skips a level going down."""
+    problems = []
+    if levels and levels[0] != 1:
+        problems.append(f"first heading is h{levels[0]}, expected h1")
+    for before, after in zip(levels, levels[1:], strict=False):
+        if after > before + 1:
+            problems.append(f"h{before} followed by h{after}")
+    return problems
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()[:24]
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return struct.unpack(">II", data[16:24])
+
+
+def check_page(browser, path: Path, out: Path, screenshot: Path | None = None) -> Visit:
+    """Open a page and assert what every page must satisfy; return the visit."""
+    visit, page, context = open_page(browser, path, screenshot)
+    context.close()
+    links, external = broken_links(visit, out)
+    if external:
+        print(f"{path.relative_to(out)}: external links (not followed): {sorted(set(external))}")
+    problems = []
+    if visit.network:
+        problems.append(f"requests that would leave the machine: {visit.network}")
+    if visit.errors:
+        problems.append(f"console errors: {visit.errors}")
+    if links:
+        problems.append(f"links that do not resolve: {links}")
+    headings = heading_problems(visit.headings)
+    if headings:
+        problems.append(f"headings out of order: {headings}")
+    if visit.scroll_width > visit.inner_width:
+        problems.append(
+            f"wider than a laptop screen: {visit.scroll_width} px of content in a "
+            f"{visit.inner_width} px window"
+        )
+    assert not problems, f"{path.relative_to(out)}:\n  " + "\n  ".join(problems)
+    if screenshot is not None:
+        width, height = png_size(screenshot)
+        assert width == LAPTOP["width"] and height >= 200, (screenshot, width, height)
+    return visit
+
+
+# ------------------------------------------------------------------ tests
+
+
+def test_pipeline_publishes_every_notebook_of_both_scenarios(site: Site) -> None:
+    print(
+        f"pipeline: {len(NOTEBOOKS)} notebooks x {len(SCENARIOS)} scenarios in {site.seconds:.1f} s"
+    )
+    assert site.returncode == 0, f"valse run exited with {site.returncode}:\n{site.log[-3000:]}"
+    assert NOTEBOOKS, "no notebook in notebooks/"
+    for scenario, notebook, kind in PAGES:
+        assert page_path(site.out, scenario, notebook, kind).is_file(), (scenario, notebook, kind)
+
+
+def test_index_offline_links_and_screenshot(site: Site, browser, tmp_path: Path) -> None:
+    shot = tmp_path / "screenshots" / "index.png"
+    visit = check_page(browser, site.out / "index.html", site.out, shot)
+    hrefs = {link["raw"] for link in visit.links if link["tag"] == "a"}
+    for scenario in SCENARIOS:
+        for notebook in NOTEBOOKS:
+            for rel in (
+                f"html/{notebook}.html",
+                f"html/{notebook}.full.html",
+                f"notebooks/{notebook}.ipynb",
+            ):
+                assert f"{scenario}/{rel}" in hrefs, f"index does not link {scenario}/{rel}"
+        for rel in ("metrics.json", "manifest.json"):
+            assert f"{scenario}/{rel}" in hrefs, f"index does not link {scenario}/{rel}"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=page_id)
+def test_page_offline_no_console_error_links_resolve(
+    site: Site, browser, tmp_path: Path, page: tuple[str, str, str]
+) -> None:
+    scenario, notebook, kind = page
+    shot = tmp_path / "screenshots" / f"{scenario}__{notebook}.png" if kind == "reader" else None
+    visit = check_page(browser, page_path(site.out, scenario, notebook, kind), site.out, shot)
+    assert visit.headings, "a page without a heading"
+
+
+def test_index_links_the_data_behind_the_charts(site: Site) -> None:
+    """Issue 7: the index links each scenario's CSV files (the numbers behind the charts)."""
+    soup = BeautifulSoup((site.out / "index.html").read_text(encoding="utf-8"), "html.parser")
+    hrefs = {a["href"] for a in soup.find_all("a", href=True)}
+    missing = []
+    for scenario in SCENARIOS:
+        for csv in sorted((site.out / scenario / "data").glob("*/*.csv")):
+            rel = csv.relative_to(site.out).as_posix()
+            folder = csv.parent.relative_to(site.out).as_posix()
+            if not ({rel, folder, folder + "/"} & hrefs):
+                missing.append(rel)
+    assert not missing, f"the index links none of these data files: {missing}"
+
+
+def _number(text: str) -> tuple[float, float]:
+    """Parse a figure as the index shows it; return (value, half of its last shown digit)."""
+    text = text.strip().replace(",", "").replace("\u2212", "-")
+    mantissa = text.lower().split("e")[0]
+    decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+    value = float(text)
+    exponent = int(text.lower().split("e")[1]) if "e" in text.lower() else 0
+    return value, 0.5 * 10.0 ** (exponent - decimals)
+
+
+def figure_row(page, section, name: str, notebook: str):
+    """The row of the headline-figure table that shows metric ``name`` of ``notebook``."""
+    exact = re.compile(rf"^{re.escape(name)}$")
+    return (
+        section.locator("tr")
+        .filter(has=page.locator("span.meta", has_text=exact))
+        .filter(has=page.locator("td", has_text=re.compile(rf"^{re.escape(notebook)}$")))
+    )
+
+
+def test_index_shows_the_headline_figures(site: Site, browser, tmp_path: Path) -> None:
+    """Every figure of metrics.json is visible on the index with its value and P10-P90 band,
+    and the post-money valuation is pre-money + round of the scenario file."""
+    visit, page, context = open_page(browser, site.out / "index.html")
+    try:
+        for scenario in SCENARIOS:
+            records = json.loads((site.out / scenario / "metrics.json").read_text())
+            assert records, f"{scenario}: metrics.json is empty"
+            section = page.locator(f"section#scenario-{scenario}")
+            assert section.is_visible()
+            for rec in records:
+                row = figure_row(page, section, rec["name"], rec["notebook"])
+                assert row.count() == 1, (
+                    f"{scenario}: {rec['name']} of {rec['notebook']} shown {row.count()} times"
+                )
+                assert row.is_visible(), f"{scenario}: {rec['name']} is hidden"
+                cells = row.locator("td").all_inner_texts()
+                shown, tol = _number(cells[1])
+                assert abs(shown - rec["value"]) <= tol + 1e-12, (
+                    f"{scenario}: {rec['name']} shown as {cells[1]!r}, metrics.json has "
+                    f"{rec['value']}"
+                )
+                if rec.get("p10") is not None and rec.get("p90") is not None:
+                    low, high = (s.strip() for s in cells[2].split("\u2013"))
+                    for text, expected in ((low, rec["p10"]), (high, rec["p90"])):
+                        value, tol = _number(text)
+                        assert abs(value - expected) <= tol + 1e-12, (
+                            scenario,
+                            rec["name"],
+                            cells[2],
+                        )
+                assert cells[3].strip() == rec["unit"], (scenario, rec["name"], cells[3])
+            # the post-money valuation, independently: pre-money + round of the scenario file
+            values = yaml.safe_load((ROOT / "data" / "scenarios" / f"{scenario}.yaml").read_text())
+            expected = values["pre_money_valuation_usd_bn"] + values["round_size_usd_bn"]
+            assert headline_metrics(create_deal(values))[
+                "post_money_valuation_usd_bn"
+            ] == pytest.approx(expected, rel=1e-12)
+            post = [r for r in records if r["name"] == "post_money_valuation_usd_bn"]
+            assert post, f"{scenario}: no post_money_valuation_usd_bn in metrics.json"
+            for rec in post:
+                row = figure_row(page, section, rec["name"], rec["notebook"])
+                shown, tol = _number(row.locator("td").nth(1).inner_text())
+                assert abs(shown - expected) <= tol, (scenario, rec["notebook"], shown, expected)
+            # and every notebook is listed with its status
+            table = section.locator("table", has=page.locator("th", has_text="Run time"))
+            for notebook in NOTEBOOKS:
+                nb_row = table.locator(
+                    "tr", has=page.locator("td", has_text=re.compile(rf"^{re.escape(notebook)}$"))
+                )
+                assert nb_row.count() == 1, f"{scenario}: notebook {notebook} not listed"
+                assert nb_row.locator("td").nth(1).inner_text().strip() == "ok", (
+                    scenario,
+                    notebook,
+                    nb_row.inner_text(),
+                )
+        # the print stylesheet hides the navigation
+        page.emulate_media(media="print")
+        assert not page.locator("nav").first.is_visible(), "navigation printed"
+    finally:
+        context.close()
+
+
+def test_every_chart_image_has_alt_text(site: Site, browser) -> None:
+    """Accessible charts: every <img> of every page has a real text alternative."""
+    missing = []
+    for scenario, notebook, kind in PAGES:
+        path = page_path(site.out, scenario, notebook, kind)
+        visit, _, context = open_page(browser, path)
+        context.close()
+        for img in visit.images:
+            alt = (img["alt"] or "").strip()
+            if not alt or alt == NBCONVERT_PLACEHOLDER_ALT:
+                missing.append(
+                    f"{path.relative_to(site.out)} img #{img['index']} "
+                    f"(src {img['src']}...): alt={img['alt']!r}"
+                )
+    assert not missing, f"{len(missing)} images without a text alternative:\n  " + "\n  ".join(
+        missing
+    )
+
+
+def test_the_checks_catch_a_bad_page(browser, tmp_path: Path) -> None:
+    """The checker itself can fail: a page with every defect it looks for."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "other.html").write_text('<h1 id="here">x</h1>', encoding="utf-8")
+    (out / "bad.html").write_text(
+        "<!DOCTYPE html><html><body><h2>starts at h2</h2><h4>skips h3</h4>"
+        '<img src="https://example.invalid/chart.png" alt="">'
+        '<a href="missing.html">missing</a> <a href="#nowhere">anchor</a> '
+        '<a href="other.html#here">ok</a> <a href="other.html#gone">gone</a> '
+        '<a href="../outside.html">outside</a> <a href="https://example.invalid/">listed</a>'
+        '<div style="width:3000px">wide</div>'
+        "<script>console.error('boom'); undefined_function();</script></body></html>",
+        encoding="utf-8",
+    )
+    (tmp_path / "outside.html").write_text("<h1>outside</h1>", encoding="utf-8")
+    visit, _, context = open_page(browser, out / "bad.html")
+    context.close()
+    assert visit.network == ["https://example.invalid/chart.png"]
+    assert any("boom" in e for e in visit.errors)
+    assert any("undefined_function" in e for e in visit.errors)
+    problems, external = broken_links(visit, out)
+    assert external == ["https://example.invalid/"]
+    text = "\n".join(problems)
+    for needle in ("missing.html", "'nowhere'", "'gone'", "outside the published folder"):
+        assert needle in text, (needle, text)
+    assert "other.html#here" not in text
+    assert heading_problems(visit.headings) == [
+        "first heading is h2, expected h1",
+        "h2 followed by h4",
+    ]
+    assert visit.scroll_width > visit.inner_width
+    with pytest.raises(AssertionError, match="would leave the machine"):
+        check_page(browser, out / "bad.html", out)
