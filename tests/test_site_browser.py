@@ -529,7 +529,7 @@ def test_the_checks_catch_a_bad_page(browser, tmp_path: Path) -> None:
     assert any("boom" in e for e in visit.errors)
     assert any("undefined_function" in e for e in visit.errors)
     problems, external = broken_links(visit, out)
-    assert external == ["https://example.invalid/"]
+    assert "https://example.invalid/" in external
     text = "\n".join(problems)
     for needle in ("missing.html", "'nowhere'", "'gone'", "outside the published folder"):
         assert needle in text, (needle, text)
