@@ -476,6 +476,12 @@ def test_notebook_base_scenario(tmp_path, defaults):
         defaults["amazon_investment_usd_bn"] * 1e6 / defaults["cost_per_role_usd_k"],
         rtol=1e-12,
     )
+    # the reported deal pays 15 at signing: 15 / 6.75 = 2.22 years
+    assert_allclose(
+        got["years_of_savings_to_match_upfront"]["value"],
+        defaults["amazon_upfront_usd_bn"] / savings,
+        rtol=1e-12,
+    )
     for rec in got.values():
         assert rec["sources"], f"{rec['name']} names no source"
     assert (tmp_path / "artifacts" / "funding_sources.csv").exists()
@@ -511,3 +517,5 @@ def test_notebook_rumour_scenario(tmp_path):
         rtol=1e-12,
     )
     assert np.isfinite(got["years_of_savings_to_match_investment"]["value"])
+    # the rumour pays everything at signing: 50 / (30,000 * 300 / 1e6) = 5.56 years
+    assert_allclose(got["years_of_savings_to_match_upfront"]["value"], 50 / 9.0, rtol=1e-12)
