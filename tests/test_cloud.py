@@ -439,3 +439,23 @@ def test_notebook_end_to_end(tmp_path, scenario):
     if scenario == "rumour":
         assert_allclose(records["amazon_net_cash_outlay_usd_bn"]["value"], 12.0, rtol=1e-12)
         assert_allclose(records["circularity_pct"]["value"], 76.0, rtol=1e-12)
+
+
+def test_in_kind_reading_of_the_rumour():
+    # undiscounted, paying the services in kind costs the same as the DESIGN economic cost
+    assert_allclose(
+        cloud.economic_cost_pv_in_kind_usd_bn(12.0, 38.0, 0.3),
+        cloud.economic_cost_usd_bn(50.0, 38.0, 0.3),
+        rtol=1e-12,
+    )
+    # discounted: 12 + 0.7 × (38 / 7) × annuity(7, 9%)
+    pv = cloud.cloud_spend_pv_usd_bn(38.0, 7.0, 0.09)
+    assert_allclose(pv, _annuity_pv(38.0, 7, 0.09), rtol=1e-12)
+    assert_allclose(cloud.economic_cost_pv_in_kind_usd_bn(12.0, pv, 0.3), 12 + 0.7 * pv)
+
+
+def test_amounts_in_prose_show_the_sign_before_the_dollar():
+    from valse.charts_cloud import usd_bn_text
+
+    assert usd_bn_text(-50.0) == "−\\$50.0 billion"
+    assert usd_bn_text(1234.4, 0) == "\\$1,234 billion"
