@@ -114,9 +114,9 @@ def network_chart(
             arrowstyle="-|>,head_length=0.5,head_width=0.3",
             mutation_scale=10 + width,
             linewidth=width,
-            linestyle=(0, (max(1.2, 6 / width), max(0.8, 4 / width)))
-            if row["reported_only"]
-            else "-",
+            linestyle=(0, (4, 3) if width < 2 else (2.5, 1.2)) if row["reported_only"] else "-",
+            capstyle="butt",
+            joinstyle="miter",
             color=KIND_COLOURS.get(row["kind"], PALETTE[4]),
             alpha=0.75,
             shrinkA=math.sqrt(sizes[u]) / 2 + 2,
