@@ -541,3 +541,44 @@ def test_the_checks_catch_a_bad_page(browser, tmp_path: Path) -> None:
     assert visit.scroll_width > visit.inner_width
     with pytest.raises(AssertionError, match="would leave the machine"):
         check_page(browser, out / "bad.html", out)
+
+
+_BROKEN_WORDS_JS = r"""() => {
+  const broken = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (!node.parentElement || !node.parentElement.closest('table')) continue;
+    for (const m of node.textContent.matchAll(/[^\s\-\u2013\u2014\/]+/g)) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+      if (tops.size > 1) broken.push(m[0]);
+    }
+  }
+  return broken;
+}"""
+
+
+def test_index_tables_fit_a_laptop_screen_without_breaking_words(site: Site, browser) -> None:
+    """Issue 7: tables that fit a laptop screen: at 1366 px no word of the index's tables
+    (a figure, a unit, a notebook's name, a column heading) is split across two lines."""
+    _, page, context = open_page(browser, site.out / "index.html")
+    try:
+        broken = page.evaluate(_BROKEN_WORDS_JS)
+    finally:
+        context.close()
+    assert not broken, f"words split across lines on the index: {sorted(set(broken))}"
+
+
+def test_pages_show_no_warning_or_error_output(site: Site) -> None:
+    """A published page shows no stderr stream (warnings) and no traceback."""
+    found = []
+    for scenario, notebook, kind in PAGES:
+        path = page_path(site.out, scenario, notebook, kind)
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for el in soup.find_all(attrs={"data-mime-type": "application/vnd.jupyter.stderr"}):
+            text = " ".join(el.get_text().split())
+            found.append(f"{path.relative_to(site.out)}: {text[:240]}")
+    assert not found, f"{len(found)} warning or error outputs:\n  " + "\n  ".join(found)
