@@ -582,3 +582,50 @@ def test_pages_show_no_warning_or_error_output(site: Site) -> None:
             text = " ".join(el.get_text().split())
             found.append(f"{path.relative_to(site.out)}: {text[:240]}")
     assert not found, f"{len(found)} warning or error outputs:\n  " + "\n  ".join(found)
+
+
+def test_data_shown_on_the_index_is_text_not_markup(browser, tmp_path: Path) -> None:
+    """Issue 7: what comes from the data is escaped. A scenario description, a metric label and
+    an error message holding markup appear as text in the browser and run nothing."""
+    from valse import site as site_module
+
+    attack = '<script>window.__valse_pwned = 1</script><img src=x onerror="window.__valse_pwned=2">'
+    out = tmp_path / "out"
+    scenario = out / "evil"
+    scenario.mkdir(parents=True)
+    manifest = {
+        "scenario": "evil",
+        "description": f"description {attack}",
+        "status": "failed",
+        "finished": "2026-02-27T00:00:00Z",
+        "git": {"commit": "0" * 40, "dirty": False},
+        "notebooks": [
+            {"name": "00_overview", "status": "failed", "results_ok": False, "duration_s": 1.0,
+             "error": {"ename": "ValueError", "evalue": f"error {attack}"}, "files": {}},
+        ],
+    }  # fmt: skip
+    records = [
+        {
+            "notebook": "00_overview",
+            "name": "post_money_valuation_usd_bn",
+            "value": 852.0,
+            "unit": "USD bn",
+            "label": f"label {attack}",
+            "sources": [],
+            "params": [],
+        }
+    ]
+    (scenario / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    (scenario / "metrics.json").write_text(json.dumps(records), encoding="utf-8")
+    site_module.write_index(out)
+    visit, page, context = open_page(browser, out / "index.html")
+    try:
+        assert page.evaluate("window.__valse_pwned") is None, "markup from the data ran"
+        text = page.locator("body").inner_text()
+        for where in ("description", "label", "error"):
+            assert f"{where} {attack}" in text, f"the {where} is not shown as text"
+        assert page.locator("main img").count() == 0
+    finally:
+        context.close()
+    assert not visit.network, visit.network
+    assert not visit.errors, visit.errors
