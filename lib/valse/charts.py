@@ -20,8 +20,62 @@ READING_COLOURS = {"rumour": "#8c6bb1", "reported": "#2b8cbe"}
 PALETTE = ["#2b8cbe", "#e6550d", "#31a354", "#8c6bb1", "#636363", "#d6616b", "#fdae6b"]
 
 
+def alt_text(fig: plt.Figure) -> str:
+    """Describe a figure for readers who cannot see it: titles and axis labels with units.
+
+    Used as the ``alt`` text of every published chart image.
+    """
+    parts = []
+    suptitle = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) else ""
+    if suptitle:
+        parts.append(suptitle)
+    for ax in fig.get_axes():
+        title = ax.get_title() or ax.get_title(loc="left")
+        axis = [
+            f"{name} axis: {label}"
+            for name, label in (("horizontal", ax.get_xlabel()), ("vertical", ax.get_ylabel()))
+            if label
+        ]
+        if title or axis:
+            parts.append("; ".join(([title] if title else []) + axis))
+    text = ". ".join(p.rstrip(".") for p in parts)
+    return f"Chart: {text}." if text else "Chart without a title."
+
+
+def _png_with_alt(fig: plt.Figure):
+    from IPython.core.pylabtools import print_figure
+
+    return print_figure(fig, "png", bbox_inches="tight"), {"alt": alt_text(fig)}
+
+
+def _register_alt_text_formatter() -> None:
+    """In IPython, render figures as PNG whose output metadata carries their alt text."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency of the kernel
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    # Resolve pyplot's backend now: the inline backend registers its own PNG formatter when
+    # it is first loaded, which would otherwise replace ours at the first figure.
+    plt.figure().clear()
+    plt.close("all")
+    formatters = shell.display_formatter.formatters
+    for fmt in ("image/svg+xml", "image/jpeg", "application/pdf", "image/png"):
+        formatters[fmt].pop(plt.Figure, None)
+    formatters["image/png"].for_type(plt.Figure, _png_with_alt)
+
+
 def use_house_style() -> None:
-    """Apply the collection's matplotlib style (readable sizes, light grid, no top/right spines)."""
+    """Apply the collection's chart style and, in a notebook, PNG output with alt text.
+
+    Readable sizes, light grid, no top/right spines; in IPython every figure is rendered
+    as PNG with its :func:`alt_text` in the output metadata (the published pages use it
+    as the image's ``alt`` attribute). Call it after importing pyplot and do not change
+    ``InlineBackend.figure_formats`` afterwards.
+    """
+    _register_alt_text_formatter()
     mpl.rcParams.update(
         {
             "figure.figsize": (8.0, 4.5),
