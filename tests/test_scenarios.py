@@ -181,3 +181,23 @@ def test_project_scenarios_are_valid():
     notebooks = discover_notebooks(paths.notebooks_dir())
     declared = declared_parameters({nb.name: nb.params for nb in notebooks})
     assert [s.name for s in load_scenarios(files, declared)] == [f.stem for f in files]
+
+
+def test_papermill_reads_the_same_declarations():
+    """papermill (``--help-notebook``) and valse.nbparams agree on every notebook."""
+    from papermill.inspection import _infer_parameters
+    from papermill.iorw import load_notebook_node
+
+    from valse import paths
+
+    notebooks = sorted((FIXTURES / "notebooks").glob("*.ipynb"))
+    notebooks += sorted(paths.notebooks_dir().glob("*.ipynb"))
+    for path in notebooks:
+        ours = notebook_parameters(path)
+        theirs = _infer_parameters(load_notebook_node(str(path)))
+        assert [p.name for p in ours] == [p.name for p in theirs], path
+        for mine, pm in zip(ours, theirs, strict=True):
+            assert mine.default_source == pm.default, (path, mine.name)
+            assert mine.comment in (pm.help or ""), (path, mine.name)
+            if pm.inferred_type_name not in ("None", None):
+                assert mine.type == pm.inferred_type_name, (path, mine.name)

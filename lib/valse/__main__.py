@@ -8,7 +8,6 @@ changed).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -51,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
                      "under OUT/<file name without extension>")
     run.add_argument("--only", nargs="+", metavar="NAME", action="extend", default=None,
                      help="run only these notebooks (file names without .ipynb)")
-    run.add_argument("--jobs", type=_positive_int, default=os.cpu_count() or 1,
+    run.add_argument("--jobs", type=_positive_int, default=None,
                      help="notebooks executed in parallel (default: number of cores)")
     run.add_argument("--force", action="store_true",
                      help="execute every selected notebook even when it is up to date")
@@ -70,13 +69,13 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "run":
         from valse import paths
-        from valse.pipeline import Options, run
+        from valse.pipeline import Options, default_jobs, run
 
         data = (args.data or paths.data_dir()).absolute()
         opts = Options(
             scenarios=[Path(s) for s in (args.scenario or [data / "scenarios" / "base.yaml"])],
             only=[n.removesuffix(".ipynb") for n in (args.only or [])],
-            jobs=args.jobs,
+            jobs=args.jobs or default_jobs(),
             force=args.force,
             out=args.out.absolute(),
             notebooks=(args.notebooks or paths.notebooks_dir()).absolute(),

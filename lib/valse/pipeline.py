@@ -51,6 +51,26 @@ KEY_PACKAGES = ("papermill", "nbconvert", "nbclient", "nbformat", "jupyter_clien
                 "ipython", "pandas", "numpy", "scipy", "matplotlib", "pyyaml")
 #: Environment of the kernels: no debugger "frozen modules" warning.
 KERNEL_ENV = {"PYDEVD_DISABLE_FILE_VALIDATION": "1", "JUPYTER_PLATFORM_DIRS": "1"}
+#: Defaults for the kernels unless set by the user: one BLAS/OpenMP thread per kernel, since
+#: the pool already runs one kernel per core (and thread counts can change the last digits
+#: of floating-point reductions, so results do not depend on the machine's core count).
+KERNEL_ENV_DEFAULTS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+                       "MKL_NUM_THREADS": "1"}
+
+
+def set_kernel_env() -> None:
+    """Set the kernels' environment in this process (inherited by the kernels it starts)."""
+    os.environ.update(KERNEL_ENV)
+    for key, value in KERNEL_ENV_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+
+
+def default_jobs() -> int:
+    """Cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
 class InvalidInput(ValueError):
@@ -92,6 +112,7 @@ class Job:
     error: dict[str, Any] | None = None
     records: list[dict[str, Any]] = field(default_factory=list)
     executed_at: str | None = None
+    last_execution_s: float | None = None  # how long its last execution took
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -389,7 +410,7 @@ def _worker_init(events: Any) -> None:
     """Initialise a worker: environment, heavy imports and exporters, done once."""
     global _EVENTS
     _EVENTS = events
-    os.environ.update(KERNEL_ENV)
+    set_kernel_env()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it terminates us
     from valse import export  # first: it keeps a slow optional import out of nbformat
 
@@ -608,6 +629,8 @@ def _describe_error(error: dict[str, Any] | None) -> str:
 
 def plan(opts: Options) -> tuple[list[ScenarioRun], dict[str, Any]]:
     """Validate everything and decide what to run. Raises InvalidInput (exit 2)."""
+    if not opts.data.is_dir():
+        raise InvalidInput(f"--data {opts.data}: data folder not found")
     notebooks = discover_notebooks(opts.notebooks, opts.only)
     declared = declared_parameters({nb.name: nb.params for nb in notebooks})
     try:
@@ -718,6 +741,7 @@ def _carry(run: ScenarioRun, job: Job) -> None:
         if src.exists():
             link_or_copy(src, run.build / rel)
     job.executed_at = entry.get("executed_at")
+    job.last_execution_s = entry.get("last_execution_s")
     job.duration_s = 0.0
     if entry.get("results_ok"):
         job.records = records_of(run.previous_folder, job.notebook.name)
@@ -738,6 +762,8 @@ def _manifest(run: ScenarioRun, opts: Options, inputs: dict[str, Any], started: 
             "reason": job.reason or None,
             "results_ok": results_ok,
             "duration_s": round(job.duration_s, 3),
+            "last_execution_s": (round(job.duration_s, 3) if job.status in ("ok", "failed")
+                                 else job.last_execution_s),
             "executed_at": job.executed_at,
             "input_hash": job.input_hash if job.status != "skipped" or job.reason == "cached"
             else prev_entries.get(name, {}).get("input_hash"),
@@ -791,7 +817,7 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
     out = opts.out
     out.mkdir(parents=True, exist_ok=True)
     clean_stale(out)
-    os.environ.update(KERNEL_ENV)
+    set_kernel_env()
     todo: list[tuple[ScenarioRun, Job]] = []
     for run in runs:
         run.build = _new_build(out, run.scenario.name)
@@ -799,9 +825,16 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
             if job.notebook.name not in run.selected:
                 job.status, job.reason = "skipped", "not selected"
                 _carry(run, job)
+        prev_entries = {e["name"]: e for e in (run.previous or {}).get("notebooks", [])}
         for job in run.jobs.values():
             if job.notebook.name in run.selected:
+                job.last_execution_s = prev_entries.get(job.notebook.name, {}).get(
+                    "last_execution_s")
                 todo.append((run, job))
+    # longest first (the last known execution time, else the source size), so that the
+    # pool's workers finish close together
+    todo.sort(key=lambda rj: (rj[1].last_execution_s is None, -(rj[1].last_execution_s or 0),
+                              -rj[1].notebook.path.stat().st_size))
     console = Console(len(todo), console_stream)
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(["valse.export", "valse.pipeline", "papermill", "nbformat"])
