@@ -401,3 +401,23 @@ def test_killed_run_leaves_previous_results_intact(project):
     assert result.returncode == 0, result.stderr
     runs = list((project.out / ".runs").iterdir())
     assert runs == [(project.out / "base").resolve()]
+
+
+def test_progress_bar_only_on_a_terminal():
+    import io
+
+    from valse.pipeline import Console
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    plain, tty = io.StringIO(), Terminal()
+    for stream in (plain, tty):
+        console = Console(2, stream)
+        console.line("[base] 10_alpha ... ok 1.0s")
+        console.advance()
+        console.close()
+    assert plain.getvalue() == "[base] 10_alpha ... ok 1.0s\n"
+    assert "[base] 10_alpha ... ok 1.0s" in tty.getvalue()
+    assert "/2 [" in tty.getvalue()  # the bar was drawn

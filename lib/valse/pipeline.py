@@ -412,6 +412,12 @@ def _worker_init(events: Any) -> None:
     _EVENTS = events
     set_kernel_env()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it terminates us
+
+    def on_term(signum: int, frame: Any) -> None:
+        _kill_kernels()
+        os._exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, on_term)
     from valse import export  # first: it keeps a slow optional import out of nbformat
 
     import nbformat  # noqa: F401, I001
