@@ -8,7 +8,11 @@ One server for the module, in a temporary runtime and config folder, rooted at `
   registered it) started through ``/api/kernels`` runs in the project's environment, imports
   ``valse``, builds the interactive panel of :mod:`valse.explore` over the base scenario,
   moves a slider, and shows the figure the library computes for the new deal. The code is
-  sent over the kernel's websocket, as the JupyterLab front end does.
+  sent over the kernel's websocket, as the JupyterLab front end does;
+- in Debian's Chromium (marked ``browser``), JupyterLab loads with nothing fetched beyond the
+  loopback server and no console error, its file browser lists the notebooks, each notebook
+  opens on the project's kernel, and no dollar amount of the prose is typeset as mathematics
+  (JupyterLab reads ``$...$`` as LaTeX: a dollar sign in a markdown cell must be escaped).
 
 Every wait is bounded; the kernel and the server are stopped in the fixture's teardown.
 """
@@ -285,3 +289,166 @@ def test_a_user_session_in_jupyterlab(lab: Lab) -> None:
     assert shown["round"] == base["round_size_usd_bn"]
     # the kernel is gone
     assert lab.json("GET", "/api/kernels") == []
+
+
+# ------------------------------------------------------------------ in the browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+UI_TIMEOUT_MS = 60_000
+
+_ACTIVE_PANEL_JS = """() => [...document.querySelectorAll('.jp-NotebookPanel')]
+  .find(p => !p.classList.contains('lm-mod-hidden') && p.dataset.valsePath === undefined)"""
+
+_PANEL_STATE_JS = """(path) => {
+  const panel = [...document.querySelectorAll('.jp-NotebookPanel')]
+    .find(p => !p.classList.contains('lm-mod-hidden'));
+  if (!panel) return null;
+  const kernel = panel.querySelector('.jp-Toolbar-kernelName');
+  const status = panel.querySelector('.jp-Notebook-ExecutionIndicator');
+  const math = [...panel.querySelectorAll('.jp-RenderedMarkdown mjx-container')].map(m => {
+    const cell = m.closest('.jp-RenderedMarkdown');
+    return (cell.querySelector('h1,h2,h3,h4,p') || cell).textContent.slice(0, 70);
+  });
+  return {kernel: kernel ? kernel.textContent : '', status: status ?
+          status.getAttribute('data-status') : '', markdown: panel.querySelectorAll(
+          '.jp-MarkdownCell').length, rendered: panel.querySelectorAll(
+          '.jp-RenderedMarkdown').length, math: math};
+}"""
+
+
+@pytest.fixture
+def lab_page(lab: Lab):
+    """A Chromium page on JupyterLab; requests beyond the loopback server are aborted and
+    recorded in ``page.valse_network``, console errors in ``page.valse_errors``. Every kernel
+    the page started is shut down afterwards."""
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        pytest.fail(
+            f"{CHROMIUM} not found: the browser tests need Debian's chromium "
+            "(`apt-get install -y chromium`, done by .ci/run)",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    local = (lab.url, lab.url.replace("http://", "ws://"), "data:", "blob:")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1366, "height": 768})
+            network: list[str] = []
+            errors: list[str] = []
+
+            def route(r) -> None:
+                if r.request.url.startswith(local):
+                    r.continue_()
+                else:
+                    network.append(r.request.url)
+                    r.abort()
+
+            context.route("**/*", route)
+            page = context.new_page()
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+            page.on("websocket", lambda ws: None if ws.url.startswith(local)
+                    else network.append(ws.url))  # fmt: skip
+            page.valse_network = network
+            page.valse_errors = errors
+            page.goto(f"{lab.url}/lab?reset&token={lab.token}", timeout=UI_TIMEOUT_MS)
+            page.wait_for_selector(".jp-DirListing-item", timeout=UI_TIMEOUT_MS)
+            yield page
+        finally:
+            browser.close()
+            for kernel in lab.json("GET", "/api/kernels"):
+                lab.request("DELETE", f"/api/kernels/{kernel['id']}")
+
+
+def open_notebook(page, name: str, maths_expected: bool = False) -> dict:
+    """Double-click ``name`` in the file browser; wait until its kernel is started and idle
+    (and, when ``maths_expected``, until JupyterLab has typeset it, up to 20 s); return the
+    state of its panel (kernel name, status, markdown cells, typeset maths)."""
+    page.locator(".jp-DirListing-item", has_text=name).first.dblclick()
+    page.wait_for_function(
+        """(name) => [...document.querySelectorAll('.lm-TabBar-tab.lm-mod-current')]
+             .some(t => t.textContent.includes(name))""",
+        arg=name,
+        timeout=UI_TIMEOUT_MS,
+    )
+    ready = (
+        f"() => {{ const s = ({_PANEL_STATE_JS})(); return s && s.status === 'idle' "
+        "&& s.kernel !== '' && s.kernel !== 'No Kernel' && s.rendered >= s.markdown; }"
+    )
+    try:
+        page.wait_for_function(ready, timeout=UI_TIMEOUT_MS // 2)
+    except Exception as exc:  # noqa: BLE001 - report the state the panel is in
+        state = page.evaluate(_PANEL_STATE_JS)
+        raise AssertionError(f"{name}: no idle kernel after {UI_TIMEOUT_MS // 2000} s: "
+                             f"{state}") from exc  # fmt: skip
+    if maths_expected:
+        try:
+            page.wait_for_function(f"() => ({_PANEL_STATE_JS})().math.length > 0", timeout=20_000)
+        except Exception:  # noqa: BLE001 - not typeset after all: the state says so
+            pass
+    return page.evaluate(_PANEL_STATE_JS)
+
+
+def dollar_pairs(notebook: Path) -> list[str]:
+    """Paragraphs of markdown cells with two or more ``$`` outside code, where JupyterLab may
+    typeset maths: a hint of how long to wait for the typesetting (the assertion is on what
+    JupyterLab shows). ``\\$`` is no escape here: markdown turns it into ``$`` and MathJax,
+    which scans the rendered text, then pairs the dollars."""
+    found = []
+    for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        text = "".join(cell["source"])
+        text = re.sub(r"```.*?```", "", text, flags=re.DOTALL)
+        text = re.sub(r"`[^`]*`", "", text)
+        for paragraph in re.split(r"\n\s*\n", text):
+            if paragraph.count("$") >= 2:
+                found.append(paragraph.strip()[:70])
+    return found
+
+
+@pytest.mark.browser
+def test_jupyterlab_in_chromium_offline_lists_and_opens_on_the_project_kernel(
+    lab: Lab, lab_page, tmp_path: Path
+) -> None:
+    page = lab_page
+    listed = set(page.locator(".jp-DirListing-item .jp-DirListing-itemText").all_inner_texts())
+    expected = {p.name for p in NOTEBOOKS.glob("*.ipynb") if not p.name.startswith(".")}
+    assert listed == expected, f"the file browser lists {sorted(listed)}"
+    first = sorted(expected)[0]
+    state = open_notebook(page, first)
+    page.screenshot(path=str(tmp_path / "jupyterlab.png"))
+    assert state["kernel"] == "Python (valse)", f"{first} opened on {state['kernel']!r}"
+    assert [k["name"] for k in lab.json("GET", "/api/kernels")] == ["valse"]
+    assert not page.valse_network, f"JupyterLab fetched from the network: {page.valse_network}"
+    assert not page.valse_errors, f"console errors: {page.valse_errors}"
+
+
+@pytest.mark.browser
+def test_no_dollar_amount_is_typeset_as_maths_in_jupyterlab(lab_page) -> None:
+    """Prose like "\\$50 billion ... about \\$38 billion" must not turn into LaTeX in
+    JupyterLab: open every notebook and look for typeset maths in its markdown cells.
+
+    In JupyterLab 4.6 a backslash does not protect a dollar sign (markdown drops the backslash,
+    then MathJax pairs the dollars of the rendered text). What works both in JupyterLab and on
+    the exported pages: ``<span class="mathjax_ignore">...</span>`` around the prose, or
+    amounts written without ``$`` ("USD 50 billion"). ``\\\\$`` fixes JupyterLab but shows a
+    backslash on the exported pages."""
+    found = {}
+    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+        state = open_notebook(lab_page, path.name, maths_expected=bool(dollar_pairs(path)))
+        if state["math"]:
+            found[path.name] = sorted(set(state["math"]))
+    assert not found, "markdown typeset as maths (pairs of $ in the prose) in:\n" + "\n".join(
+        f"  {name}: {len(cells)} cells, e.g. {cells[:3]}" for name, cells in found.items()
+    )
