@@ -30,7 +30,7 @@ sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 import jinja2  # noqa: E402
 from nbconvert import HTMLExporter  # noqa: E402
 
-from valse.record import MIMETYPE
+from valse.record import MIMETYPE  # noqa: E402
 
 _TEMPLATE_NAME = "valse_offline.html.j2"
 _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
@@ -48,8 +48,8 @@ _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 _EXTERNAL_ATTR = re.compile(
     r"<(script|link|img|iframe|source|video|audio|embed)\b[^>]*?\b(src|href)\s*=\s*"
     r"[\"']?\s*(https?:)?//", re.IGNORECASE)
-_EXTERNAL_CSS = re.compile(r"@import\s+(url\()?\s*[\"']?\s*(https?:)?//|url\(\s*[\"']?\s*(https?:)?//",
-                           re.IGNORECASE)
+_EXTERNAL_CSS = re.compile(
+    r"@import\s+(url\()?\s*[\"']?\s*(https?:)?//|url\(\s*[\"']?\s*(https?:)?//", re.IGNORECASE)
 
 _EXPORTERS: dict[bool, HTMLExporter] = {}
 

@@ -418,10 +418,10 @@ def _worker_init(events: Any) -> None:
         os._exit(128 + signum)
 
     signal.signal(signal.SIGTERM, on_term)
-    from valse import export  # first: it keeps a slow optional import out of nbformat
-
-    import nbformat  # noqa: F401, I001
-    import papermill  # noqa: F401
+    # valse.export first: it keeps a slow optional import out of nbformat
+    from valse import export  # isort: skip
+    import nbformat  # noqa: F401  # isort: skip
+    import papermill  # noqa: F401  # isort: skip
 
     export._exporter(True)
     export._exporter(False)

@@ -261,7 +261,8 @@ def load_scenarios(
             problems.append(str(exc))
             continue
         if sc.name in seen:
-            problems.append(f"{sc.path}: scenario name {sc.name!r} already given by {seen[sc.name]}")
+            problems.append(
+                f"{sc.path}: scenario name {sc.name!r} already given by {seen[sc.name]}")
             continue
         seen[sc.name] = sc.path
         scenarios.append(sc)
