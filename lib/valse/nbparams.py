@@ -78,6 +78,18 @@ def _comments_by_line(source: str) -> dict[int, str]:
     return comments
 
 
+def _segment(lines: list[bytes], node: ast.AST) -> str:
+    """Source text of ``node`` (like :func:`ast.get_source_segment`, which re-splits the whole
+    source at every call; ``lines`` are the source's lines as UTF-8, since AST columns count
+    bytes)."""
+    first, last = node.lineno - 1, node.end_lineno - 1  # type: ignore[attr-defined,operator]
+    start, end = node.col_offset, node.end_col_offset  # type: ignore[attr-defined]
+    if first == last:
+        return lines[first][start:end].decode("utf-8")
+    parts = [lines[first][start:], *lines[first + 1:last], lines[last][:end]]
+    return b"".join(parts).decode("utf-8")
+
+
 def parse_parameters_source(source: str, where: str = "<parameters>") -> list[Param]:
     """Parse the source of a ``parameters`` cell into its declarations, in order.
 
@@ -91,6 +103,7 @@ def parse_parameters_source(source: str, where: str = "<parameters>") -> list[Pa
             f"{where}: the parameters cell is not valid Python (line {exc.lineno}: {exc.msg})"
         ) from None
     comments = _comments_by_line(source)
+    lines = source.encode("utf-8").splitlines(keepends=True)
     params: list[Param] = []
     for node in tree.body:
         if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
@@ -100,13 +113,13 @@ def parse_parameters_source(source: str, where: str = "<parameters>") -> list[Pa
             name, value, annotation = node.targets[0].id, node.value, None
         else:
             continue
-        default_source = ast.get_source_segment(source, value) if value is not None else ""
+        default_source = _segment(lines, value) if value is not None else ""
         try:
             default = ast.literal_eval(value) if value is not None else None
         except ValueError:
             default = None
         if annotation is not None:
-            type_name = ast.get_source_segment(source, annotation) or None
+            type_name = _segment(lines, annotation) or None
             # ``list[str]`` or ``float | None``: keep the outer, checkable name when there is one
             if type_name and type_name not in KNOWN_TYPES:
                 head = re.match(r"^([A-Za-z_]+)\[", type_name)
