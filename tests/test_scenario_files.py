@@ -63,3 +63,16 @@ def test_notebook_defaults_are_the_base_scenario():
                 assert value == base[name], (
                     f"{nb_path.name}: {name} = {value}, base.yaml {base[name]}"
                 )
+
+
+@pytest.mark.parametrize(
+    "nb_path", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.stem
+)
+def test_every_notebook_parameter_has_a_meaning_and_a_unit(nb_path):
+    from valse.nbparams import notebook_parameters
+
+    params = notebook_parameters(nb_path)
+    assert {"seed", "interactive", "scenario_name", "artifacts_dir"} <= {p.name for p in params}
+    for p in params:
+        assert p.unit, f"{nb_path.name}: parameter {p.name} has no [unit] in its comment"
+        assert p.comment and len(p.comment) > 10, f"{nb_path.name}: {p.name} is not explained"
