@@ -12,7 +12,9 @@ One server for the module, in a temporary runtime and config folder, rooted at `
 - in Debian's Chromium (marked ``browser``), JupyterLab loads with nothing fetched beyond the
   loopback server and no console error, its file browser lists the notebooks, each notebook
   opens on the project's kernel, and no dollar amount of the prose is typeset as mathematics
-  (JupyterLab reads ``$...$`` as LaTeX: a dollar sign in a markdown cell must be escaped).
+  (JupyterLab reads ``$...$`` as LaTeX: a dollar sign in a markdown cell must be escaped);
+  in a console on the project's kernel the deal panel renders as widgets, and moving the
+  pre-money slider with the keyboard redraws the post-money valuation to the library's answer.
 
 Every wait is bounded; the kernel and the server are stopped in the fixture's teardown.
 """
@@ -31,6 +33,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -138,6 +141,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory):
         "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
         "--LabApp.news_url=None",
         "--LabApp.extension_manager=readonly",
+        "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: to open a console
     ]  # fmt: skip
     if os.geteuid() == 0:
         cmd.append("--allow-root")  # CI runs as root
@@ -244,9 +248,10 @@ def check_token_and_listing(lab: Lab) -> None:
         assert spec.get("name") == "valse", f"{name}: kernelspec {spec}"
 
 
-def run_panel_in_kernel(lab: Lab, new_pre_money: float) -> tuple[str, dict]:
+def run_panel_in_kernel(lab: Lab, new_pre_money: float) -> tuple[str, str, dict]:
     """Start a kernel of the project's kernelspec, build the panel, move the pre-money slider;
-    return the kernelspec used and what the kernel printed. The kernel is always shut down."""
+    return the kernelspec used, the kernel's id and what the kernel printed. The kernel is
+    always shut down."""
     specs = lab.json("GET", "/api/kernelspecs")["kernelspecs"]
     name = "valse" if "valse" in specs else "python3"
     kernel = lab.json("POST", "/api/kernels", {"name": name, "path": ""})
@@ -261,9 +266,13 @@ panel.sliders["pre_money_valuation_usd_bn"].value = {new_pre_money!r}
 print(json.dumps({{"prefix": sys.prefix, "valse": valse.__file__, "table": panel.table.value,
                   "round": panel.current().round_size_usd_bn}}))
 """
-        out = asyncio.run(execute_over_websocket(lab, kernel["id"], code))
+        # in a thread of its own: playwright's sync API may hold this thread's event loop
+        with ThreadPoolExecutor(1) as pool:
+            out = pool.submit(asyncio.run, execute_over_websocket(lab, kernel["id"], code)).result(
+                timeout=KERNEL_TIMEOUT_S + 30
+            )
         assert out["status"] == "ok" and not out["error"], out
-        return name, json.loads(out["stdout"].strip().splitlines()[-1])
+        return name, kernel["id"], json.loads(out["stdout"].strip().splitlines()[-1])
     finally:
         status, _ = lab.request("DELETE", f"/api/kernels/{kernel['id']}")
         assert status == 204, f"kernel shutdown: HTTP {status}"
@@ -273,7 +282,7 @@ def test_a_user_session_in_jupyterlab(lab: Lab) -> None:
     """Token, listing, a project kernel building the panel, a slider moved, nothing left."""
     check_token_and_listing(lab)
     new_pre_money = 900.0
-    name, shown = run_panel_in_kernel(lab, new_pre_money)
+    name, kernel_id, shown = run_panel_in_kernel(lab, new_pre_money)
     # the kernel runs in the project's environment and imports the project's library
     if name == "valse":
         assert Path(shown["prefix"]).resolve() == VENV.resolve(), shown["prefix"]
@@ -288,7 +297,7 @@ def test_a_user_session_in_jupyterlab(lab: Lab) -> None:
     assert float(row.group(1).replace(",", "")) == pytest.approx(expected, rel=5e-4)
     assert shown["round"] == base["round_size_usd_bn"]
     # the kernel is gone
-    assert lab.json("GET", "/api/kernels") == []
+    assert kernel_id not in {k["id"] for k in lab.json("GET", "/api/kernels")}
 
 
 # ------------------------------------------------------------------ in the browser
@@ -325,11 +334,12 @@ _PANEL_STATE_JS = """(path) => {
 }"""
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def lab_page(lab: Lab):
-    """A Chromium page on JupyterLab; requests beyond the loopback server are aborted and
-    recorded in ``page.valse_network``, console errors in ``page.valse_errors``. Every kernel
-    the page started is shut down afterwards."""
+    """A Chromium page on JupyterLab, shared by the tests of this module (loading JupyterLab
+    takes ~5 s); requests beyond the loopback server are aborted and recorded in
+    ``page.valse_network``, console errors in ``page.valse_errors``. Every kernel the page
+    started is shut down afterwards."""
     if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
         pytest.fail(
             f"{CHROMIUM} not found: the browser tests need Debian's chromium "
@@ -429,7 +439,8 @@ def test_jupyterlab_in_chromium_offline_lists_and_opens_on_the_project_kernel(
     state = open_notebook(page, first)
     page.screenshot(path=str(tmp_path / "jupyterlab.png"))
     assert state["kernel"] == "Python (valse)", f"{first} opened on {state['kernel']!r}"
-    assert [k["name"] for k in lab.json("GET", "/api/kernels")] == ["valse"]
+    sessions = {x["path"]: x["kernel"]["name"] for x in lab.json("GET", "/api/sessions")}
+    assert sessions.get(first) == "valse", f"sessions: {sessions}"
     assert not page.valse_network, f"JupyterLab fetched from the network: {page.valse_network}"
     assert not page.valse_errors, f"console errors: {page.valse_errors}"
 
@@ -452,3 +463,69 @@ def test_no_dollar_amount_is_typeset_as_maths_in_jupyterlab(lab_page) -> None:
     assert not found, "markdown typeset as maths (pairs of $ in the prose) in:\n" + "\n".join(
         f"  {name}: {len(cells)} cells, e.g. {cells[:3]}" for name, cells in found.items()
     )
+
+
+@pytest.mark.browser
+def test_the_deal_panel_in_a_jupyterlab_console_follows_its_slider(lab_page, tmp_path) -> None:
+    page = lab_page
+    page.wait_for_function("() => window.jupyterapp !== undefined", timeout=UI_TIMEOUT_MS)
+    page.evaluate(
+        """async () => { await window.jupyterapp.commands.execute('console:create',
+             {kernelPreference: {name: 'valse'}}); return true; }"""
+    )
+    # the kernel has started when its banner is shown; then type into the prompt
+    page.locator(".jp-CodeConsole-banner", has_text="Python").wait_for(timeout=UI_TIMEOUT_MS)
+    prompt = page.locator(".jp-CodeConsole-promptCell .cm-content")
+    code = (
+        "import yaml; from valse.deal import create_deal; from valse.explore import deal_panel; "
+        f"panel = deal_panel(create_deal(yaml.safe_load(open({str(BASE)!r})))); display(panel)"
+    )
+    for _ in range(3):  # the prompt may take focus late: type until it holds the code
+        prompt.click()
+        page.keyboard.press("Control+A")
+        page.keyboard.insert_text(code)
+        if "display(panel)" in prompt.inner_text():
+            break
+        page.wait_for_timeout(500)
+    assert "display(panel)" in prompt.inner_text(), prompt.inner_text()
+    page.keyboard.press("Shift+Enter")
+    sliders = page.locator(".jp-CodeConsole .widget-hslider")
+    table = page.locator(".jp-CodeConsole table.valse-metrics")
+    try:
+        table.wait_for(timeout=UI_TIMEOUT_MS // 2)
+    except Exception as exc:  # noqa: BLE001 - say what the console shows instead
+        page.screenshot(path=str(tmp_path / "jupyterlab-panel.png"))
+        console = page.locator(".jp-CodeConsole").first.inner_text()[-1500:]
+        raise AssertionError(
+            f"no panel in the console after {UI_TIMEOUT_MS // 2000} s; network "
+            f"{page.valse_network}, console errors {page.valse_errors}; it shows:\n{console}"
+        ) from exc
+    assert sliders.count() == 6, sliders.all_inner_texts()
+    before = table.inner_text()
+    readout = sliders.filter(has_text="Pre-money").locator(".widget-readout")
+    readout.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("900")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "(before) => document.querySelector('.jp-CodeConsole table.valse-metrics')"
+        ".innerText !== before",
+        arg=before,
+        timeout=20_000,
+    )
+    page.screenshot(path=str(tmp_path / "jupyterlab-panel.png"))
+    assert readout.inner_text().strip() in ("900", "900.0", "900.00"), readout.inner_text()
+    base = yaml.safe_load(BASE.read_text())
+    expected = headline_metrics(create_deal(base, pre_money_valuation_usd_bn=900.0))
+    assert expected["post_money_valuation_usd_bn"] == pytest.approx(
+        900.0 + base["round_size_usd_bn"], rel=1e-12
+    )
+    rows = {}
+    for line in table.inner_text().splitlines():
+        label, value, *_ = line.split("\t")
+        rows[label.strip()] = float(value.replace(",", ""))
+    shown = rows["OpenAI post-money valuation"]
+    assert shown == pytest.approx(expected["post_money_valuation_usd_bn"], rel=5e-4), rows
+    assert rows["Amazon's stake"] == pytest.approx(expected["amazon_stake_pct"], rel=5e-4), rows
+    assert not page.valse_network, f"JupyterLab fetched from the network: {page.valse_network}"
+    assert not page.valse_errors, f"console errors: {page.valse_errors}"
