@@ -657,3 +657,90 @@ def test_data_shown_on_the_index_is_text_not_markup(browser, tmp_path: Path) -> 
         context.close()
     assert not visit.network, visit.network
     assert not visit.errors, visit.errors
+
+
+def _fact_rows() -> dict[str, dict[str, str]]:
+    import csv
+
+    with open(ROOT / "data" / "facts.csv", newline="", encoding="utf-8") as fh:
+        return {row["id"]: row for row in csv.DictReader(fh)}
+
+
+def _link_targets_text(link_hrefs: list[str], page: Path, out: Path) -> str:
+    """Text of the elements that fragment links (``#id`` or ``file.html#id``) point to."""
+    texts = []
+    for href in link_hrefs:
+        target, _, fragment = href.partition("#")
+        if not fragment:
+            continue
+        path = (page.parent / unquote(target)) if target else page
+        if not path.is_file() or out.resolve() not in path.resolve().parents:
+            continue
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        el = soup.find(id=unquote(fragment)) or soup.find(attrs={"name": unquote(fragment)})
+        if el is not None:
+            texts.append(el.get_text(" "))
+    return " ".join(texts)
+
+
+def test_index_leads_from_each_figure_to_its_facts_and_parameters(site: Site) -> None:
+    """Issue 7: each headline figure on the index is linked to the facts (id, source, date,
+    status) and parameters it depends on: in its row, or where a link of its row points."""
+    facts = _fact_rows()
+    index = site.out / "index.html"
+    soup = BeautifulSoup(index.read_text(encoding="utf-8"), "html.parser")
+    problems = []
+    for scenario in SCENARIOS:
+        section = soup.find(id=f"scenario-{scenario}")
+        assert section is not None, f"no section for {scenario}"
+        records = json.loads((site.out / scenario / "metrics.json").read_text())
+        for rec in records:
+            rows = [tr for tr in section.find_all("tr")
+                    if tr.find("span", string=rec["name"]) is not None
+                    and rec["notebook"] in tr.get_text()]  # fmt: skip
+            if len(rows) != 1:
+                problems.append(f"{scenario}: {rec['name']} of {rec['notebook']}: "
+                                f"{len(rows)} rows")  # fmt: skip
+                continue
+            row = rows[0]
+            hrefs = [a["href"] for a in row.find_all("a", href=True)]
+            text = " ".join(
+                row.get_text(" ").split() + _link_targets_text(hrefs, index, site.out).split()
+            )
+            facts_missing = [
+                fact_id
+                for fact_id in rec.get("sources", [])
+                if not all(
+                    " ".join(str(what).split()) in text
+                    for what in (fact_id, *(facts.get(fact_id, {}).get(k) or fact_id
+                                            for k in ("source", "as_of", "status")))
+                )
+            ]  # fmt: skip
+            params_missing = [p for p in rec.get("params", []) if p not in text]
+            if facts_missing or params_missing:
+                problems.append(
+                    f"{scenario}: {rec['name']} ({rec['notebook']}): facts {facts_missing} "
+                    f"(id, source, date, status), parameters {params_missing}"
+                )
+    assert not problems, "figures without their provenance on the index:\n  " + "\n  ".join(
+        problems
+    )
+
+
+def test_index_shows_run_date_commit_and_data_hash(site: Site) -> None:
+    """Issue 7: for each scenario the index shows its run date, git commit and data hash."""
+    soup = BeautifulSoup((site.out / "index.html").read_text(encoding="utf-8"), "html.parser")
+    problems = []
+    for scenario in SCENARIOS:
+        manifest = json.loads((site.out / scenario / "manifest.json").read_text())
+        text = soup.find(id=f"scenario-{scenario}").get_text(" ")
+        run = manifest.get("finished") or manifest.get("started") or ""
+        if run[:10] not in text:
+            problems.append(f"{scenario}: run date {run[:10]!r} not shown")
+        commit = (manifest.get("git") or {}).get("commit") or ""
+        if commit and not re.search(rf"\b{commit[:7]}[0-9a-f]*\b", text):
+            problems.append(f"{scenario}: commit {commit[:12]} not shown")
+        data_hash = manifest["inputs"]["data_sha256"]
+        if not re.search(rf"\b{data_hash[:8]}[0-9a-f]*\b", text):
+            problems.append(f"{scenario}: data hash {data_hash[:12]} not shown")
+    assert not problems, "\n".join(problems)
