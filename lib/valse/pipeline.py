@@ -403,7 +403,274 @@ def _ipc_kernel_manager_class() -> type:
                 return
             await super()._async_interrupt_kernel()
 
+        def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+            cmd = super().format_kernel_cmd(extra_arguments)
+            zygote = os.environ.get(ZYGOTE_ENV)
+            if zygote and cmd[1:3] == ["-m", "ipykernel_launcher"]:
+                # a tiny stand-in process asks the zygote for a forked kernel (see
+                # start_zygote); it falls back to running ``cmd`` itself
+                return [sys.executable, "-S", "-c", _FORK_CLIENT, zygote, *cmd]
+            return cmd
+
     return IPCKernelManager
+
+
+# --------------------------------------------------------------------------- kernel zygote
+#
+# Starting a kernel costs a new interpreter, ipykernel's imports and then the notebook's own
+# imports (numpy, pandas, scipy, matplotlib): 1.5-2.5 s of CPU per notebook. The zygote is one
+# process per run that imports ipykernel and those libraries once, then forks a fresh kernel
+# process for each notebook. The kernel manager launches a stand-in (``_FORK_CLIENT``) instead
+# of ``python -m ipykernel_launcher``: it passes its argv, cwd, environment and standard
+# streams to the zygote, forwards signals (interrupt, terminate) to the forked kernel and exits
+# when it exits; the kernel exits when the stand-in dies (a kill). Each kernel is still a new
+# process with its own state; only already-imported modules are shared (copy-on-write), and
+# its random generators are reseeded. Without a zygote (``VALSE_FORK_KERNELS=0``, or it failed
+# to start) the stand-in runs the ordinary kernel command.
+
+ZYGOTE_ENV = "VALSE_KERNEL_ZYGOTE"
+#: Libraries worth importing once in the zygote when a notebook imports them. pyplot and
+#: anything that imports it are left out: the inline backend must be set up in the kernel.
+ZYGOTE_SAFE = ("numpy", "pandas", "scipy", "networkx", "numpy_financial", "matplotlib")
+_MPL_INLINE = "module://matplotlib_inline.backend_inline"
+
+_FORK_CLIENT = r"""
+import json, os, select, signal, socket, sys, time
+path, cmd = sys.argv[1], sys.argv[2:]
+try:
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(60)
+    s.connect(path)
+    body = json.dumps({"argv": cmd[3:], "cwd": os.getcwd(), "env": dict(os.environ),
+                       "client": os.getpid()}).encode()
+    socket.send_fds(s, [len(body).to_bytes(8, "big") + body], [0, 1, 2])
+    reply = b""
+    while not reply.endswith(b"\n"):
+        chunk = s.recv(64)
+        if not chunk:
+            raise OSError("no reply")
+        reply += chunk
+    pid = int(reply)
+    s.close()
+except Exception:
+    os.execv(cmd[0], cmd)
+def forward(signum, frame):
+    try:
+        os.kill(pid, signum)
+    except ProcessLookupError:
+        pass
+for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1,
+            signal.SIGUSR2):
+    signal.signal(sig, forward)
+try:
+    fd = os.pidfd_open(pid)
+except (AttributeError, OSError):
+    fd = None
+while True:
+    if fd is not None:
+        try:
+            select.select([fd], [], [], 1.0)
+        except InterruptedError:
+            pass
+    else:
+        time.sleep(0.05)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        break
+"""
+
+
+def _imports_of(source: str, found: set[str]) -> None:
+    import ast
+
+    source = "\n".join(line for line in source.splitlines()
+                       if not line.lstrip().startswith(("%", "!")))
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module)
+
+
+def notebook_imports(paths: Iterable[Path]) -> list[str]:
+    """Module names imported at the top level of these notebooks' code cells and of the
+    library's modules (which the notebooks import)."""
+    found: set[str] = set()
+    for path in paths:
+        try:
+            nb = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        for cell in nb.get("cells", []):
+            if cell.get("cell_type") == "code":
+                source = cell.get("source", "")
+                _imports_of("".join(source) if isinstance(source, list) else source, found)
+    for module in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        _imports_of(module.read_text(encoding="utf-8"), found)
+    return sorted(found)
+
+
+def zygote_modules(imports: Iterable[str]) -> list[str]:
+    """The imports worth preloading in the zygote (see :data:`ZYGOTE_SAFE`); for pyplot and
+    the like, only their package."""
+    unsafe = ("matplotlib.pyplot", "matplotlib.backends", "matplotlib.pylab", "pandas.plotting")
+    keep = set()
+    for m in imports:
+        if m.split(".")[0] in ZYGOTE_SAFE:
+            keep.add(m.split(".")[0] if m.startswith(unsafe) else m)
+    return sorted(keep)
+
+
+def _zygote_child(request: dict[str, Any], fds: list[int]) -> None:
+    """In the forked child: become a fresh kernel process for the stand-in's request."""
+    import random
+    import threading as _threading
+
+    os.setpgid(0, 0)
+    for target, fd in enumerate(fds[:3]):
+        os.dup2(fd, target)
+    for fd in fds:
+        if fd > 2:
+            os.close(fd)
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD):
+        signal.signal(sig, signal.default_int_handler if sig == signal.SIGINT
+                      else signal.SIG_DFL)
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    os.environ.pop(ZYGOTE_ENV, None)
+    if sys.path and sys.path[0] == _ZYGOTE_CWD:
+        sys.path[0] = request["cwd"]
+    random.seed()
+    if "numpy" in sys.modules:
+        sys.modules["numpy"].random.seed()
+    client = int(request["client"])
+
+    def watch_client() -> None:
+        try:
+            fd = os.pidfd_open(client)
+        except (AttributeError, OSError):
+            fd = None
+        import select
+
+        while True:
+            if fd is not None:
+                select.select([fd], [], [], 1.0)
+            else:
+                time.sleep(0.5)
+            try:
+                os.kill(client, 0)
+            except ProcessLookupError:
+                os._exit(1)
+
+    _threading.Thread(target=watch_client, daemon=True).start()
+    sys.argv = ["ipykernel_launcher", *request["argv"]]
+    from ipykernel.kernelapp import IPKernelApp
+
+    app = IPKernelApp.instance()
+    # read from the environment when ipykernel was imported (in the zygote): set it again
+    app.parent_handle = int(os.environ.get("JPY_PARENT_PID") or 0)
+    app.initialize(request["argv"])
+    app.start()
+
+
+_ZYGOTE_CWD = ""
+
+
+def zygote_main(socket_path: str, modules: list[str]) -> None:
+    """Serve forked kernels on ``socket_path`` after importing ``modules`` (runs as
+    ``python -m valse.pipeline --zygote SOCKET MODULE...``)."""
+    import importlib
+    import socket
+
+    global _ZYGOTE_CWD
+    _ZYGOTE_CWD = sys.path[0] if sys.path else ""
+    parent = os.getppid()
+    # listen at once: early stand-ins wait in the backlog while the libraries load
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(socket_path)
+    server.listen(64)
+    os.environ.setdefault("MPLBACKEND", _MPL_INLINE)  # as ipykernel sets it, before matplotlib
+    import ipykernel.kernelapp  # noqa: F401
+
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - a failed preload is imported again by the notebook
+            pass
+    if "matplotlib.pyplot" in sys.modules or "IPython.core.interactiveshell" not in sys.modules:
+        server.close()  # unsafe to fork from: the stand-ins fall back to ordinary kernels
+        return
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forked kernels are reaped automatically
+    server.settimeout(1.0)
+    while os.getppid() == parent:
+        try:
+            conn, _ = server.accept()
+        except TimeoutError:
+            continue
+        conn.settimeout(10)
+        try:
+            head, fds, _, _ = socket.recv_fds(conn, 1 << 16, 3)
+            size = int.from_bytes(head[:8], "big")
+            body = head[8:]
+            while len(body) < size:
+                chunk = conn.recv(size - len(body))
+                if not chunk:
+                    raise OSError("short request")
+                body += chunk
+            request = json.loads(body)
+        except (OSError, ValueError):
+            conn.close()
+            continue
+        pid = os.fork()
+        if pid == 0:
+            try:
+                server.close()
+                conn.close()
+                _zygote_child(request, fds)
+            finally:
+                os._exit(0)
+        for fd in fds:
+            os.close(fd)
+        try:
+            conn.sendall(f"{pid}\n".encode())
+        except OSError:
+            pass
+        conn.close()
+
+
+def start_zygote(notebooks: Iterable[Path]) -> tuple[Any, str] | None:
+    """Start the kernel zygote for a run; return (process, socket path), or None when
+    disabled (``VALSE_FORK_KERNELS=0``) or unavailable."""
+    import tempfile
+
+    if os.environ.get("VALSE_FORK_KERNELS", "1") == "0" or not hasattr(os, "fork") \
+            or not hasattr(__import__("socket"), "send_fds"):
+        return None
+    folder = tempfile.mkdtemp(prefix="valse-z-")
+    path = os.path.join(folder, "zygote")
+    modules = zygote_modules(notebook_imports(notebooks))
+    proc = subprocess.Popen([sys.executable, "-m", "valse.pipeline", "--zygote", path, *modules],
+                            stdin=subprocess.DEVNULL)
+    return proc, path
+
+
+def stop_zygote(zygote: tuple[Any, str] | None) -> None:
+    if zygote is None:
+        return
+    proc, path = zygote
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    shutil.rmtree(os.path.dirname(path), ignore_errors=True)
 
 
 #: Seconds between saves of the notebook being executed (papermill saves it twice per cell,
@@ -888,6 +1155,9 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
     todo.sort(key=lambda rj: (rj[1].last_execution_s is None, -(rj[1].last_execution_s or 0),
                               -rj[1].notebook.path.stat().st_size))
     console = Console(len(todo), console_stream)
+    zygote = start_zygote(sorted({job.notebook.path for _, job in todo}))
+    if zygote is not None:
+        os.environ[ZYGOTE_ENV] = zygote[1]
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(["valse.export", "valse.pipeline", "papermill", "nbformat"])
     events = ctx.SimpleQueue()
@@ -1010,6 +1280,8 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
             _terminate_pool(pool)
         else:
             pool.shutdown(wait=True)
+        stop_zygote(zygote)
+        os.environ.pop(ZYGOTE_ENV, None)
         stop_events.set()
         try:
             events.put(None)
@@ -1062,3 +1334,8 @@ def run(opts: Options, stream: Any = None) -> int:
         print(f"everything is up to date ({names}); nothing to do", file=stream)
         return 0
     return execute(runs, inputs, opts, stream)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 3 and sys.argv[1] == "--zygote":
+        zygote_main(sys.argv[2], sys.argv[3:])
