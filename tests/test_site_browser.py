@@ -22,7 +22,9 @@ temporary folder (``screenshots/``). What is visible is checked against the data
 figures on the index equal ``metrics.json`` (and pre-money + round for the post-money
 valuation), every chart image carries a text alternative, no word of the index's tables is
 split across lines, no page shows a warning or a traceback, the index links the data files
-behind the charts, and markup coming from the data is shown as text.
+behind the charts, leads from each figure to its facts (id, source, date, status) and
+parameters, shows each scenario's run date, commit and data hash, and markup coming from the
+data is shown as text.
 """
 
 from __future__ import annotations
