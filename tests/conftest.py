@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -38,10 +39,13 @@ class FixtureProject:
         return [sys.executable, "-m", "valse", "run", "--notebooks", str(self.notebooks),
                 "--data", str(self.data), "--out", str(self.out), "--jobs", str(jobs), *args]
 
-    def run(self, *args: str, jobs: int = 2, timeout: float = 120) -> subprocess.CompletedProcess:
-        """Run ``python -m valse run`` on the fixture project and return the finished process."""
+    def run(self, *args: str, jobs: int = 2, timeout: float = 120,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+        """Run ``python -m valse run`` on the fixture project and return the finished process
+        (``env``: extra environment variables)."""
         return subprocess.run(self.command(*args, jobs=jobs), capture_output=True, text=True,
-                              timeout=timeout, cwd=self.root)
+                              timeout=timeout, cwd=self.root,
+                              env={**os.environ, **env} if env else None)
 
 
 @pytest.fixture

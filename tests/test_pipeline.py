@@ -327,7 +327,8 @@ def test_incremental_skip_invalidation_force_and_determinism(project):
     (project.data / "facts.txt").write_text("a fixture data file\n")
     path.write_text((Path(__file__).parent / "fixtures" / "notebooks" / "20_beta.ipynb")
                     .read_text())
-    forced = project.run("--force")
+    # (and kernels forked from the zygote give what ordinary kernels give)
+    forced = project.run("--force", env={"VALSE_FORK_KERNELS": "0"})
     assert forced.returncode == 0 and started(forced.stderr) == set(ALL)
     assert (project.out / "base" / "metrics.json").read_bytes() == metrics_first
     # only the published run folder is left
@@ -413,3 +414,21 @@ def test_progress_bar_only_on_a_terminal():
     assert plain.getvalue() == "[base] 10_alpha ... ok 1.0s\n"
     assert "[base] 10_alpha ... ok 1.0s" in tty.getvalue()
     assert "/2 [" in tty.getvalue()  # the bar was drawn
+
+
+def test_zygote_preloads_only_safe_libraries(tmp_path):
+    from valse.pipeline import notebook_imports, zygote_modules
+
+    nb = {"cells": [{"cell_type": "code", "source": [
+        "%matplotlib inline\n", "import numpy as np, json\n", "import matplotlib.pyplot as plt\n",
+        "from pandas import DataFrame\n", "from scipy.optimize import brentq\n",
+        "import seaborn as sns\n", "def f():\n", "    import networkx\n"]},
+        {"cell_type": "markdown", "source": "import pandas.plotting"}]}
+    path = tmp_path / "n.ipynb"
+    path.write_text(json.dumps(nb))
+    imports = notebook_imports([path])
+    assert {"numpy", "json", "matplotlib.pyplot", "pandas", "scipy.optimize", "seaborn"} \
+        <= set(imports)
+    modules = zygote_modules(imports)
+    assert {"numpy", "pandas", "scipy.optimize", "matplotlib"} <= set(modules)
+    assert not {"matplotlib.pyplot", "seaborn", "json"} & set(modules)
