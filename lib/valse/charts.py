@@ -169,9 +169,10 @@ def tornado_chart(rows, base_value: float, xlabel: str, title: str, labels=None)
 
 
 def usd_bn_markdown(value_usd_bn: float, digits: int = 0) -> str:
-    """Format an amount for Markdown prose: ``\\$20 billion``, ``−\\$50 billion``.
+    """Format an amount for Markdown prose: ``USD 20 billion``, ``−USD 50 billion``.
 
-    The dollar sign is escaped so that notebook Markdown does not read it as LaTeX.
+    Prose never uses the dollar sign: JupyterLab's MathJax reads text between two dollar
+    signs as LaTeX, even escaped, and would typeset "$50 billion … $38 billion" as maths.
     """
     sign = "−" if value_usd_bn < 0 else ""
-    return f"{sign}\\${abs(value_usd_bn):,.{digits}f} billion"
+    return f"{sign}USD {abs(value_usd_bn):,.{digits}f} billion"
