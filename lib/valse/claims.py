@@ -207,8 +207,10 @@ def _format_value(value: float, unit: str) -> str:
     if unit in ("%", "0-1"):
         number = 100 * value if unit == "0-1" else value
         return f"{number:,.1f}%"
-    if unit in ("count", "roles", ""):
+    if unit in ("count", ""):
         return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.3g}"
+    if abs(value) >= 100:
+        return f"{value:,.0f} {unit}"
     return f"{value:,.3g} {unit}"
 
 

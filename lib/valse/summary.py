@@ -66,8 +66,36 @@ SHORT_LABELS: dict[str, str] = {
     "layoff_savings_usd_bn_per_year": "layoff savings",
     "years_of_savings_to_match_investment": "years of savings to match the investment",
     "cloud_hhi": "cloud market HHI",
+    "cloud_hhi_after_shift": "cloud market HHI after the deal's shift",
     "cloud_hhi_delta": "HHI change from the deal",
+    "amazon_economic_cost_pv_usd_bn": "economic cost, present value",
+    "amazon_stake_value_at_ipo_usd_bn": "Amazon's stake at the IPO",
+    "microsoft_stake_after_round_pct": "Microsoft's stake after the round",
+    "aws_revenue_share_pct_peak_year": "share of AWS revenue, peak year",
+    "aws_growth_share_pct_first_year": "share of AWS growth, first year",
+    "aws_capex_irr_pct": "AWS return on the capex (IRR)",
+    "total_flows_usd_bn": "all money in the web",
+    "one_way_volume_usd_bn": "money that goes one way",
+    "circular_volume_usd_bn": "money that goes round",
+    "max_circular_volume_usd_bn": "most that could go round",
+    "circular_share_pct": "share of the money that goes round",
+    "payroll_share_of_ai_funding_pct": "payroll savings in AI funding",
+    "savings_share_of_ai_capex_pct": "layoff savings / AI capex",
+    "savings_share_of_aws_operating_income_pct": "layoff savings / AWS operating income",
 }
+
+#: The figures of the executive summary (when recorded), in reading order: who pays what,
+#: the stake and its value, what AWS gets, the money that goes round, the payroll.
+HEADLINE_METRICS: tuple[str, ...] = (
+    "amazon_expected_investment_usd_bn",
+    "amazon_net_cash_outlay_usd_bn",
+    "amazon_economic_cost_usd_bn",
+    "amazon_stake_pct",
+    "amazon_stake_value_at_ipo_usd_bn",
+    "aws_revenue_share_pct_peak_year",
+    "circular_share_pct",
+    "years_of_savings_to_match_investment",
+)
 
 
 def scenario_key_figures(params: Mapping[str, Any]) -> dict[str, float]:
@@ -344,3 +372,125 @@ def sources_of(table: pd.DataFrame, known: Iterable[str]) -> list[str]:
     known = set(known)
     ids = {s for sources in table.get("sources", []) for s in sources}
     return sorted(ids & known)
+
+
+def bar_label(value: float) -> str:
+    """A chart label for a bar: ``1,370``, ``32.5``, ``5.87``, ``0``."""
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:,.3g}"
+
+
+def dollars_as_usd(text: str) -> str:
+    """Write ``$50B`` as ``USD 50B`` in text from the data shown as Markdown.
+
+    JupyterLab typesets the text between two dollar signs as mathematics, and no escape
+    works both there and on the exported pages.
+    """
+    import re
+
+    return re.sub(r"\$\s?(?=\d)", "USD ", text)
+
+
+def scenario_order(names: Iterable[str]) -> list[str]:
+    """Scenario names with ``base`` (the deal as reported) and ``rumour`` first, then sorted."""
+    names = list(dict.fromkeys(names))
+    first = [n for n in ("base", "rumour") if n in names]
+    return first + sorted(n for n in names if n not in first)
+
+
+def band_chart(
+    table: pd.DataFrame, xlabel: str, title: str, labels: Mapping[str, str] | None = None
+):
+    """Horizontal bars of the rows of :func:`headline_table`, with P10–P90 whiskers.
+
+    Returns
+    -------
+    (Figure, Axes)
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from valse.charts import PALETTE
+
+    labels = {**SHORT_LABELS, **(labels or {})}
+    n = len(table)
+    fig, ax = plt.subplots(figsize=(7.5, 0.55 * n + 1.5))
+    y = np.arange(n)
+    values = table["value"].to_numpy(dtype=float)
+    ax.barh(y, values, color=PALETTE[0], height=0.6)
+    banded = table["p10"].notna().to_numpy() & table["p90"].notna().to_numpy()
+    if banded.any():
+        lo = (values - table["p10"].to_numpy(dtype=float))[banded]
+        hi = (table["p90"].to_numpy(dtype=float) - values)[banded]
+        ax.errorbar(
+            values[banded],
+            y[banded],
+            xerr=np.abs(np.vstack([lo, hi])),
+            fmt="none",
+            ecolor="black",
+            capsize=4,
+            label="P10–P90",
+        )
+        ax.legend(loc="best", fontsize=8)
+    span = max(float(np.nanmax(np.abs(values))), 1e-12)
+    for yi, v in zip(y, values, strict=True):
+        ax.text(
+            v + (0.01 if v >= 0 else -0.01) * span,
+            yi + 0.3,
+            bar_label(v),
+            va="center",
+            ha="left" if v >= 0 else "right",
+            fontsize=8,
+        )
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_yticks(y, [labels.get(i, i) for i in table.index])
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig, ax
+
+
+def grouped_chart(
+    frame: pd.DataFrame,
+    xlabel: str,
+    title: str,
+    colours: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
+):
+    """Horizontal grouped bars: one group per row of ``frame``, one bar per column.
+
+    Returns
+    -------
+    (Figure, Axes)
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from valse.charts import PALETTE
+
+    labels = {**SHORT_LABELS, **(labels or {})}
+    colours = colours or {}
+    rows, cols = len(frame.index), len(frame.columns)
+    fig, ax = plt.subplots(figsize=(7.5, 0.2 * rows * cols + 1.8))
+    y = np.arange(rows)
+    height = 0.8 / cols
+    for j, col in enumerate(frame.columns):
+        values = frame[col].to_numpy(dtype=float)
+        offset = (j - (cols - 1) / 2) * height
+        ax.barh(
+            y + offset,
+            values,
+            height=height * 0.95,
+            label=labels.get(col, col),
+            color=colours.get(col, PALETTE[j % len(PALETTE)]),
+        )
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_yticks(y, [labels.get(i, i) for i in frame.index])
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    ax.legend(loc="best", fontsize=8)
+    fig.tight_layout()
+    return fig, ax
