@@ -296,18 +296,57 @@ def format_value(value: float, unit: str) -> str:
     return f"{value:,.3g} {unit}"
 
 
-def headline_sentence(row: Mapping[str, Any]) -> str:
-    """One plain sentence for a row of :func:`headline_table`: label, value and range."""
-    text = f"{row['label'].rstrip('.')}: **{format_value(row['value'], row['unit'])}**"
+#: One plain sentence per headline metric: ``{value}`` is the figure in bold, ``{range}`` its
+#: P10–P90 range in brackets (or nothing).
+PLAIN_SENTENCES: dict[str, str] = {
+    "amazon_expected_investment_usd_bn": (
+        "Counting the milestone part at its probability, Amazon is expected to invest "
+        "{value}{range}."
+    ),
+    "amazon_net_cash_outlay_usd_bn": (
+        "Net of the AWS revenue that comes back, Amazon's cash outlay is {value}{range} "
+        "(negative: more comes back than goes out)."
+    ),
+    "amazon_economic_cost_usd_bn": (
+        "Net only of the operating profit AWS keeps on that revenue, the deal costs Amazon "
+        "{value}{range}."
+    ),
+    "amazon_stake_pct": "If the whole commitment is paid, Amazon owns {value} of OpenAI{range}.",
+    "amazon_stake_value_at_ipo_usd_bn": (
+        "Amazon's expected stake could be worth {value} at the IPO{range}."
+    ),
+    "aws_revenue_share_pct_peak_year": (
+        "In its peak year, the AWS contract is {value} of AWS's revenue{range}."
+    ),
+    "circular_share_pct": (
+        "Of all the money committed between the companies in the data, {value} goes round in "
+        "closed loops{range}."
+    ),
+    "years_of_savings_to_match_investment": (
+        "The layoffs' yearly savings would take {value} to add up to Amazon's commitment{range}."
+    ),
+}
+
+
+def headline_sentence(row: Mapping[str, Any], name: str | None = None) -> str:
+    """One plain sentence for a row of :func:`headline_table`: value and range.
+
+    Uses :data:`PLAIN_SENTENCES` for ``name`` when it has one, else the record's label.
+    """
+    value = f"**{format_value(row['value'], row['unit'])}**"
+    spread = ""
     p10, p90 = row.get("p10"), row.get("p90")
     if p10 is not None and p90 is not None and not (math.isnan(p10) or math.isnan(p90)):
         if math.isclose(p10, p90, rel_tol=1e-9, abs_tol=1e-12):
-            text += " (no spread over the assumptions' ranges)"
+            spread = " (no spread over the assumptions' ranges)"
         else:
-            text += (
+            spread = (
                 f" (P10–P90 {format_value(p10, row['unit'])} to {format_value(p90, row['unit'])})"
             )
-    return text + "."
+    template = PLAIN_SENTENCES.get(name or "")
+    if template:
+        return template.format(value=value, range=spread)
+    return f"{row['label'].rstrip('.')}: {value}{spread}."
 
 
 def records_with_computed(
@@ -362,7 +401,7 @@ def published_records(
         if path.is_file():
             try:
                 found[name] = read_records(path)
-            except ValueError:
+            except (OSError, ValueError):  # unreadable, or replaced by a concurrent run
                 continue
     return found
 
