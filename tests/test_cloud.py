@@ -265,6 +265,30 @@ def test_capex_to_serve_chains_the_capacity_arithmetic():
     assert abs(npv_at_irr) < 1e-6
 
 
+def test_capex_to_serve_without_spend_builds_nothing_and_has_no_irr():
+    # no AWS spend tied to the deal (equity only, no deal): no GPUs, no capex, no profit;
+    # a rate of return and a payback period of no outlay are not defined (NaN, not 0)
+    revenue = cloud.cloud_spend_by_year_usd_bn(0.0, 8.0)
+    out = cloud.capex_to_serve(revenue, 0.3, 4.0, 0.8, 450_000.0, 55.0, 42.0)
+    for name in ("gpus", "gigawatts", "capex_usd_bn", "gpu_hardware_usd_bn"):
+        assert out[name] == 0.0, name
+    assert out["operating_profit_usd_bn"] == 0.0
+    assert math.isnan(out["irr"]) and math.isnan(out["payback_years"])
+    assert math.isnan(
+        cloud.aws_capex_irr_model(
+            aws_services_usd_bn=0.0,
+            contract_years=8.0,
+            aws_ai_operating_margin=0.3,
+            gpu_hour_price_usd=4.0,
+            gpu_utilisation=0.8,
+            gpus_per_gw=450_000.0,
+            capex_usd_bn_per_gw=55.0,
+        )
+    )
+    capacity_out = cloud.contract_capacity(0.0, 8.0, 4.0, 0.8, 450_000.0)
+    assert capacity_out == {"gpu_hours_funded": 0.0, "gpus_funded": 0.0, "gigawatts_funded": 0.0}
+
+
 # --- bad input ---------------------------------------------------------------------------------
 
 
@@ -334,6 +358,23 @@ def test_panel_figures_follow_the_sliders():
     panel.sliders["amazon_investment_usd_bn"].value = 10.0
     assert panel.current()["amazon_upfront_usd_bn"] == 10.0
     assert_allclose(panel.figures["amazon_net_cash_outlay_usd_bn"], 10 - 100, rtol=1e-12)
+    # no investment: the circularity ratio is not defined, and the panel says so
+    panel.sliders["amazon_investment_usd_bn"].value = 0.0
+    assert math.isnan(panel.figures["circularity_pct"])
+    assert_allclose(panel.figures["amazon_net_cash_outlay_usd_bn"], 0 - 100, rtol=1e-12)
+
+
+def test_panel_table_says_not_defined_without_investment():
+    from valse.explore_cloud import NOT_DEFINED, _figures_html, panel_figures
+
+    figures = panel_figures(
+        dict(REPORTED, amazon_investment_usd_bn=0.0, amazon_upfront_usd_bn=0.0),
+        counterfactual_share=0.5,
+    )
+    assert math.isnan(figures["circularity_pct"])
+    assert figures["amazon_economic_cost_usd_bn"] == pytest.approx(0 - 0.3 * 100, rel=1e-12)
+    html = _figures_html(figures)
+    assert html.count(NOT_DEFINED) == 1 and "nan" not in html
 
 
 # --- notebook parameters and end-to-end runs --------------------------------------------------
@@ -459,3 +500,67 @@ def test_amounts_in_prose_show_the_sign_before_the_dollar():
 
     assert usd_bn_text(-50.0) == "−\\$50.0 billion"
     assert usd_bn_text(1234.4, 0) == "\\$1,234 billion"
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("scenario", ["equity_only", "no_deal"])
+def test_notebook_without_aws_spend(tmp_path, scenario):
+    """No AWS spend tied to the deal: zero capacity is recorded, an IRR or payback is not; with
+    no investment (no_deal) the circularity ratio is not recorded either."""
+    pm = pytest.importorskip("papermill")
+    declared, values = _scenario(scenario)
+    assert values["aws_services_usd_bn"] == 0
+    out = tmp_path / "out.ipynb"
+    pm.execute_notebook(
+        str(NOTEBOOK),
+        str(out),
+        parameters={**values, "draws": 200, "scenario_name": scenario},
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(tmp_path),
+    )
+    nb = json.loads(out.read_text())
+    records = {r["name"]: r for r in metrics_from_notebook(nb, "02_cloud_economics")}
+    p = {**declared, **values}
+    inv, up, prob = (
+        p["amazon_investment_usd_bn"],
+        p["amazon_upfront_usd_bn"],
+        p["contingent_tranche_probability"],
+    )
+    r, t = p["discount_rate"], p["contingent_tranche_year"]
+    # nothing comes back: every cost is the investment (its expected present value for PVs)
+    inv_pv = up + prob * (inv - up) / (1 + r) ** t
+    expected = {
+        "amazon_net_cash_outlay_usd_bn": inv,
+        "amazon_economic_cost_usd_bn": inv,
+        "amazon_economic_cost_incremental_usd_bn": inv,
+        "amazon_economic_cost_pv_usd_bn": inv_pv,
+        "amazon_investment_pv_usd_bn": inv_pv,
+        "openai_net_new_cash_usd_bn": inv,
+        # no spend buys no capacity: zero, a defined value
+        "gpus_funded": 0.0,
+        "gigawatts_funded": 0.0,
+        "gpu_hours_funded": 0.0,
+        "aws_capex_to_serve_usd_bn": 0.0,
+        "aws_operating_profit_from_deal_usd_bn": 0.0,
+        "aws_revenue_share_pct_peak_year": 0.0,
+    }
+    for name, value in expected.items():
+        assert_allclose(records[name]["value"], value, rtol=1e-12, atol=0, err_msg=name)
+    assert records["amazon_economic_cost_pv_usd_bn"]["p90"] == pytest.approx(inv_pv, rel=1e-12)
+    # a rate of return and a payback of no capex are not defined: not recorded
+    assert "aws_capex_irr_pct" not in records and "aws_capex_payback_years" not in records
+    shown = "".join(
+        "".join(o.get("data", {}).get("text/markdown", ""))
+        for c in nb["cells"]
+        for o in c.get("outputs", [])
+    )
+    assert "not defined when no AWS spend is tied to the deal" in shown
+    assert not re.search(r"\b(nan|inf)\b", shown, re.IGNORECASE)
+    if scenario == "no_deal":
+        assert inv == 0
+        assert "circularity_pct" not in records
+        assert "not defined when Amazon invests nothing" in shown
+    else:
+        assert inv == 50 and up == 50
+        assert records["circularity_pct"]["value"] == 0.0

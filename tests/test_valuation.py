@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -382,6 +383,12 @@ def test_panel_follows_the_sliders():
     assert_allclose(panel.cap_table["Microsoft"], 27 * 900 / 1012, rtol=1e-12)
     assert_allclose(sum(panel.cap_table.values()), 100.0, rtol=1e-12)
     assert "Microsoft" in panel.table.value
+    # no investment: no stake, so no price per point and no discount on it
+    panel.sliders["amazon_investment_usd_bn"].value = 0.0
+    assert panel.figures["amazon_stake_pct"] == 0.0
+    assert math.isnan(panel.figures["amazon_effective_stake_price_discount_pct"])
+    assert panel.table.value.count("not defined when Amazon invests nothing") == 1
+    assert "nan" not in panel.table.value
 
 
 # --- the notebook end to end -----------------------------------------------------------------
@@ -473,3 +480,52 @@ def test_notebook_rumour_records_metrics(tmp_path):
     assert_allclose(m["amazon_expected_investment_usd_bn"]["value"], 50.0, rtol=1e-12)
     assert_allclose(m["amazon_effective_stake_price_discount_pct"]["value"], 22.8, rtol=1e-12)
     assert math.isfinite(m["amazon_stake_value_at_ipo_usd_bn"]["p90"])
+
+
+@pytest.mark.notebook
+def test_notebook_no_deal_records_only_defined_metrics(tmp_path):
+    """Amazon invests nothing: stakes of 0 are recorded; prices per point of no stake are not."""
+    import yaml
+
+    from valse.nbparams import notebook_parameters
+
+    declared = {p.name for p in notebook_parameters(NOTEBOOK)}
+    scenario = yaml.safe_load((ROOT / "data" / "scenarios" / "no_deal.yaml").read_text())
+    params = {k: v for k, v in scenario.items() if k in declared}
+    assert params["amazon_investment_usd_bn"] == 0 and params["round_size_usd_bn"] == 72
+    m = _run(tmp_path, **params, scenario_name="no_deal")
+    # hand-computed: post = 730 + 72; Microsoft keeps 27 × 730 / 802
+    assert_allclose(m["post_money_valuation_usd_bn"]["value"], 802.0, rtol=1e-12)
+    assert_allclose(m["microsoft_stake_after_round_pct"]["value"], 27 * 730 / 802, rtol=1e-12)
+    for name in (
+        "amazon_stake_pct",
+        "amazon_expected_investment_usd_bn",
+        "amazon_stake_if_milestones_missed_pct",
+        "amazon_expected_stake_pct",
+        "amazon_stake_value_at_ipo_usd_bn",
+    ):
+        assert m[name]["value"] == 0.0, name
+    assert m["amazon_stake_value_at_ipo_usd_bn"]["p90"] == 0.0
+    d = _defaults()
+    expected_revenue = valuation.required_revenue_usd_bn(
+        802.0,
+        d["openai_operating_margin"],
+        d["tax_rate"],
+        d["openai_discount_rate"],
+        d["terminal_growth"],
+        d["reinvestment_rate"],
+        d["target_year"] - d["valuation_year"],
+    )
+    assert_allclose(m["required_revenue_usd_bn"]["value"], expected_revenue, rtol=1e-12)
+    # a discount on the price of no stake does not exist: not recorded, and the text says so
+    assert "amazon_effective_stake_price_discount_pct" not in m
+    out = json.loads((tmp_path / "out.ipynb").read_text())
+    shown = "".join(
+        "".join(o.get("data", {}).get("text/markdown", ""))
+        for c in out["cells"]
+        for o in c.get("outputs", [])
+    )
+    assert shown.count("not defined when Amazon invests nothing") >= 3
+    assert not re.search(r"\b(nan|inf)\b", shown, re.IGNORECASE), (
+        "undefined value shown as a number"
+    )

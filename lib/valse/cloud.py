@@ -602,7 +602,10 @@ def capex_to_serve(
     dict
         ``gpus`` [GPUs], ``gigawatts`` [GW], ``capex_usd_bn`` (all-in),
         ``gpu_hardware_usd_bn`` (GPU systems only), ``operating_profit_usd_bn`` (over the
-        contract), ``irr`` [fraction per year] and ``payback_years`` [years].
+        contract), ``irr`` [fraction per year] and ``payback_years`` [years]. With no revenue
+        (no AWS spend tied to the deal) nothing is built: the capacity and the capex are zero,
+        and ``irr`` and ``payback_years`` are NaN (a rate of return and a payback period of no
+        outlay are not defined).
     """
     revenue = np.asarray(revenue_by_year_usd_bn, dtype=float)
     gpus = capacity.gpus_for_revenue_per_year(
@@ -617,8 +620,8 @@ def capex_to_serve(
         "capex_usd_bn": float(capex),
         "gpu_hardware_usd_bn": float(capacity.gpu_hardware_cost_usd_bn(gpus, gpu_price_usd_k)),
         "operating_profit_usd_bn": float(aws_ai_operating_margin * revenue.sum()),
-        "irr": capex_irr(flows),
-        "payback_years": payback_years(flows),
+        "irr": capex_irr(flows) if capex > 0 else math.nan,
+        "payback_years": payback_years(flows) if capex > 0 else math.nan,
     }
 
 

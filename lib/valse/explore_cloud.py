@@ -10,6 +10,7 @@ the discount rate and the counterfactual share; every move recomputes the figure
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,6 +26,9 @@ CLOUD_SLIDERS: dict[str, tuple[float, float, float, str]] = {
     "discount_rate": (0.0, 0.3, 0.005, "Discount rate [0-1]"),
     "counterfactual_share": (0.0, 1.0, 0.05, "Share caused by the deal [0-1]"),
 }
+
+#: What the panel shows for a figure that is not defined (NaN), e.g. circularity without investment.
+NOT_DEFINED = "not defined when Amazon invests nothing"
 
 #: Figures the panel shows: name -> (label, unit).
 PANEL_FIGURES: dict[str, tuple[str, str]] = {
@@ -61,6 +65,8 @@ def panel_figures(
         reading,
     )
     merged = {**economics, "equity_cash_usd_bn": anatomy["equity_cash_usd_bn"]}
+    if float(params["amazon_investment_usd_bn"]) <= 0:
+        merged["circularity_pct"] = math.nan  # a share of no investment is not defined
     return {name: float(merged[name]) for name in PANEL_FIGURES}
 
 
@@ -69,7 +75,7 @@ def _figures_html(figures: Mapping[str, float]) -> str:
 
     rows = "".join(
         f"<tr><td>{html.escape(PANEL_FIGURES[k][0])}</td>"
-        f"<td style='text-align:right'>{v:,.1f}</td>"
+        f"<td style='text-align:right'>{f'{v:,.1f}' if math.isfinite(v) else NOT_DEFINED}</td>"
         f"<td>{html.escape(PANEL_FIGURES[k][1])}</td></tr>"
         for k, v in figures.items()
     )

@@ -9,6 +9,7 @@ imported inside :func:`valuation_panel` only, so unattended runs never load it.
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -35,6 +36,8 @@ FIGURE_LABELS: dict[str, tuple[str, str]] = {
 }
 
 AMAZON = "Amazon"
+#: What the panel shows for a figure that is not defined (NaN): the effective price's discount.
+NOT_DEFINED = "not defined when Amazon invests nothing"
 OTHERS_LABEL = "Other 2026 investors"
 REMAINDER_LABEL = "Employees and other investors"
 
@@ -103,7 +106,7 @@ def figures_html(figures: Mapping[str, float], cap_table: Mapping[str, float]) -
     """Render the figures and the cap table as two small HTML tables (values escaped)."""
     rows = "".join(
         f"<tr><td>{html.escape(FIGURE_LABELS.get(k, (k, ''))[0])}</td>"
-        f"<td style='text-align:right'>{v:,.2f}</td>"
+        f"<td style='text-align:right'>{f'{v:,.2f}' if math.isfinite(v) else NOT_DEFINED}</td>"
         f"<td>{html.escape(FIGURE_LABELS.get(k, ('', ''))[1])}</td></tr>"
         for k, v in figures.items()
     )
