@@ -498,8 +498,8 @@ def test_in_kind_reading_of_the_rumour():
 def test_amounts_in_prose_show_the_sign_before_the_dollar():
     from valse.charts_cloud import usd_bn_text
 
-    assert usd_bn_text(-50.0) == "−\\$50.0 billion"
-    assert usd_bn_text(1234.4, 0) == "\\$1,234 billion"
+    assert usd_bn_text(-50.0) == "−USD 50.0 billion"
+    assert usd_bn_text(1234.4, 0) == "USD 1,234 billion"
 
 
 @pytest.mark.notebook

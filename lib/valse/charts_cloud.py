@@ -14,16 +14,15 @@ import numpy as np
 import pandas as pd
 
 from valse import cloud
-from valse.charts import PALETTE
+from valse.charts import PALETTE, usd_bn_markdown
 
 #: Colours of the waterfall: decreases, increases, levels (totals and subtotals).
 WATERFALL_COLOURS = {"down": PALETTE[0], "up": PALETTE[1], "level": "#636363"}
 
 
 def usd_bn_text(value_usd_bn: float, digits: int = 1) -> str:
-    """An amount for prose in Markdown: ``−\\$50.0 billion`` (dollar sign escaped for MathJax)."""
-    sign = "−" if value_usd_bn < 0 else ""
-    return f"{sign}\\${abs(value_usd_bn):,.{digits}f} billion"
+    """An amount for prose in Markdown, one decimal by default: ``−USD 50.0 billion``."""
+    return usd_bn_markdown(value_usd_bn, digits)
 
 
 def waterfall_steps(
