@@ -287,6 +287,13 @@ def test_read_and_published_records(tmp_path):
     assert found["base"][0]["value"] == 5.0
 
 
+def test_outputs_root_of_the_pipeline_layouts():
+    assert summary.outputs_root("/o/.build-x/.work/metrics_so_far.json") == Path("/o")
+    assert summary.outputs_root("/o/.runs/base--2026/.work/metrics_so_far.json") == Path("/o")
+    assert summary.outputs_root("/a/.cache/o/.runs/base/.work/m.json") == Path("/a/.cache/o")
+    assert summary.outputs_root("/o/metrics.json") == Path("/o")
+
+
 def test_sources_of_keeps_known_fact_ids_only():
     table = summary.headline_table(
         [
@@ -526,7 +533,7 @@ def _text(nb):
 def test_notebook_reads_the_metrics_and_cross_checks_the_published_scenarios(tmp_path):
     base, rumour = _scenario("base"), _scenario("rumour")
     out = tmp_path / "site"
-    work = out / ".build-test" / ".work"
+    work = out / ".runs" / "base--test" / ".work"  # the pipeline's layout
     work.mkdir(parents=True)
     (work / "metrics_so_far.json").write_text(json.dumps(_core_records(base)))
     # the rumour was published earlier, with one figure that no longer agrees

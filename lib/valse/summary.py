@@ -533,3 +533,18 @@ def grouped_chart(
     ax.legend(loc="best", fontsize=8)
     fig.tight_layout()
     return fig, ax
+
+
+def outputs_root(metrics_path: str | Path) -> Path:
+    """The output folder of a pipeline run, from the ``metrics_path`` it gave the summary.
+
+    The pipeline writes that file inside a hidden build folder of the output folder
+    (``OUT/.build-…/.work/metrics_so_far.json`` or ``OUT/.runs/<run>/.work/…``), next to the
+    published scenarios (``OUT/<scenario>/metrics.json``). Returns the parent of the nearest
+    ancestor named ``.runs`` or ``.build…``; the file's own folder when there is none.
+    """
+    path = Path(metrics_path).absolute()
+    for parent in path.parents:
+        if parent.name == ".runs" or parent.name.startswith(".build"):
+            return parent.parent
+    return path.parent
