@@ -38,6 +38,17 @@ _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{% block data_png scoped %}
+{%- set alt = output | get_metadata('alt', 'image/png') -%}
+<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
+<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}"
+{%- if alt %} alt="{{ alt | escape_html }}"{% endif %}
+{%- set width = output | get_metadata('width', 'image/png') -%}
+{%- if width is not none %} width="{{ width | escape_html }}"{% endif %}
+{%- set height = output | get_metadata('height', 'image/png') -%}
+{%- if height is not none %} height="{{ height | escape_html }}"{% endif %}>
+</div>
+{%- endblock data_png %}
 {%- block extra_css -%}
 <style type="text/css">
 @media print { .jp-Cell { break-inside: avoid; } }

@@ -28,8 +28,12 @@ h3 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; }
 p.meta, td.meta, span.meta { color: var(--muted); font-size: .9rem; }
 table { border-collapse: collapse; width: 100%; table-layout: auto; margin: .5rem 0 1rem; }
 th, td { text-align: left; vertical-align: top; padding: .35rem .5rem;
-         border-bottom: 1px solid var(--rule); overflow-wrap: anywhere; }
-th { font-size: .85rem; text-transform: uppercase; letter-spacing: .03em; color: var(--muted); }
+         border-bottom: 1px solid var(--rule); overflow-wrap: normal; hyphens: none; }
+th { font-size: .85rem; text-transform: uppercase; letter-spacing: .03em; color: var(--muted);
+     white-space: nowrap; }
+td.name, td.unit, span.name { white-space: nowrap; }
+ul.provenance { font-size: .9rem; padding-left: 1.2rem; }
+ul.provenance li { margin: .2rem 0; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .status-ok { color: var(--ok); } .status-failed { color: var(--bad); font-weight: 600; }
 .error { color: var(--bad); font-size: .9rem; }
@@ -110,9 +114,10 @@ def _notebook_rows(sc: ScenarioResults) -> str:
         files = entry.get("files", {}) or {}
         links = []
         for key, text in (("reader", "reader page"), ("full", "with code"),
-                          ("notebook", "notebook (.ipynb)")):
+                          ("notebook", "notebook (.ipynb)"), ("data", "data (CSV, JSON)")):
             if key in files:
-                links.append(_link(f"{sc.name}/{files[key]}", text))
+                href = f"{sc.name}/{files[key]}" + ("/" if key == "data" else "")
+                links.append(_link(href, text))
         ok = entry.get("results_ok")
         status = entry.get("status", "")
         if status == "skipped":
@@ -130,13 +135,45 @@ def _notebook_rows(sc: ScenarioResults) -> str:
             detail = (f'<div class="error">{_e(where)}{_e(error.get("ename", ""))}: '
                       f'{_e((error.get("evalue") or "")[:300])}</div>')
         rows.append(
-            f"<tr><td>{_e(name)}</td><td class=\"{css}\">{_e(status)}{detail}</td>"
+            f"<tr><td class=\"name\">{_e(name)}</td><td class=\"{css}\">{_e(status)}{detail}</td>"
             f"<td class=\"num\">{_e(format_number(entry.get('duration_s', 0)))} s</td>"
             f"<td>{' · '.join(links)}</td></tr>"
         )
     return ("<table><thead><tr><th scope=\"col\">Notebook</th><th scope=\"col\">Status</th>"
             "<th scope=\"col\">Run time</th><th scope=\"col\">Pages</th></tr></thead><tbody>"
             + "".join(rows) + "</tbody></table>")
+
+
+def load_facts(data_dir: str | os.PathLike | None) -> dict[str, dict[str, str]]:
+    """Rows of ``facts.csv`` in ``data_dir`` by id (empty when it cannot be read)."""
+    import csv
+
+    if not data_dir:
+        return {}
+    try:
+        with open(Path(data_dir) / "facts.csv", newline="", encoding="utf-8") as fh:
+            return {row["id"]: row for row in csv.DictReader(fh) if row.get("id")}
+    except (OSError, KeyError, csv.Error):
+        return {}
+
+
+def _provenance(sc: ScenarioResults, facts: dict[str, dict[str, str]]) -> str:
+    """The facts and parameters behind each figure, one list item each (rows link here)."""
+    items = []
+    for rec in sc.metrics:
+        anchor = f"prov-{sc.name}-{rec.get('notebook') or ''}-{rec.get('name', '')}"
+        parts = []
+        for fact_id in rec.get("sources") or []:
+            row = facts.get(fact_id, {})
+            detail = ", ".join(_e(row.get(k)) for k in ("source", "as_of", "status")
+                               if row.get(k))
+            parts.append(f"<code>{_e(fact_id)}</code>" + (f" ({detail})" if detail else ""))
+        facts_html = "; ".join(parts) if parts else "none recorded"
+        params = ", ".join(f"<code>{_e(p)}</code>" for p in rec.get("params") or []) or "none"
+        items.append(f'<li id="{_e(anchor)}"><strong>{_e(rec.get("name", ""))}</strong> '
+                     f"({_e(rec.get('notebook') or '')}): facts {facts_html}; "
+                     f"parameters {params}</li>")
+    return '<ul class="provenance">' + "".join(items) + "</ul>"
 
 
 def _metric_rows(sc: ScenarioResults) -> str:
@@ -151,11 +188,13 @@ def _metric_rows(sc: ScenarioResults) -> str:
             band = f"{format_number(rec['p10'])} – {format_number(rec['p90'])}"
         reader = files.get(nb, {}).get("reader")
         where = _link(f"{sc.name}/{reader}", nb) if reader else _e(nb)
+        anchor = f"#prov-{sc.name}-{nb}-{rec.get('name', '')}"
         rows.append(
-            f"<tr><td>{_e(rec.get('label', ''))}<br><span class=\"meta\">{_e(rec.get('name', ''))}"
-            f"</span></td><td class=\"num\">{_e(format_number(rec.get('value')))}</td>"
-            f"<td class=\"num\">{_e(band)}</td><td>{_e(rec.get('unit', ''))}</td>"
-            f"<td>{where}</td></tr>"
+            f"<tr><td>{_e(rec.get('label', ''))}<br><span class=\"meta name\">"
+            f"{_e(rec.get('name', ''))}</span> · {_link(anchor, 'facts and parameters')}</td>"
+            f"<td class=\"num\">{_e(format_number(rec.get('value')))}</td>"
+            f"<td class=\"num\">{_e(band)}</td><td class=\"unit\">{_e(rec.get('unit', ''))}</td>"
+            f"<td class=\"name\">{where}</td></tr>"
         )
     return ("<table><thead><tr><th scope=\"col\">Figure</th><th scope=\"col\">Value</th>"
             "<th scope=\"col\">P10–P90</th><th scope=\"col\">Unit</th>"
@@ -197,6 +236,9 @@ def render_index(scenarios: list[ScenarioResults], title: str = "valse: results"
         meta = f"Run {_e(m.get('finished') or m.get('started') or '')}"
         if commit:
             meta += f" · commit {_e(commit)}"
+        data_hash = ((m.get("inputs") or {}).get("data_sha256") or "")[:12]
+        if data_hash:
+            meta += f" · data {_e(data_hash)}"
         meta += (f' · <span class="status-{"ok" if status == "ok" else "failed"}">'
                  f"{_e('all notebooks ran' if status == 'ok' else 'some notebooks failed')}"
                  "</span>")
@@ -205,6 +247,9 @@ def render_index(scenarios: list[ScenarioResults], title: str = "valse: results"
         parts.append(f'<p class="meta">{meta}</p>')
         parts.append("<h3>Headline figures</h3>")
         parts.append(_metric_rows(sc))
+        if sc.metrics:
+            parts.append("<h3>Facts and parameters behind the figures</h3>")
+            parts.append(_provenance(sc, load_facts(m.get("data_dir"))))
         parts.append("<h3>Notebooks</h3>")
         parts.append(_notebook_rows(sc))
         parts.append("</section>")
