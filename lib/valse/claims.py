@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from valse.datafile import DataFileError
 from valse.facts import parse_date
 from valse.paths import data_dir
 
@@ -39,20 +40,10 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _URL = re.compile(r"^https?://\S+$")
 
 
-class ClaimError(ValueError):
-    """The claims file is malformed; the message lists every problem found.
+class ClaimError(DataFileError):
+    """The claims file is malformed; the message lists every problem found."""
 
-    Attributes
-    ----------
-    problems : list of str
-        One line per problem: ``file:line: column 'c': expected …, found …``.
-    """
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        shown = problems[:30]
-        more = f"\n… and {len(problems) - 30} more" if len(problems) > 30 else ""
-        super().__init__("invalid claims file:\n" + "\n".join(shown) + more)
+    what = "claims file"
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import math
 import re
 from pathlib import Path
 
+from valse.datafile import DataFileError
 from valse.facts import STATUSES, parse_date
 from valse.paths import data_dir
 from valse.valuation import ev_to_revenue_x
@@ -51,18 +52,10 @@ _URL = re.compile(r"^https?://\S+$")
 _NUMBER = re.compile(r"^(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
 
 
-class ComparablesError(ValueError):
-    """``comparables.csv`` is malformed; the message lists every problem found.
+class ComparablesError(DataFileError):
+    """``comparables.csv`` is malformed; the message lists every problem found."""
 
-    Attributes
-    ----------
-    problems : list of str
-        One line per problem: ``file:line: column 'c': expected …, found …``.
-    """
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("invalid comparables file:\n" + "\n".join(problems))
+    what = "comparables file"
 
 
 def _validate(row: dict[str, str], where: str, problems: list[str], seen: dict[str, int]):

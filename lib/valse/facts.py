@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from valse.datafile import DataFileError
 from valse.paths import data_dir
 
 #: Columns of ``facts.csv``, in order.
@@ -89,20 +90,10 @@ _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _URL = re.compile(r"^https?://\S+$")
 
 
-class FactError(ValueError):
-    """The fact base is malformed; the message lists every problem found.
+class FactError(DataFileError):
+    """The fact base is malformed; the message lists every problem found."""
 
-    Attributes
-    ----------
-    problems : list of str
-        One line per problem: ``file:line: column 'c': expected …, found …``.
-    """
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        shown = problems[:30]
-        more = f"\n… and {len(problems) - 30} more" if len(problems) > 30 else ""
-        super().__init__("invalid fact base:\n" + "\n".join(shown) + more)
+    what = "fact base"
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from valse.datafile import DataFileError
 from valse.facts import _number, parse_date
 from valse.paths import data_dir
 
@@ -79,20 +80,10 @@ _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 _URL = re.compile(r"^https?://\S+$")
 
 
-class FlowDataError(ValueError):
-    """``flows.csv`` or ``cloud_shares.csv`` is malformed; the message lists every problem.
+class FlowDataError(DataFileError):
+    """``flows.csv`` or ``cloud_shares.csv`` is malformed; the message lists every problem."""
 
-    Attributes
-    ----------
-    problems : list of str
-        One line per problem: ``file:line: column 'c': expected …, found …``.
-    """
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        shown = problems[:30]
-        more = f"\n… and {len(problems) - 30} more" if len(problems) > 30 else ""
-        super().__init__("invalid flow data:\n" + "\n".join(shown) + more)
+    what = "flow data"
 
 
 def _read_rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
