@@ -663,3 +663,25 @@ def test_tranche_paid_draws():
     assert paid.mean() == pytest.approx((0.2 + 0.5 + 0.9) / 3, abs=0.015)
     with pytest.raises(ValueError, match="probability_high: expected a probability in"):
         fl.tranche_paid_draws(gen, 0.2, 0.5, 1.5, 10)
+
+
+def test_circulation_draws_equal_one_decomposition_per_draw():
+    import numpy as np
+    import pandas as pd
+
+    from valse import flows as fl
+
+    frame = pd.DataFrame({"from": ["A", "B", "C", "A"], "to": ["B", "C", "A", "C"]})
+    rng = np.random.default_rng(0)
+    draws = rng.choice([1.0, 2.0, 5.0], size=(40, 4))  # many repeated rows
+    got = fl.circulation_draws(frame, draws)
+    for i, amounts in enumerate(draws):
+        graph = fl.flow_graph(
+            [
+                {"from": f, "to": t, "amount_usd_bn": a}
+                for f, t, a in zip(frame["from"], frame["to"], amounts, strict=True)
+            ]
+        )
+        split = fl.decompose_circulation(graph)
+        assert got.loc[i, "circular_volume_usd_bn"] == split.circular_volume_usd_bn
+        assert got.loc[i, "total_flows_usd_bn"] == split.total_usd_bn

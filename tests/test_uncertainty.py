@@ -57,3 +57,35 @@ def test_effective_price():
     assert_allclose(price_per_stake_point_usd_bn(852.0, 100.0), 8.52, rtol=1e-12)
     with pytest.raises(ValueError):
         effective_stake_price_discount_pct(0.0, 1.0)
+
+
+def _loop(model, base, ranges, n, seed):
+    """The draw-by-draw reference: the same draws, one model call each."""
+    gen = uncertainty.rng(seed)
+    draws = {
+        k: uncertainty.triangular(gen, lo, base[k], hi, n) for k, (lo, hi) in sorted(ranges.items())
+    }
+    fixed = {k: v for k, v in base.items() if k not in draws}
+    return np.array(
+        [model(**fixed, **{k: float(v[i]) for k, v in draws.items()}) for i in range(n)]
+    )
+
+
+def branchy(investment, services, margin):
+    if margin > 0.3:  # a Python test: refuses arrays, so the draws are evaluated one by one
+        return investment - services
+    return investment - margin * services
+
+
+def summing(investment, services, margin):
+    # accepts arrays but reduces them: the shape check sends it to the loop
+    return float(np.sum(investment - margin * services))
+
+
+@pytest.mark.parametrize("model", [cost, branchy, summing])
+def test_monte_carlo_equals_the_draw_by_draw_answer(model):
+    base = {"investment": 50.0, "services": 100.0, "margin": 0.3}
+    ranges = {"margin": (0.15, 0.4), "services": (50.0, 150.0)}
+    fast = uncertainty.monte_carlo(model, base, ranges, 500, seed=3)
+    slow = _loop(model, base, ranges, 500, seed=3)
+    assert_allclose(fast, slow, rtol=1e-12, atol=1e-12)

@@ -713,11 +713,18 @@ def circulation_draws(flows: pd.DataFrame, amount_draws: np.ndarray) -> pd.DataF
         ``circular_share_pct``, each computed by :func:`decompose_circulation`.
     """
     base = flows[["from", "to"]].to_dict("records")
-    rows = []
-    for amounts in np.asarray(amount_draws, dtype=float):
+    amount_draws = np.asarray(amount_draws, dtype=float).reshape(len(amount_draws), len(base))
+    # Draws often repeat (one-sided ranges, a tranche paid or not): decompose each distinct
+    # set of amounts once and give every draw the answer of its set.
+    distinct, which = np.unique(amount_draws, axis=0, return_inverse=True)
+    answers = []
+    for amounts in distinct:
         graph = flow_graph([{**r, AMOUNT: a} for r, a in zip(base, amounts, strict=True)])
         split = decompose_circulation(graph)
-        rows.append((split.total_usd_bn, split.circular_volume_usd_bn, split.circular_share_pct))
+        answers.append(
+            (split.total_usd_bn, split.circular_volume_usd_bn, split.circular_share_pct)
+        )
+    rows = np.array(answers, dtype=float).reshape(len(distinct), 3)[np.ravel(which)]
     return pd.DataFrame(
         rows, columns=["total_flows_usd_bn", "circular_volume_usd_bn", "circular_share_pct"]
     )

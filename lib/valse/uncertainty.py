@@ -81,6 +81,12 @@ def monte_carlo(
     inputs are independent; draws are made in the sorted order of the names from one
     generator seeded with ``seed``, so the result is reproducible.
 
+    The model is first called once with arrays of draws (fast when it is written with
+    NumPy operations); that answer is used only if it has one finite-or-NaN value per draw
+    and agrees with draw-by-draw calls on a sample of draws. Otherwise (a model with
+    ``if`` tests, ``min``/``max`` of scalars, validation that refuses arrays) the model is
+    evaluated draw by draw. Either way the result is the same.
+
     Returns
     -------
     numpy.ndarray
@@ -92,6 +98,32 @@ def monte_carlo(
         for name, (low, high) in sorted(ranges.items())
     }
     fixed = {k: v for k, v in base.items() if k not in draws}
-    return np.array(
-        [model(**fixed, **{k: float(v[i]) for k, v in draws.items()}) for i in range(n)]
-    )
+
+    def one(i: int) -> float:
+        return model(**fixed, **{k: float(v[i]) for k, v in draws.items()})
+
+    vectorised = _try_vectorised(model, fixed, draws, n, one)
+    if vectorised is not None:
+        return vectorised
+    return np.array([one(i) for i in range(n)])
+
+
+def _try_vectorised(model, fixed, draws, n, one) -> np.ndarray | None:
+    """Evaluate ``model`` on whole arrays; None when that is not the draw-by-draw answer."""
+    if n == 0 or not draws:
+        return None
+    try:
+        with np.errstate(all="ignore"):
+            out = np.asarray(model(**fixed, **draws), dtype=float)
+    except Exception:  # noqa: BLE001 - any failure means: evaluate draw by draw
+        return None
+    if out.shape != (n,):
+        return None
+    sample = sorted({0, n // 2, n - 1, *range(0, n, max(1, n // 7))})
+    try:
+        expected = np.array([one(i) for i in sample], dtype=float)
+    except Exception:  # noqa: BLE001 - let the draw-by-draw loop raise it
+        return None
+    if not np.allclose(out[sample], expected, rtol=1e-12, atol=1e-12, equal_nan=True):
+        return None
+    return out
