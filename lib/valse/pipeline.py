@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from valse import __version__
+from valse.changes import changes_since, fact_fingerprints
 from valse.nbparams import NotebookParamsError, Param, notebook_parameters
 from valse.record import sort_records
 from valse.scenarios import Scenario, ScenarioError, declared_parameters, load_scenarios
@@ -296,6 +297,14 @@ def load_previous(out: Path, scenario: str) -> tuple[Path | None, dict[str, Any]
     except (OSError, ValueError):
         return folder, None
     return folder, manifest
+
+
+def records_of_run(folder: Path) -> list[dict[str, Any]]:
+    """All metric records of a published run (empty when unreadable)."""
+    try:
+        return json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
 
 
 def notebook_files(name: str) -> dict[str, str]:
@@ -1244,6 +1253,11 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
                                    for r in j.records)
             (run.build / "metrics.json").write_text(dump_json(records), encoding="utf-8")
             manifest = _manifest(run, opts, inputs, started, now_iso(), versions, git)
+            manifest["facts"] = fact_fingerprints(opts.data / "facts.csv")
+            previous_records = (records_of_run(run.previous_folder)
+                                if run.previous_folder is not None else [])
+            manifest["changes"] = changes_since(run.previous, previous_records, manifest,
+                                                records)
             (run.build / "manifest.json").write_text(dump_json(manifest), encoding="utf-8")
             publish(out, name, run.build)
 

@@ -245,6 +245,9 @@ def render_index(scenarios: list[ScenarioResults], title: str = "valse: results"
         meta += " · " + _link(f"{sc.name}/metrics.json", "metrics.json")
         meta += " · " + _link(f"{sc.name}/manifest.json", "manifest.json")
         parts.append(f'<p class="meta">{meta}</p>')
+        changes = _changes_text(m.get("changes"))
+        if changes:
+            parts.append(f'<p class="changes">{changes}</p>')
         parts.append("<h3>Headline figures</h3>")
         parts.append(_metric_rows(sc))
         if sc.metrics:
@@ -255,6 +258,31 @@ def render_index(scenarios: list[ScenarioResults], title: str = "valse: results"
         parts.append("</section>")
     parts.append("</main></body></html>")
     return "\n".join(parts) + "\n"
+
+
+def _changes_text(changes: dict[str, Any] | None) -> str:
+    """One escaped sentence on what changed since the previous run ("" when unknown)."""
+    if not changes:
+        return ""
+    if changes.get("first_run"):
+        return "First run of this scenario in this folder."
+    facts = changes.get("facts") or {}
+    bits = []
+    for key, word in (("edited", "edited"), ("added", "added"), ("removed", "removed")):
+        ids = facts.get(key) or []
+        if ids:
+            shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+            bits.append(f"facts {word}: {shown}")
+    params = changes.get("parameters") or {}
+    if params:
+        bits.append("parameters changed: " + ", ".join(
+            f"{k} {v.get('from')} → {v.get('to')}" for k, v in list(params.items())[:5]))
+    moved = changes.get("metrics_moved") or []
+    if moved:
+        bits.append(f"{len(moved)} metric(s) moved, e.g. " + ", ".join(
+            f"{r['name']} {r['from']:,.4g} → {r['to']:,.4g}" for r in moved[:3]))
+    since = f"Since the previous run ({changes.get('previous_run') or 'unknown date'}): "
+    return _e(since + ("; ".join(bits) if bits else "no fact, parameter or metric changed") + ".")
 
 
 def write_index(out: Path) -> Path:
