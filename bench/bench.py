@@ -3,12 +3,15 @@
 (a) naive: for each notebook, the ``papermill`` command line then ``jupyter nbconvert --to html``,
     one after the other, with the scenario's values of the parameters it declares (``-f``);
 (b) ``python -m valse run --force`` (parallel workers, in-process export);
-(c) the same command again, with nothing to do.
+(c) the same command again, with nothing to do;
+then the interactive panels (``bench/panels.py``, run with ``MPLBACKEND=Agg``): the time from a
+slider's new value to the redrawn figures, per panel, against the 100 ms target.
 
 Everything is written into temporary folders, removed at the end; nothing else is written.
 Usage: ``python bench/bench.py [--notebooks DIR] [--scenario FILE] [--jobs N]
-[--synthetic N]``; ``--synthetic N`` times N generated notebooks (pandas, matplotlib, a chart
-and a few metrics each, the last one a summary) instead of the project's.
+[--synthetic N] [--no-panels | --panels-only]``; ``--synthetic N`` times N generated notebooks
+(pandas, matplotlib, a chart and a few metrics each, the last one a summary) instead of the
+project's (and skips the panels).
 """
 
 from __future__ import annotations
@@ -107,6 +110,14 @@ def naive(notebooks: list[Path], scenario: dict, work: Path) -> float:
     return total
 
 
+def panels(notebooks: Path, scenario_path: Path) -> int:
+    """Time the interactive panels in a fresh process with the Agg backend (bench/panels.py)."""
+    sys.stdout.flush()
+    cmd = [sys.executable, str(Path(__file__).with_name("panels.py")), "--notebooks",
+           str(notebooks), "--scenario", str(scenario_path)]
+    return subprocess.run(cmd, env={**os.environ, "MPLBACKEND": "Agg"}).returncode
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notebooks", type=Path, default=paths.notebooks_dir())
@@ -117,8 +128,13 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=1, metavar="N",
                         help="repeat (a), (b) and (c) N times, alternating, and keep the "
                         "fastest of each (on a shared machine the load varies)")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--no-panels", action="store_true", help="skip the panel timings")
+    which.add_argument("--panels-only", action="store_true", help="time the panels only")
     args = parser.parse_args()
     scenario_path = args.scenario or args.data / "scenarios" / "base.yaml"
+    if args.panels_only:
+        return panels(args.notebooks, scenario_path)
     scenario = load_yaml_mapping(scenario_path)
     scenario.pop("description", None)
     with tempfile.TemporaryDirectory(prefix="valse-bench-") as tmp:
@@ -165,7 +181,8 @@ def main() -> int:
         print(f"{label:<{width}}  {seconds:7.2f}")
     print(f"{'ratio a/b':<{width}}  {t_naive / t_run:7.2f}x")
     print(f"{'no-op under 0.5 s':<{width}}  {'yes' if t_noop < 0.5 else 'no'}")
-    return 0 if proc.returncode == 0 and noop_ok else 1
+    panels_rc = 0 if args.no_panels or args.synthetic else panels(args.notebooks, scenario_path)
+    return 0 if proc.returncode == 0 and noop_ok and panels_rc == 0 else 1
 
 
 if __name__ == "__main__":

@@ -1,0 +1,320 @@
+"""Time the interactive panels: from a slider's new value to the redrawn figures.
+
+Each panel is built as its notebook builds it when ``interactive`` is true, with the notebook's
+defaults overridden by the scenario's values (``data/scenarios/base.yaml``). Then every control
+is moved, alternately to the middle of its range (snapped to its step) and back, and the time
+from the assignment to the end of the synchronous update is measured: ipywidgets runs the
+observers synchronously when a value is set from Python, so this covers the library calls, the
+HTML tables, the matplotlib figures (built, drawn with Agg and encoded as PNG, as JupyterLab's
+inline backend does) and the widget state sent to the front end. The browser's re-render of the
+widget, and the kernel round trip, are not included.
+
+Usage: ``MPLBACKEND=Agg python bench/panels.py [--notebooks DIR] [--scenario FILE]
+[--moves N]``; ``bench/bench.py`` runs it after the notebook timings.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["MPLBACKEND"] = "Agg"  # before matplotlib is imported: never a GUI window
+
+import argparse  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "lib"))
+
+from valse import paths  # noqa: E402
+from valse.nbparams import notebook_parameters  # noqa: E402
+from valse.scenarios import load_yaml_mapping  # noqa: E402
+
+TARGET_MS = 100.0
+
+
+@dataclass
+class Timing:
+    """Update times of one panel, every move of every control [ms]."""
+
+    panel: str
+    controls: str
+    samples_ms: list[float] = field(default_factory=list)
+    by_control_ms: dict[str, list[float]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def _shell():
+    """An in-process IPython shell with the inline backend, its outputs captured.
+
+    The inline backend draws with Agg; ``plt.show()`` and ``display(fig)`` then encode the
+    figure as PNG (with the house style's alt-text formatter) as they do in a kernel.
+    """
+    from IPython.core.displaypub import CapturingDisplayPublisher
+    from IPython.core.interactiveshell import InteractiveShell
+
+    class Publisher(CapturingDisplayPublisher):
+        def clear_output(self, wait=False):  # the base class also writes escape codes
+            self.outputs.clear()
+
+    class Shell(InteractiveShell):
+        def enable_gui(self, gui=None):  # the inline backend needs no GUI event loop
+            return None
+
+    shell = Shell.instance()
+    shell.display_pub = Publisher()
+    shell.enable_matplotlib("inline")
+    return shell
+
+
+def notebook_values(notebook: Path, scenario: dict[str, Any]) -> dict[str, Any]:
+    """The notebook's parameter defaults, with the scenario's values where it declares them."""
+    values = {p.name: p.default for p in notebook_parameters(notebook)}
+    values.update({k: v for k, v in scenario.items() if k in values})
+    values["interactive"] = True
+    return values
+
+
+# --- the panels, built as the notebooks' `if interactive:` cells build them -------------------
+
+
+def build_deal(p: dict[str, Any]):
+    from valse.deal import create_deal
+    from valse.explore import deal_panel
+
+    return deal_panel(create_deal(p))
+
+
+def build_valuation(p: dict[str, Any]):
+    from valse import valuation
+    from valse.explore_valuation import valuation_panel
+
+    before = valuation.holdings_before_round_pct(
+        {
+            "Microsoft": p["microsoft_stake_before_pct"],
+            "OpenAI Foundation": p["foundation_stake_before_pct"],
+        },
+        "Employees and other investors",
+    )
+    co = {"NVIDIA": p["nvidia_round_usd_bn"], "SoftBank": p["softbank_round_usd_bn"]}
+    return valuation_panel(p, before, co)
+
+
+def build_cloud(p: dict[str, Any]):
+    from valse import cloud
+    from valse.explore_cloud import cloud_panel
+
+    params = {name: p[name] for name in cloud.CLOUD_PARAMS}
+    options = dict(
+        counterfactual_share=p["counterfactual_share"],
+        spend_profile=p["spend_profile"],
+        contingent_tranche_year=p["contingent_tranche_year"],
+    )
+    return cloud_panel(params, reading=p["services_reading"], **options)
+
+
+def build_labor(p: dict[str, Any]):
+    from valse import labor
+    from valse.explore_labor import labor_panel
+
+    central = {name: p[name] for name in labor.COST_PARTS}
+    parts, _ = labor.rescaled_cost_parts_usd_k(central, p["cost_per_role_usd_k"])
+    start = {k: p[k] for k in ("roles_cut", "cost_per_role_usd_k", "horizon_years")}
+    context = {
+        "amazon_investment_usd_bn": p["amazon_investment_usd_bn"],
+        "ai_capex_usd_bn": labor.ai_capex_usd_bn(p["amazon_capex_usd_bn"], p["ai_share_of_capex"]),
+        "notice_months": p["notice_months"],
+        "severance_months": p["severance_months"],
+        "salary_share_of_cost": parts["salary_usd_k"] / p["cost_per_role_usd_k"],
+        "corporate_employees": p["corporate_employees"],
+        "discount_rate": p["discount_rate"],
+    }
+    return labor_panel(start, context)
+
+
+def build_flows(p: dict[str, Any]):
+    from valse import flows as fl
+    from valse.explore_flows import flows_panel
+    from valse.flowdata import load_cloud_shares, load_flows
+
+    statuses = ("confirmed", "reported") if p["include_reported"] else ("confirmed",)
+    window = fl.filter_flows(
+        load_flows(), statuses=fl.FLOW_STATUSES, date_from=p["date_from"], date_to=p["date_to"]
+    )
+    every_status = fl.apply_deal_reading(
+        window,
+        amazon_investment_usd_bn=p["amazon_investment_usd_bn"],
+        amazon_upfront_usd_bn=p["amazon_upfront_usd_bn"],
+        aws_services_usd_bn=p["aws_services_usd_bn"],
+    )
+    shares = load_cloud_shares()
+    top3 = ["AWS", "Microsoft", "Google"]
+    hhi = fl.hhi_by_quarter(shares, providers=top3)
+    latest = hhi[hhi["series"] == "synergy"].iloc[-1]
+    shares_now = fl.shares_in(shares, latest["quarter"], "synergy", top3)
+    shift = p["shift_fraction"] * fl.share_shift_pct_points(
+        p["aws_services_usd_bn"], p["contract_years"], latest["market_usd_bn"]
+    )
+    return flows_panel(
+        every_status,
+        shares_now,
+        from_provider="Microsoft",
+        to_provider="AWS",
+        shift_pct_points=min(shift, shares_now["Microsoft"]),
+        statuses=statuses,
+    )
+
+
+#: (panel label, notebook, builder, draws a chart)
+PANELS: list[tuple[str, str, Callable[[dict[str, Any]], Any], bool]] = [
+    ("overview: deal_panel", "00_overview.ipynb", build_deal, False),
+    ("valuation_panel", "01_valuation.ipynb", build_valuation, False),
+    ("cloud_panel", "02_cloud_economics.ipynb", build_cloud, True),
+    ("labor_panel", "03_labor_costs.ipynb", build_labor, True),
+    ("flows_panel", "04_cross_investments.ipynb", build_flows, True),
+]
+
+
+def other_value(widget) -> Any:
+    """A valid value of ``widget`` other than its current one.
+
+    Checkboxes flip; sliders go to the middle of their range snapped to their step (one step
+    away when the middle is where they are).
+    """
+    if not hasattr(widget, "step"):
+        return not widget.value
+    lo, hi, step = widget.min, widget.max, widget.step
+    value = lo + round((lo + hi) / 2 / step - lo / step) * step
+    if abs(value - widget.value) < step / 2:
+        value = widget.value + step if widget.value + step <= hi else widget.value - step
+    return type(widget.value)(value)
+
+
+def time_panel(label, panel, draws: bool, shell, moves: int) -> Timing:
+    import matplotlib.pyplot as plt
+
+    controls = dict(panel.sliders)
+    toggles = dict(getattr(panel, "toggles", {}))
+    controls.update(toggles)
+    described = f"{len(panel.sliders)}" + (f" + {len(toggles)} toggles" if toggles else "")
+    timing = Timing(label, described)
+    changed = False  # did any move change the table? (else the bench times nothing)
+    for name, widget in controls.items():
+        start, moved = widget.value, other_value(widget)
+        samples = []
+        for i in range(moves):
+            target = moved if i % 2 == 0 else start
+            shell.display_pub.outputs.clear()
+            shown = panel.table.value
+            t0 = time.perf_counter()
+            widget.value = target
+            samples.append(1000 * (time.perf_counter() - t0))
+            changed = changed or panel.table.value != shown
+            if draws and not any("image/png" in o["data"] for o in shell.display_pub.outputs):
+                timing.problems.append(f"{name}={target!r}: no figure redrawn")
+            if plt.get_fignums():
+                timing.problems.append(f"{name}={target!r}: figures left open")
+                plt.close("all")
+        if widget.value != start:
+            widget.value = start
+        timing.by_control_ms[name] = samples
+        timing.samples_ms += samples
+    if not changed:
+        timing.problems.append("no move changed the figures shown")
+    return timing
+
+
+def run(notebooks: Path, scenario_path: Path, moves: int) -> list[Timing]:
+    shell = _shell()
+    from valse import charts
+
+    charts.use_house_style()
+    scenario = load_yaml_mapping(scenario_path)
+    timings = []
+    for label, notebook, build, draws in PANELS:
+        path = notebooks / notebook
+        try:
+            panel = build(notebook_values(path, scenario))
+            timings.append(time_panel(label, panel, draws, shell, moves))
+        except Exception as exc:  # report it in the table and go on with the other panels
+            timing = Timing(label, "?")
+            timing.problems.append(f"{type(exc).__name__}: {exc}")
+            timings.append(timing)
+    return timings
+
+
+def _ms(value: float) -> str:
+    return f"{value:.2f}" if value < 10 else f"{value:.1f}"
+
+
+def report(timings: list[Timing], moves: int, scenario_name: str) -> bool:
+    """Print the table; True when every panel updated under the target without problems."""
+    header = ("panel", "sliders", "median ms", "max ms", f"under {TARGET_MS:.0f} ms?")
+    rows = []
+    for t in timings:
+        if t.samples_ms and not t.problems:
+            median, worst = statistics.median(t.samples_ms), max(t.samples_ms)
+            ok = "yes" if worst < TARGET_MS else "no"
+            rows.append((t.panel, t.controls, _ms(median), _ms(worst), ok))
+        else:
+            rows.append((t.panel, t.controls, "-", "-", "FAILED"))
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    print()
+    print(
+        f"Interactive panels, scenario {scenario_name}: time from a control's new value to the "
+        f"end of the update, {moves} moves per control (to mid-range and back)"
+    )
+    print("  " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+    print("  " + "-+-".join("-" * w for w in widths))
+    for row in rows:
+        print("  " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)))
+    for t in timings:
+        if t.by_control_ms:
+            name, samples = max(t.by_control_ms.items(), key=lambda kv: max(kv[1]))
+            print(f"  {t.panel}: slowest control {name} (max {_ms(max(samples))} ms)")
+        for problem in t.problems[:5]:
+            print(f"  {t.panel}: PROBLEM {problem}")
+    print(
+        "  Python side only: library calls, HTML tables, figures drawn with Agg and encoded as "
+        "PNG, widget update messages built (with no kernel, not sent); the kernel round trip and "
+        "the browser's re-render of the widgets are not included."
+    )
+    worst = max((max(t.samples_ms) for t in timings if t.samples_ms), default=float("nan"))
+    ok = all(r[4] == "yes" for r in rows)
+    failed = [t.panel for t in timings if t.problems or not t.samples_ms]
+    if failed:
+        verdict = f"FAILED: {', '.join(failed)} (see the problems above)"
+    elif ok:
+        verdict = f"every panel under {TARGET_MS:.0f} ms (slowest move {worst:.1f} ms)"
+    else:
+        slow = [r[0] for r in rows if r[4] == "no"]
+        verdict = (
+            f"target missed: {', '.join(slow)} over {TARGET_MS:.0f} ms at their slowest "
+            f"(slowest move {worst:.1f} ms)"
+        )
+    print(f"Panels verdict: {verdict}")
+    return not failed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notebooks", type=Path, default=paths.notebooks_dir())
+    parser.add_argument(
+        "--scenario", type=Path, default=paths.data_dir() / "scenarios" / "base.yaml"
+    )
+    parser.add_argument("--moves", type=int, default=6, help="moves per control (default 6)")
+    args = parser.parse_args()
+    t0 = time.perf_counter()
+    timings = run(args.notebooks, args.scenario, max(1, args.moves))
+    ok = report(timings, max(1, args.moves), args.scenario.stem)
+    print(f"  (panel bench took {time.perf_counter() - t0:.1f} s)", file=sys.stderr)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
