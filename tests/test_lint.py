@@ -1,0 +1,18 @@
+"""The code is ruff-clean (the rules are in pyproject.toml)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_ruff_finds_nothing_in_the_library_tests_and_bench():
+    proc = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "lib", "tests", "bench"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
