@@ -5,9 +5,11 @@ defaults overridden by the scenario's values (``data/scenarios/base.yaml``). The
 is moved, alternately to the middle of its range (snapped to its step) and back, and the time
 from the assignment to the end of the synchronous update is measured: ipywidgets runs the
 observers synchronously when a value is set from Python, so this covers the library calls, the
-HTML tables, the matplotlib figures (built, drawn with Agg and encoded as PNG, as JupyterLab's
-inline backend does) and the widget state sent to the front end. The browser's re-render of the
-widget, and the kernel round trip, are not included.
+HTML tables and HTML charts, the matplotlib figures where a panel still draws one on every move
+(built, drawn with Agg and encoded as PNG, as JupyterLab's inline backend does) and the widget
+state sent to the front end. The browser's re-render of the widget, and the kernel round trip,
+are not included. Every move must change what the panel shows (its HTML widgets, or the
+figures it displays) and show no error; else the panel is reported as failed.
 
 Usage: ``MPLBACKEND=Agg python bench/panels.py [--notebooks DIR] [--scenario FILE]
 [--moves N]``; ``bench/bench.py`` runs it after the notebook timings.
@@ -170,14 +172,33 @@ def build_flows(p: dict[str, Any]):
     )
 
 
-#: (panel label, notebook, builder, draws a chart)
-PANELS: list[tuple[str, str, Callable[[dict[str, Any]], Any], bool]] = [
-    ("overview: deal_panel", "00_overview.ipynb", build_deal, False),
-    ("valuation_panel", "01_valuation.ipynb", build_valuation, False),
-    ("cloud_panel", "02_cloud_economics.ipynb", build_cloud, True),
-    ("labor_panel", "03_labor_costs.ipynb", build_labor, True),
-    ("flows_panel", "04_cross_investments.ipynb", build_flows, True),
+#: (panel label, notebook, builder)
+PANELS: list[tuple[str, str, Callable[[dict[str, Any]], Any]]] = [
+    ("overview: deal_panel", "00_overview.ipynb", build_deal),
+    ("valuation_panel", "01_valuation.ipynb", build_valuation),
+    ("cloud_panel", "02_cloud_economics.ipynb", build_cloud),
+    ("labor_panel", "03_labor_costs.ipynb", build_labor),
+    ("flows_panel", "04_cross_investments.ipynb", build_flows),
 ]
+
+#: How the panels' message widgets begin when a combination was refused.
+ERROR_MARKERS = ("Not a valid", "Cannot compute")
+
+
+def displayed(panel, shell) -> tuple[list[str], list[str]]:
+    """What the panel shows: the values of its HTML widgets (tables, HTML charts, messages),
+    and the outputs of its Output widgets and of the shell (figures drawn as PNG)."""
+    texts: list[str] = []
+    outputs = [repr(o["data"]) for o in shell.display_pub.outputs]
+    stack = [panel]
+    while stack:
+        widget = stack.pop()
+        stack.extend(getattr(widget, "children", ()))
+        if hasattr(widget, "outputs"):  # Output widget
+            outputs.extend(repr(o) for o in widget.outputs)
+        elif type(widget).__name__ in ("HTML", "HTMLMath"):
+            texts.append(widget.value)
+    return texts, outputs
 
 
 def other_value(widget) -> Any:
@@ -195,7 +216,9 @@ def other_value(widget) -> Any:
     return type(widget.value)(value)
 
 
-def time_panel(label, panel, draws: bool, shell, moves: int) -> Timing:
+def time_panel(label, panel, shell, moves: int) -> Timing:
+    """Move every control of ``panel`` ``moves`` times; each move must change what the panel
+    shows and show no error."""
     import matplotlib.pyplot as plt
 
     controls = dict(panel.sliders)
@@ -203,20 +226,26 @@ def time_panel(label, panel, draws: bool, shell, moves: int) -> Timing:
     controls.update(toggles)
     described = f"{len(panel.sliders)}" + (f" + {len(toggles)} toggles" if toggles else "")
     timing = Timing(label, described)
-    changed = False  # did any move change the table? (else the bench times nothing)
     for name, widget in controls.items():
         start, moved = widget.value, other_value(widget)
         samples = []
         for i in range(moves):
             target = moved if i % 2 == 0 else start
+            before = displayed(panel, shell)
             shell.display_pub.outputs.clear()
-            shown = panel.table.value
             t0 = time.perf_counter()
-            widget.value = target
+            try:
+                widget.value = target
+            except Exception as exc:  # an observer failed: report it, time the next move
+                timing.problems.append(f"{name}={target!r}: {type(exc).__name__}: {exc}")
+                continue
             samples.append(1000 * (time.perf_counter() - t0))
-            changed = changed or panel.table.value != shown
-            if draws and not any("image/png" in o["data"] for o in shell.display_pub.outputs):
-                timing.problems.append(f"{name}={target!r}: no figure redrawn")
+            after = displayed(panel, shell)
+            errors = [t for t in after[0] if any(m in t for m in ERROR_MARKERS)]
+            if errors:
+                timing.problems.append(f"{name}={target!r}: the panel shows {errors[0]!r}")
+            elif after == before:
+                timing.problems.append(f"{name}={target!r}: nothing shown changed")
             if plt.get_fignums():
                 timing.problems.append(f"{name}={target!r}: figures left open")
                 plt.close("all")
@@ -224,8 +253,6 @@ def time_panel(label, panel, draws: bool, shell, moves: int) -> Timing:
             widget.value = start
         timing.by_control_ms[name] = samples
         timing.samples_ms += samples
-    if not changed:
-        timing.problems.append("no move changed the figures shown")
     return timing
 
 
@@ -236,11 +263,11 @@ def run(notebooks: Path, scenario_path: Path, moves: int) -> list[Timing]:
     charts.use_house_style()
     scenario = load_yaml_mapping(scenario_path)
     timings = []
-    for label, notebook, build, draws in PANELS:
+    for label, notebook, build in PANELS:
         path = notebooks / notebook
         try:
             panel = build(notebook_values(path, scenario))
-            timings.append(time_panel(label, panel, draws, shell, moves))
+            timings.append(time_panel(label, panel, shell, moves))
         except Exception as exc:  # report it in the table and go on with the other panels
             timing = Timing(label, "?")
             timing.problems.append(f"{type(exc).__name__}: {exc}")
@@ -280,8 +307,9 @@ def report(timings: list[Timing], moves: int, scenario_name: str) -> bool:
         for problem in t.problems[:5]:
             print(f"  {t.panel}: PROBLEM {problem}")
     print(
-        "  Python side only: library calls, HTML tables, figures drawn with Agg and encoded as "
-        "PNG, widget update messages built (with no kernel, not sent); the kernel round trip and "
+        "  Python side only: library calls, HTML tables and charts, figures drawn with Agg and "
+        "encoded as PNG where a panel draws one per move, widget update messages built (with no "
+        "kernel, not sent); the kernel round trip and "
         "the browser's re-render of the widgets are not included."
     )
     worst = max((max(t.samples_ms) for t in timings if t.samples_ms), default=float("nan"))

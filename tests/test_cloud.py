@@ -364,6 +364,65 @@ def test_panel_figures_follow_the_sliders():
     assert_allclose(panel.figures["amazon_net_cash_outlay_usd_bn"], 0 - 100, rtol=1e-12)
 
 
+def test_panel_redraws_the_waterfall_as_html_bars():
+    pytest.importorskip("ipywidgets")
+    from bs4 import BeautifulSoup
+
+    from valse.explore_cloud import cloud_panel
+
+    def shown(panel) -> dict[str, str]:
+        soup = BeautifulSoup(panel.chart.value, "html.parser")
+        return {
+            v.parent.get_text().removesuffix(v.get_text()): v.get_text()
+            for v in soup.select(".valse-value")
+        }
+
+    panel = cloud_panel(REPORTED, counterfactual_share=0.5, contingent_tranche_year=1.0)
+    assert 'role="img"' in panel.chart.value
+    first = shown(panel)
+    assert len(first) == 11  # every step of the waterfall
+    # by hand: headline 50; the 100 of AWS services are a separate contract, back to Amazon
+    assert first["Headline commitment"] == "50.0"
+    assert first["Separate AWS contract, back to Amazon as revenue"] == "−100.0"
+    assert first["= Net cash outlay"] == "−50.0"
+    assert first["AWS's cost of serving that spend (1 − margin)"] == "+70.0"
+    assert first["= Economic cost (undiscounted)"] == "20.0"
+    panel.sliders["aws_ai_operating_margin"].value = 0.4
+    moved = shown(panel)
+    assert moved["AWS's cost of serving that spend (1 − margin)"] == "+60.0"
+    assert moved["= Economic cost (undiscounted)"] == "10.0"  # 50 − 0.4 × 100
+    pv = panel.figures["amazon_economic_cost_pv_usd_bn"]
+    assert moved["= Economic cost, present value (incremental)"] == f"{pv:,.1f}".replace("-", "−")
+    off = cloud_panel(REPORTED, counterfactual_share=0.5, draw=False)
+    assert off.chart.value == ""
+
+
+def test_waterfall_html_floats_the_changes():
+    import pandas as pd
+
+    from valse.charts_cloud import WATERFALL_COLOURS
+    from valse.explore_cloud import waterfall_html
+
+    steps = pd.DataFrame(
+        {
+            "kind": ["level", "change", "level", "change"],
+            "change (USD bn)": [math.nan, -40.0, math.nan, 10.0],
+            "level (USD bn)": [50.0, 10.0, 10.0, 20.0],
+        },
+        index=["headline", "spend", "= net", "cost"],
+    )
+    chart = waterfall_html(steps, "t")
+    found = re.findall(r"left:([0-9.]+)%;width:([0-9.]+)%;background:(#\w+)", chart)
+    # scale 0..50: headline 0..50, spend 10..50, net 0..10, cost 10..20
+    assert [(float(a), float(b)) for a, b, _ in found] == [(0, 100), (20, 80), (0, 20), (20, 20)]
+    assert [c for *_, c in found] == [
+        WATERFALL_COLOURS["level"],
+        WATERFALL_COLOURS["down"],
+        WATERFALL_COLOURS["level"],
+        WATERFALL_COLOURS["up"],
+    ]
+
+
 def test_panel_table_says_not_defined_without_investment():
     from valse.explore_cloud import NOT_DEFINED, _figures_html, panel_figures
 

@@ -540,6 +540,64 @@ def test_panel_follows_its_controls():
     assert "1,457" in panel.table.value or "1457" in panel.table.value
 
 
+def test_panel_shows_net_positions_and_draws_the_network_on_demand(monkeypatch):
+    pytest.importorskip("ipywidgets")
+    import matplotlib.pyplot as plt
+    from bs4 import BeautifulSoup
+
+    from valse import charts_flows
+    from valse.explore_flows import flows_panel
+
+    drawn = []
+    real_network_chart = charts_flows.network_chart
+
+    def spy(edges_, money_in, title, ax=None):
+        drawn.append((edges_.copy(), dict(money_in)))
+        return real_network_chart(edges_, money_in, title, ax)
+
+    monkeypatch.setattr(charts_flows, "network_chart", spy)
+
+    def rows(panel) -> list[tuple[str, str]]:
+        soup = BeautifulSoup(panel.chart.value, "html.parser")
+        return [
+            (v.parent.get_text().removesuffix(v.get_text()), v.get_text())
+            for v in soup.select(".valse-value")
+        ]
+
+    frame = pd.DataFrame(
+        edges(("A", "B", 10.0))
+        + edges(("B", "A", 6.0), kind="compute_commitment", status="reported")
+    ).assign(announced="2025-01")
+    shares = {"AWS": 28.0, "Microsoft": 21.0, "Google": 14.0}
+    panel = flows_panel(frame, shares, from_provider="Microsoft", to_provider="AWS")
+    # by hand: B receives 10 and pays 6 (net +4), A the opposite; largest net receiver first
+    assert rows(panel) == [("B (in 10.0, out 6.0)", "4.0"), ("A (in 6.0, out 10.0)", "−4.0")]
+    assert "2 of 2 flows shown" in panel.chart.value
+    assert "No flow is chip_purchase or " in panel.chart.value  # ticked, but none in the data
+    panel.toggles["status:denied"].value = True  # no denied flow: only the caption changes
+    assert "Statuses ticked: confirmed, reported, denied. " in panel.chart.value
+    assert "No flow is denied or chip_purchase or " in panel.chart.value
+    assert len(rows(panel)) == 2
+    chart = panel.chart.value
+    panel.sliders["shift_pct_points"].value = 2.0  # the flows do not change: nor does the chart
+    assert panel.chart.value == chart
+    assert plt.get_fignums() == [] and drawn == []  # no network drawn by a move
+    panel.network.outputs = ({"output_type": "stream", "name": "stdout", "text": "old"},)
+    panel.toggles["status:reported"].value = False  # the 6 back from B goes
+    assert rows(panel) == [("B (in 10.0, out 0.0)", "10.0"), ("A (in 0.0, out 10.0)", "−10.0")]
+    assert "1 of 2 flows shown" in panel.chart.value
+    assert panel.network.outputs == ()  # a network drawn for other toggles is taken away
+    panel.network_button.click()  # draws with matplotlib, and closes its figure
+    assert plt.get_fignums() == []
+    assert len(drawn) == 1  # the flows of the current toggles: A pays B 10
+    assert drawn[0][0]["amount_usd_bn"].tolist() == [10.0]
+    assert drawn[0][1] == {"A": 0.0, "B": 10.0}
+    panel.toggles["status:confirmed"].value = False
+    assert "no flow under these toggles" in panel.chart.value
+    off = flows_panel(frame, shares, from_provider="Microsoft", to_provider="AWS", draw=False)
+    assert off.chart.value == ""
+
+
 # --- the notebook end to end ------------------------------------------------------------------
 
 REQUIRED = {

@@ -176,3 +176,122 @@ def usd_bn_markdown(value_usd_bn: float, digits: int = 0) -> str:
     """
     sign = "−" if value_usd_bn < 0 else ""
     return f"{sign}USD {abs(value_usd_bn):,.{digits}f} billion"
+
+
+def _check_per_row(name: str, values, n_rows: int) -> list:
+    values = list(values)
+    if len(values) != n_rows:
+        raise ValueError(f"{name}: expected one entry per row ({n_rows}), found {len(values)}")
+    return values
+
+
+def html_bar_chart(
+    rows: Iterable[tuple[str, float]],
+    unit: str,
+    title: str,
+    *,
+    starts: Iterable[float | None] | None = None,
+    colours: Iterable[str] | None = None,
+    digits: int = 1,
+) -> str:
+    """Draw horizontal bars as HTML: a chart that costs microseconds, for interactive panels.
+
+    Each row is a label, a bar and its printed value. Bars start at zero (negative values
+    extend to the left of the zero line) unless ``starts`` gives a bar another start, as the
+    floating steps of a waterfall do. All bars share one scale: a bar's width is
+    ``|value| / (hi − lo)`` of the plotting area, where ``lo = min(0, starts, ends)`` and
+    ``hi = max(0, starts, ends)``. Every text is HTML-escaped; the chart carries
+    ``role="img"`` and an ``aria-label`` that reads out the title, the unit and every value.
+
+    Parameters
+    ----------
+    rows : iterable of (label, value)
+        One bar per row, top to bottom; value in ``unit``. A non-finite value draws no bar
+        and prints "not defined".
+    unit : str
+        Unit of the values, e.g. ``"USD bn"``; printed after the title.
+    title : str
+        What the chart shows.
+    starts : iterable of float or None, optional
+        Where each bar starts [``unit``] (None: at zero). A bar that does not start at zero
+        is a change and its value is printed with its sign.
+    colours : iterable of str, optional
+        One CSS colour per row (``#rrggbb`` or a colour name). Default: blue for values at or
+        above zero, orange below.
+    digits : int
+        Decimals of the printed values.
+
+    Returns
+    -------
+    str
+        An HTML fragment (a ``<div>``), for an ``ipywidgets.HTML`` widget.
+
+    Raises
+    ------
+    ValueError
+        When ``starts`` or ``colours`` do not have one entry per row, or a colour is not a
+        plain CSS colour.
+    """
+    import html
+    import math
+    import re
+
+    rows = [(str(label), float(value)) for label, value in rows]
+    n = len(rows)
+    begin = [
+        0.0 if s is None else float(s) for s in _check_per_row("starts", starts or [None] * n, n)
+    ]
+    floating = [s is not None for s in (starts or [None] * n)]
+    if colours is None:
+        colours = [PALETTE[0] if not v < 0 else PALETTE[1] for _, v in rows]
+    colours = _check_per_row("colours", colours, n)
+    for c in colours:
+        if not re.fullmatch(r"#[0-9a-fA-F]{3,8}|[a-zA-Z]+", str(c)):
+            raise ValueError(f"colours: expected '#rrggbb' or a colour name, found {c!r}")
+    ends = [b + v for b, (_, v) in zip(begin, rows, strict=True)]
+    finite = [x for x in begin + ends if math.isfinite(x)]
+    lo, hi = min([0.0, *finite]), max([0.0, *finite])
+    span = (hi - lo) or 1.0
+
+    def pct(x: float) -> float:
+        return 100.0 * (x - lo) / span
+
+    def shown(value: float, signed: bool) -> str:
+        if not math.isfinite(value):
+            return "not defined"
+        text = f"{value:+,.{digits}f}" if signed else f"{value:,.{digits}f}"
+        return text.replace("-", "−")
+
+    esc = html.escape
+    described = "; ".join(
+        f"{label}: {shown(v, f)} {unit}" for (label, v), f in zip(rows, floating, strict=True)
+    )
+    parts = [
+        f'<div class="valse-bars" role="img" aria-label="{esc(f"{title} [{unit}]. {described}")}"'
+        ' style="font-size:12px;max-width:52em">',
+        f'<div style="font-weight:bold;margin-bottom:4px">{esc(title)} [{esc(unit)}]</div>',
+    ]
+    zero = pct(0.0)
+    for (label, value), start, signed, colour in zip(rows, begin, floating, colours, strict=True):
+        bar = ""
+        if math.isfinite(value) and math.isfinite(start):
+            left = pct(min(start, start + value))
+            width = 100.0 * abs(value) / span
+            bar = (
+                f'<div class="valse-bar" style="position:absolute;top:2px;bottom:2px;'
+                f'left:{left:.4f}%;width:{width:.4f}%;background:{colour}"></div>'
+            )
+        parts.append(
+            '<div style="display:flex;align-items:center;height:20px">'
+            f'<div style="flex:0 0 22em;overflow:hidden;text-overflow:ellipsis;'
+            f'white-space:nowrap;padding-right:6px" title="{esc(label)}">{esc(label)}</div>'
+            '<div style="flex:1 1 auto;position:relative;height:100%">'
+            f'<div style="position:absolute;top:0;bottom:0;left:{zero:.4f}%;'
+            'border-left:1px solid #000"></div>'
+            f"{bar}</div>"
+            '<div class="valse-value" style="flex:0 0 6em;text-align:right;'
+            f'font-variant-numeric:tabular-nums">{esc(shown(value, signed))}</div>'
+            "</div>"
+        )
+    parts.append("</div>")
+    return "".join(parts)

@@ -3,7 +3,9 @@
 Sliders over the investment, the AWS services part, the AWS margin, the contract length,
 the discount rate and the counterfactual share; every move recomputes the figures with
 :func:`valse.cloud.cloud_economics` and redraws the waterfall of
-:func:`valse.charts_cloud.waterfall_steps`. ipywidgets is imported inside
+:func:`valse.charts_cloud.waterfall_steps` as HTML bars (:func:`valse.charts.html_bar_chart`:
+a matplotlib figure drawn and encoded as PNG on every move took over 100 ms; the notebook's
+published waterfall stays a matplotlib chart). ipywidgets is imported inside
 :func:`cloud_panel`, so unattended runs never need it.
 """
 
@@ -14,8 +16,11 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+import pandas as pd
+
 from valse import cloud
-from valse.charts_cloud import waterfall_chart, waterfall_steps
+from valse.charts import html_bar_chart
+from valse.charts_cloud import WATERFALL_COLOURS, waterfall_steps
 
 #: Slider settings: name -> (minimum, maximum, step, label).
 CLOUD_SLIDERS: dict[str, tuple[float, float, float, str]] = {
@@ -70,6 +75,34 @@ def panel_figures(
     return {name: float(merged[name]) for name in PANEL_FIGURES}
 
 
+#: Title of the panel's waterfall.
+WATERFALL_TITLE = "From the headline to Amazon's economic cost"
+
+
+def waterfall_html(steps: pd.DataFrame, title: str = WATERFALL_TITLE) -> str:
+    """The waterfall of :func:`valse.charts_cloud.waterfall_steps` as HTML bars [USD bn].
+
+    Levels are bars from zero (grey); each change floats from the previous level to the new
+    one (blue down, orange up) and is printed with its sign, as in
+    :func:`valse.charts_cloud.waterfall_chart`.
+    """
+    rows, starts, colours = [], [], []
+    previous = 0.0
+    for label, row in steps.iterrows():
+        level = float(row["level (USD bn)"])
+        if row["kind"] == "level":
+            rows.append((str(label), level))
+            starts.append(None)
+            colours.append(WATERFALL_COLOURS["level"])
+        else:
+            change = float(row["change (USD bn)"])
+            rows.append((str(label), change))
+            starts.append(previous)
+            colours.append(WATERFALL_COLOURS["up" if change >= 0 else "down"])
+        previous = level
+    return html_bar_chart(rows, "USD bn", title, starts=starts, colours=colours)
+
+
 def _figures_html(figures: Mapping[str, float]) -> str:
     import html
 
@@ -101,14 +134,14 @@ def cloud_panel(
     counterfactual_share, spend_profile, contingent_tranche_year, reading
         Starting values, as in :func:`valse.charts_cloud.waterfall_steps`.
     draw : bool
-        Redraw the waterfall after each change (off in tests).
+        Redraw the waterfall (HTML bars) after each change; off: the chart stays empty.
 
     Returns
     -------
     ipywidgets.VBox
         With ``.sliders`` (name -> slider), ``.figures`` (name -> value shown, updated on
-        every change), ``.table`` (HTML widget), ``.chart`` (Output widget with the
-        waterfall), ``.message`` (HTML: why a combination was refused) and
+        every change), ``.table`` (HTML widget), ``.chart`` (HTML widget with the
+        waterfall, :func:`waterfall_html`), ``.message`` (HTML: why a combination was refused) and
         ``.current()`` (the parameters in use).
     """
     import ipywidgets as widgets
@@ -135,7 +168,7 @@ def cloud_panel(
     }
     table = widgets.HTML()
     message = widgets.HTML("")
-    chart = widgets.Output()
+    chart = widgets.HTML()
     figures: dict[str, float] = {}
 
     def compute(values: Mapping[str, float]) -> tuple[dict[str, Any], float]:
@@ -148,9 +181,6 @@ def cloud_panel(
     def redraw(new: Mapping[str, Any], share: float) -> None:
         if not draw:
             return
-        import matplotlib.pyplot as plt
-        from IPython.display import display
-
         steps = waterfall_steps(
             new,
             counterfactual_share=share,
@@ -158,11 +188,7 @@ def cloud_panel(
             contingent_tranche_year=contingent_tranche_year,
             reading=reading,
         )
-        with chart:
-            chart.clear_output(wait=True)
-            fig, _ = waterfall_chart(steps, "From the headline to Amazon's economic cost")
-            display(fig)
-            plt.close(fig)
+        chart.value = waterfall_html(steps)
 
     def update(_change=None) -> None:
         values = {name: s.value for name, s in sliders.items()}

@@ -2,9 +2,11 @@
 
 Toggle kinds and statuses of flows, move a share shift between two cloud providers: the
 figures (total flows, circular volume and share, HHI before and after the shift) are
-recomputed with the functions of :mod:`valse.flows`, and the network redrawn. The panel is
-only built when a notebook's ``interactive`` parameter is true; ipywidgets is imported inside
-:func:`flows_panel`.
+recomputed with the functions of :mod:`valse.flows`, and each company's money in, money out
+and net position redrawn as HTML bars (:func:`valse.charts.html_bar_chart`). The network
+chart (matplotlib, over 100 ms to draw and encode) is drawn only on demand, with the panel's
+"Draw the network" button. The panel is only built when a notebook's ``interactive``
+parameter is true; ipywidgets is imported inside :func:`flows_panel`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from valse import flows as fl
+from valse.charts import html_bar_chart
 from valse.flowdata import FLOW_STATUSES, KINDS
 
 #: Labels and units of the figures the panel shows.
@@ -64,6 +67,53 @@ def figures_html(figures: Mapping[str, float]) -> str:
     return f"<table class='valse-metrics'>{rows}</table>"
 
 
+#: Title of the panel's bar chart.
+POSITIONS_TITLE = "Net position of each company under the toggles: money in − money out"
+
+
+def positions_html(kept: pd.DataFrame, title: str = POSITIONS_TITLE) -> str:
+    """Each company's net position as HTML bars, its money in and out in the label [USD bn].
+
+    Parameters
+    ----------
+    kept : DataFrame
+        The flows shown (after :func:`valse.flows.filter_flows`).
+
+    Returns
+    -------
+    str
+        One bar per company, from :func:`valse.flows.money_positions` (largest net receiver
+        first): value ``net_usd_bn``, label ``"<company> (in <money in>, out <money out>)"``.
+    """
+    positions = fl.money_positions(fl.flow_graph(kept))
+    rows = [
+        (
+            f"{company} (in {row.money_in_usd_bn:,.1f}, out {row.money_out_usd_bn:,.1f})",
+            float(row.net_usd_bn),
+        )
+        for company, row in zip(positions.index, positions.itertuples(), strict=True)
+    ]
+    if not rows:
+        return f"<p>{html.escape(title)}: no flow under these toggles.</p>"
+    return html_bar_chart(rows, "USD bn", title)
+
+
+def selection_html(flows: pd.DataFrame, statuses: Iterable[str], kinds: Iterable[str]) -> str:
+    """Say which flows the panel shows: how many, the toggles ticked, and the ticked statuses
+    and kinds that no flow has (so that ticking them visibly changes nothing)."""
+    statuses, kinds = list(statuses), list(kinds)
+    kept = fl.filter_flows(flows, statuses=statuses, kinds=kinds)
+    absent = [s for s in statuses if not (flows["status"] == s).any()]
+    absent += [k for k in kinds if not (flows["kind"] == k).any()]
+    text = (
+        f"{len(kept)} of {len(flows)} flows shown. Statuses ticked: "
+        f"{', '.join(statuses) or 'none'}. Kinds ticked: {', '.join(kinds) or 'none'}."
+    )
+    if absent:
+        text += f" No flow is {' or '.join(absent)} in these data."
+    return f"<p style='font-size:12px;color:#444'>{html.escape(text)}</p>"
+
+
 def flows_panel(
     flows: pd.DataFrame,
     shares_pct: Mapping[str, float],
@@ -91,14 +141,19 @@ def flows_panel(
     statuses, kinds : iterables of str
         Which toggles start ticked (default kinds: all).
     draw : bool
-        Redraw the network chart on each change (False in tests: figures only).
+        Redraw the bar chart of net positions on each change (False: figures only). The
+        network chart is drawn only when the "Draw the network" button is pressed, and
+        cleared when a toggle changes the flows it shows.
 
     Returns
     -------
     ipywidgets.VBox
         With ``.sliders`` (``{"shift_pct_points": FloatSlider}``), ``.toggles``
         (``{"status:confirmed": Checkbox, "kind:equity": Checkbox, …}``), ``.figures`` (dict
-        of the figures currently shown, name -> value) and ``.table`` (the HTML widget).
+        of the figures currently shown, name -> value), ``.table`` (the HTML widget),
+        ``.chart`` (HTML widget: :func:`positions_html`), ``.network_button`` (Button),
+        ``.network`` (Output widget of the network chart) and ``.message`` (HTML: why the
+        figures could not be computed).
     """
     import ipywidgets as widgets
 
@@ -126,12 +181,41 @@ def flows_panel(
     )
     table = widgets.HTML()
     message = widgets.HTML()
-    output = widgets.Output()
+    chart = widgets.HTML()
+    network = widgets.Output()
+    button = widgets.Button(
+        description="Draw the network",
+        tooltip="Draw the web of flows under the current toggles (takes a moment)",
+    )
     figures: dict[str, float] = {}
+    shown: dict[str, tuple] = {"chosen": ()}
+
+    def chosen() -> tuple[list[str], list[str]]:
+        return (
+            [s for s in FLOW_STATUSES if toggles[f"status:{s}"].value],
+            [k for k in KINDS if toggles[f"kind:{k}"].value],
+        )
+
+    def draw_network(_button=None) -> None:
+        import matplotlib.pyplot as plt
+
+        from valse.charts_flows import network_chart
+
+        chosen_statuses, chosen_kinds = chosen()
+        kept = fl.filter_flows(flows, statuses=chosen_statuses, kinds=chosen_kinds)
+        positions = fl.money_positions(fl.flow_graph(kept))
+        network.clear_output(wait=True)
+        with network:
+            fig, _ = network_chart(
+                fl.flow_edges_by_kind(kept),
+                positions["money_in_usd_bn"].to_dict(),
+                "Flows shown (USD bn)",
+            )
+            plt.show()
+        plt.close(fig)
 
     def update(_change=None) -> None:
-        chosen_statuses = [s for s in FLOW_STATUSES if toggles[f"status:{s}"].value]
-        chosen_kinds = [k for k in KINDS if toggles[f"kind:{k}"].value]
+        chosen_statuses, chosen_kinds = chosen()
         try:
             new = panel_figures(
                 flows,
@@ -149,24 +233,19 @@ def flows_panel(
         figures.clear()
         figures.update(new)
         table.value = figures_html(new)
-        if draw:
-            import matplotlib.pyplot as plt
-
-            from valse.charts_flows import network_chart
-
-            kept = fl.filter_flows(flows, statuses=chosen_statuses, kinds=chosen_kinds)
-            positions = fl.money_positions(fl.flow_graph(kept))
-            output.clear_output(wait=True)
-            with output:
-                fig, _ = network_chart(
-                    fl.flow_edges_by_kind(kept),
-                    positions["money_in_usd_bn"].to_dict(),
-                    "Flows shown (USD bn)",
+        now = (tuple(chosen_statuses), tuple(chosen_kinds))
+        if now != shown["chosen"]:  # the flows changed (not only the share shift)
+            shown["chosen"] = now
+            network.outputs = ()  # a network drawn for other toggles would mislead
+            if draw:
+                kept = fl.filter_flows(flows, statuses=chosen_statuses, kinds=chosen_kinds)
+                chart.value = selection_html(flows, chosen_statuses, chosen_kinds) + positions_html(
+                    kept
                 )
-                plt.show()
 
     for widget in (*toggles.values(), slider):
         widget.observe(update, names="value")
+    button.on_click(draw_network)
     update()
     status_box = widgets.HBox([toggles[f"status:{s}"] for s in FLOW_STATUSES])
     kind_box = widgets.HBox([toggles[f"kind:{k}"] for k in KINDS])
@@ -179,11 +258,17 @@ def flows_panel(
             slider,
             message,
             table,
-            output,
+            chart,
+            button,
+            network,
         ]
     )
     panel.sliders = {"shift_pct_points": slider}
     panel.toggles = toggles
     panel.figures = figures
     panel.table = table
+    panel.chart = chart
+    panel.network_button = button
+    panel.network = network
+    panel.message = message
     return panel
