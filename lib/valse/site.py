@@ -18,6 +18,10 @@ from pathlib import Path
 from typing import Any
 
 _CSS = """
+.comparison th[scope=row] { font-weight: normal; text-transform: none; letter-spacing: normal;
+  white-space: normal; font-size: 0.95em; color: inherit; min-width: 16em; max-width: 24em; }
+.comparison .band { color: #555; font-size: 0.85em; }
+.wide { overflow-x: auto; }
 :root { --ink: #1d1d1f; --muted: #5f6368; --rule: #d9d9de; --bad: #a4262c; --ok: #1e6b3a; }
 * { box-sizing: border-box; }
 body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink);
@@ -202,6 +206,61 @@ def _metric_rows(sc: ScenarioResults) -> str:
             + "</tbody></table>")
 
 
+#: Figures set side by side for every scenario at the top of the index, in this order.
+COMPARED: tuple[str, ...] = (
+    "post_money_valuation_usd_bn",
+    "amazon_stake_pct",
+    "amazon_expected_investment_usd_bn",
+    "amazon_net_cash_outlay_usd_bn",
+    "amazon_economic_cost_usd_bn",
+    "amazon_economic_cost_pv_usd_bn",
+    "circularity_pct",
+    "amazon_stake_value_at_ipo_usd_bn",
+    "required_revenue_usd_bn",
+    "layoff_savings_usd_bn_per_year",
+    "circular_share_pct",
+    "cloud_hhi_after_shift",
+)
+
+
+def _pick(metrics: list[dict[str, Any]], name: str) -> dict[str, Any] | None:
+    """The record of ``name``; the one with a P10–P90 band when notebooks both record it."""
+    found = [r for r in metrics if r.get("name") == name]
+    found.sort(key=lambda r: ("p10" not in r, r.get("notebook") or ""))
+    return found[0] if found else None
+
+
+def _comparison(scenarios: list[ScenarioResults]) -> str:
+    """A table of the :data:`COMPARED` figures, one column per scenario (escaped)."""
+    head = "".join(f'<th scope="col"><a href="#scenario-{_e(sc.name)}">{_e(sc.name)}</a></th>'
+                   for sc in scenarios)
+    rows = []
+    for name in COMPARED:
+        picks = [_pick(sc.metrics, name) for sc in scenarios]
+        first = next((r for r in picks if r), None)
+        if first is None:
+            continue
+        cells = []
+        for rec in picks:
+            if rec is None:
+                cells.append('<td class="num">—</td>')
+                continue
+            band = (f'<br><span class="band">{_e(format_number(rec["p10"]))}–'
+                    f'{_e(format_number(rec["p90"]))}</span>') if "p10" in rec else ""
+            cells.append(f'<td class="num">{_e(format_number(rec["value"]))}{band}</td>')
+        rows.append(f'<tr><th scope="row">{_e(first.get("label", name))} '
+                    f'<span class="unit">[{_e(first.get("unit", ""))}]</span></th>'
+                    + "".join(cells) + "</tr>")
+    if not rows:
+        return ""
+    return ('<section id="comparison"><h2>Scenarios side by side</h2>'
+            "<p>Central value of each figure, with its P10–P90 range where a Monte Carlo "
+            "gives one; — where the figure is not defined in that scenario. Each scenario's "
+            "section below links every figure to its facts and parameters.</p>"
+            '<div class="wide"><table class="comparison"><thead><tr><th scope="col">Figure</th>'
+            + head + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div></section>")
+
+
 def render_index(scenarios: list[ScenarioResults], title: str = "valse: results") -> str:
     """Return the HTML of the index page for ``scenarios``."""
     parts = [
@@ -222,6 +281,8 @@ def render_index(scenarios: list[ScenarioResults], title: str = "valse: results"
                   for sc in scenarios]
         parts.append("</ul></nav>")
     parts.append("<main>")
+    if len(scenarios) > 1:
+        parts.append(_comparison(scenarios))
     for sc in scenarios:
         m = sc.manifest
         git = m.get("git") or {}
