@@ -203,7 +203,8 @@ def test_run_publishes_pages_metrics_manifest_and_index(project):
     index = (out / "index.html").read_text()
     soup = BeautifulSoup(index, "html.parser")
     assert soup.find_all("script") == []
-    assert [h.get_text() for h in soup.find_all("h2")] == ["Scenario base", "Scenario markup"]
+    assert [h.get_text() for h in soup.find_all("h2")] == [
+        "Scenarios side by side", "Scenario base", "Scenario markup"]
     headings = [int(h.name[1]) for h in soup.find_all(re.compile(r"^h[1-6]$"))]
     assert headings[0] == 1
     assert all(b - a <= 1 for a, b in zip(headings, headings[1:], strict=False))
