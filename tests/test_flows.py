@@ -517,7 +517,8 @@ def test_share_validation_errors(tmp_path, rows, needle):
 
 
 def test_panel_follows_its_controls():
-    pytest.importorskip("ipywidgets")
+    import ipywidgets  # noqa: F401 - a dependency: fail, never skip, when missing
+
     from valse.explore_flows import flows_panel
 
     frame = pd.DataFrame(
@@ -541,7 +542,7 @@ def test_panel_follows_its_controls():
 
 
 def test_panel_shows_net_positions_and_draws_the_network_on_demand(monkeypatch):
-    pytest.importorskip("ipywidgets")
+    import ipywidgets  # noqa: F401 - a dependency: fail, never skip, when missing
     import matplotlib.pyplot as plt
     from bs4 import BeautifulSoup
 
@@ -621,7 +622,8 @@ RUMOUR = {
 
 
 def _run(tmp_path, **parameters):
-    papermill = pytest.importorskip("papermill")
+    import papermill as papermill
+
     from valse.record import metrics_from_notebook
 
     out = tmp_path / "out.ipynb"

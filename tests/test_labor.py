@@ -330,7 +330,8 @@ CONTEXT = dict(
 
 
 def test_panel_follows_its_sliders():
-    pytest.importorskip("ipywidgets")
+    import ipywidgets  # noqa: F401 - a dependency: fail, never skip, when missing
+
     from valse.explore_labor import labor_panel
 
     panel = labor_panel(
@@ -357,7 +358,7 @@ def test_panel_follows_its_sliders():
 
 
 def test_panel_draws_its_chart():
-    pytest.importorskip("ipywidgets")
+    import ipywidgets  # noqa: F401 - a dependency: fail, never skip, when missing
     import matplotlib
 
     matplotlib.use("Agg")
@@ -425,7 +426,8 @@ def test_cost_part_facts_add_up_to_the_cost_fact():
 
 
 def _run(tmp_path, parameters):
-    papermill = pytest.importorskip("papermill")
+    import papermill as papermill
+
     from valse.record import metrics_from_notebook
 
     out = tmp_path / "out.ipynb"
@@ -519,3 +521,21 @@ def test_notebook_rumour_scenario(tmp_path):
     assert np.isfinite(got["years_of_savings_to_match_investment"]["value"])
     # the rumour pays everything at signing: 50 / (30,000 * 300 / 1e6) = 5.56 years
     assert_allclose(got["years_of_savings_to_match_upfront"]["value"], 50 / 9.0, rtol=1e-12)
+
+
+def test_panel_chart_shows_the_savings_of_each_year():
+    from valse.explore_labor import labor_panel
+
+    panel = labor_panel(
+        {"roles_cut": 30_000, "cost_per_role_usd_k": 225.0, "horizon_years": 2}, CONTEXT
+    )
+    html = panel.chart.value
+    # by hand: severance = 30,000 roles x (130 k x 4 / 12) = USD 1.3 bn, paid before savings;
+    # 30,000 x 225 k = 6.75 bn a year, of which 9 of 12 months in year 1 (3 months' notice):
+    # -1.3 + 5.0625 = 3.76 after one year, + 6.75 = 10.51 after two
+    assert "saved after 0 years: −1.3" in html
+    assert "saved after 1 year: 3.8" in html
+    assert "saved after 2 years: 10.5" in html
+    assert "saved after 3 years" not in html
+    panel.sliders["horizon_years"].value = 4
+    assert "saved after 4 years: 24.0" in panel.chart.value

@@ -125,30 +125,31 @@ def figures_html(figures: Mapping[str, float]) -> str:
     return f"<table class='valse-metrics'>{rows}</table>"
 
 
-def _draw(out, roles_cut, cost, horizon, context) -> None:
-    import matplotlib.pyplot as plt
+def savings_chart_html(roles_cut, cost, horizon, context) -> str:
+    """The panel's chart: payroll saved net of severance, year by year, against the investment.
+
+    Drawn as HTML bars (:func:`valse.charts.html_bar_chart`) so that a slider move redraws it
+    in well under 100 ms; the notebook's published chart is the matplotlib version.
+    """
+    from valse.charts import html_bar_chart
 
     savings = labor.savings_by_year_usd_bn(roles_cut, cost, context["notice_months"], horizon)
     severance = labor.severance_cost_usd_bn(
         roles_cut, context["salary_share_of_cost"] * cost, context["severance_months"]
     )
-    years = np.arange(0, horizon + 1)
     cumulative = np.concatenate([[-severance], np.cumsum(savings) - severance])
-    with out:
-        out.clear_output(wait=True)
-        fig, ax = plt.subplots(figsize=(7, 3.2))
-        ax.plot(years, cumulative, marker="o", label="payroll saved, net of severance")
-        ax.axhline(
-            context["amazon_investment_usd_bn"],
-            color="black",
-            linestyle="--",
-            label="Amazon's investment in OpenAI",
-        )
-        ax.set_xlabel("years after the announcement")
-        ax.set_ylabel("USD bn (cumulative, undiscounted)")
-        ax.set_title("Savings from the cuts against the investment")
-        ax.legend(loc="upper left", fontsize=8)
-        plt.show()
+    rows = [("Amazon's investment in OpenAI", float(context["amazon_investment_usd_bn"]))]
+    rows += [
+        (f"saved after {year} year{'s' if year != 1 else ''}", float(value))
+        for year, value in enumerate(cumulative)
+    ]
+    colours = ["#636363"] + ["#2b8cbe" if v >= 0 else "#e6550d" for _, v in rows[1:]]
+    return html_bar_chart(
+        rows,
+        "USD bn, cumulative, undiscounted",
+        "Payroll saved by the cuts, net of severance, against the investment",
+        colours=colours,
+    )
 
 
 def labor_panel(
@@ -175,7 +176,7 @@ def labor_panel(
     ipywidgets.VBox
         The panel; ``panel.sliders`` maps names to sliders, ``panel.figures`` holds the
         figures shown (updated in place), ``panel.table`` is the HTML widget and
-        ``panel.chart`` the output widget with the chart.
+        ``panel.chart`` the HTML widget with the chart.
     """
     import ipywidgets as widgets
 
@@ -199,7 +200,7 @@ def labor_panel(
     sliders = {name: make(name) for name in SLIDERS}
     figures: dict[str, float] = {}
     table = widgets.HTML()
-    chart = widgets.Output()
+    chart = widgets.HTML()
 
     def update(_change=None) -> None:
         roles = sliders["roles_cut"].value
@@ -209,7 +210,7 @@ def labor_panel(
         figures.update(labor_figures(roles, cost, horizon, **context))
         table.value = figures_html(figures)
         if draw:
-            _draw(chart, roles, cost, horizon, context)
+            chart.value = savings_chart_html(roles, cost, horizon, context)
         if on_change is not None:
             on_change(dict(figures))
 
