@@ -12,11 +12,12 @@ Only the standard library is imported at module level (pandas on demand).
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from valse.datafile import ID as _ID
+from valse.datafile import URL as _URL
 from valse.datafile import DataFileError
 from valse.facts import parse_date
 from valse.paths import data_dir
@@ -36,8 +37,6 @@ COLUMNS: tuple[str, ...] = (
 )
 #: Statuses of a claim, firmest first (see data/FLOWS_CLAIMS.md).
 STATUSES: tuple[str, ...] = ("confirmed", "reported", "denied", "unverified")
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_URL = re.compile(r"^https?://\S+$")
 
 
 class ClaimError(DataFileError):

@@ -15,6 +15,7 @@ import math
 import re
 from pathlib import Path
 
+from valse.datafile import URL as _URL
 from valse.datafile import DataFileError
 from valse.facts import STATUSES, parse_date
 from valse.paths import data_dir
@@ -48,7 +49,6 @@ NUMERIC_COLUMNS: tuple[str, ...] = (
 REVENUE_BASES: tuple[str, ...] = ("LTM", "TTM", "FY")
 #: Largest relative gap allowed between a stated multiple and EV / revenue (rounding).
 MULTIPLE_TOLERANCE = 0.05
-_URL = re.compile(r"^https?://\S+$")
 _NUMBER = re.compile(r"^(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
 
 

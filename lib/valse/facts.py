@@ -23,6 +23,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from valse.datafile import DATE as _DATE
+from valse.datafile import ID as _ID
+from valse.datafile import URL as _URL
 from valse.datafile import DataFileError
 from valse.paths import data_dir
 
@@ -85,9 +88,6 @@ TOPICS: frozenset[str] = frozenset(
         "comparables",
     }
 )
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-_URL = re.compile(r"^https?://\S+$")
 
 
 class FactError(DataFileError):

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from valse.datafile import ID as _ID
+from valse.datafile import URL as _URL
 from valse.datafile import DataFileError
 from valse.facts import _number, parse_date
 from valse.paths import data_dir
@@ -75,9 +77,7 @@ SHARE_COLUMNS: tuple[str, ...] = (
     "url",
     "note",
 )
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
-_URL = re.compile(r"^https?://\S+$")
 
 
 class FlowDataError(DataFileError):
