@@ -11,14 +11,13 @@ Only the standard library is imported at module level (pandas on demand).
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from valse.datafile import ID as _ID
 from valse.datafile import URL as _URL
-from valse.datafile import DataFileError
+from valse.datafile import DataFileError, first_time, read_rows
 from valse.facts import parse_date
 from valse.paths import data_dir
 
@@ -138,43 +137,16 @@ def load_claims(
     """
     path = Path(path) if path is not None else data_dir() / "claims.csv"
     known = frozenset(known_names) if known_names is not None else None
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        header = tuple(reader.fieldnames or ())
-        missing = [c for c in COLUMNS if c not in header]
-        extra = [c for c in header if c not in COLUMNS]
-        if missing or extra:
-            raise ClaimError(
-                [
-                    f"{path}:1: header: expected columns {', '.join(COLUMNS)}, found "
-                    f"{', '.join(header) or 'nothing'}"
-                    + (f" (missing {', '.join(missing)})" if missing else "")
-                    + (f" (unexpected {', '.join(extra)})" if extra else "")
-                ]
-            )
-        problems: list[str] = []
-        claims: list[Claim] = []
-        first_line: dict[str, int] = {}
-        line = 1
-        for row in reader:
-            start, line = line + 1, reader.line_num
-            where = f"{path}:{start}"
-            if None in row or any(v is None for v in row.values()):
-                found = len(COLUMNS) + len(row.get(None) or [])
-                found -= sum(v is None for v in row.values())
-                problems.append(f"{where}: row: expected {len(COLUMNS)} cells, found {found}")
-                continue
-            row = {k: v.strip() for k, v in row.items()}
-            claim = _validate_row(row, where, problems, known)
-            if row["id"] in first_line:
-                problems.append(
-                    f"{where}: column 'id': expected a unique id, found {row['id']!r} "
-                    f"(already on line {first_line[row['id']]})"
-                )
-                continue
-            first_line[row["id"]] = start
-            if claim is not None:
-                claims.append(Claim(**{**claim.__dict__, "line": start}))
+    rows, problems = read_rows(path, COLUMNS, ClaimError)
+    claims: list[Claim] = []
+    first_line: dict[str, int] = {}
+    for start, row in rows:
+        where = f"{path}:{start}"
+        claim = _validate_row(row, where, problems, known)
+        if not first_time(first_line, row["id"], "id", start, where, problems):
+            continue
+        if claim is not None:
+            claims.append(Claim(**{**claim.__dict__, "line": start}))
     if problems:
         raise ClaimError(problems)
     return claims

@@ -10,13 +10,12 @@ whose message names the file, the line, the column, what was expected and what w
 
 from __future__ import annotations
 
-import csv
 import math
 import re
 from pathlib import Path
 
 from valse.datafile import URL as _URL
-from valse.datafile import DataFileError
+from valse.datafile import DataFileError, read_rows
 from valse.facts import STATUSES, parse_date
 from valse.paths import data_dir
 from valse.valuation import ev_to_revenue_x
@@ -140,40 +139,24 @@ def load_comparables(path: str | Path | None = None):
     import pandas as pd
 
     path = Path(path) if path is not None else data_dir() / "comparables.csv"
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        header = tuple(reader.fieldnames or ())
-        if header != COLUMNS:
-            raise ComparablesError(
-                [
-                    f"{path}:1: header: expected columns {', '.join(COLUMNS)}, found "
-                    f"{', '.join(header) or 'nothing'}"
-                ]
+    raw_rows, problems = read_rows(path, COLUMNS, ComparablesError, ordered=True)
+    seen: dict[str, int] = {}
+    rows = []
+    for start, row in raw_rows:
+        where = f"{path}:{start}"
+        numbers = _validate(row, where, problems, seen)
+        seen.setdefault(row["company"], start)
+        if numbers is None:
+            continue
+        record: dict[str, object] = {**row, **numbers}
+        if numbers["ev_to_revenue_x"] is None:
+            record["ev_to_revenue_x"] = ev_to_revenue_x(
+                numbers["enterprise_value_usd_bn"], numbers["revenue_usd_bn"]
             )
-        problems: list[str] = []
-        seen: dict[str, int] = {}
-        rows = []
-        line = 1
-        for raw in reader:
-            start, line = line + 1, reader.line_num
-            where = f"{path}:{start}"
-            if None in raw or any(v is None for v in raw.values()):
-                problems.append(f"{where}: row: expected {len(COLUMNS)} cells")
-                continue
-            row = {k: v.strip() for k, v in raw.items()}
-            numbers = _validate(row, where, problems, seen)
-            seen.setdefault(row["company"], start)
-            if numbers is None:
-                continue
-            record: dict[str, object] = {**row, **numbers}
-            if numbers["ev_to_revenue_x"] is None:
-                record["ev_to_revenue_x"] = ev_to_revenue_x(
-                    numbers["enterprise_value_usd_bn"], numbers["revenue_usd_bn"]
-                )
-                record["multiple_from"] = "computed"
-            else:
-                record["multiple_from"] = "stated"
-            rows.append(record)
+            record["multiple_from"] = "computed"
+        else:
+            record["multiple_from"] = "stated"
+        rows.append(record)
     if problems:
         raise ComparablesError(problems)
     frame = pd.DataFrame(rows, columns=[*COLUMNS, "multiple_from"]).set_index("company")

@@ -26,7 +26,7 @@ from pathlib import Path
 from valse.datafile import DATE as _DATE
 from valse.datafile import ID as _ID
 from valse.datafile import URL as _URL
-from valse.datafile import DataFileError
+from valse.datafile import DataFileError, first_time, read_rows
 from valse.paths import data_dir
 
 #: Columns of ``facts.csv``, in order.
@@ -293,43 +293,16 @@ def load_facts(path: str | Path | None = None) -> FactBase:
         When the file does not exist.
     """
     path = Path(path) if path is not None else data_dir() / "facts.csv"
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        header = tuple(reader.fieldnames or ())
-        missing = [c for c in COLUMNS if c not in header]
-        extra = [c for c in header if c not in COLUMNS]
-        if missing or extra:
-            raise FactError(
-                [
-                    f"{path}:1: header: expected columns {', '.join(COLUMNS)}, found "
-                    f"{', '.join(header) or 'nothing'}"
-                    + (f" (missing {', '.join(missing)})" if missing else "")
-                    + (f" (unexpected {', '.join(extra)})" if extra else "")
-                ]
-            )
-        problems: list[str] = []
-        facts: dict[str, Fact] = {}
-        first_line: dict[str, int] = {}
-        line = 1
-        for row in reader:
-            start, line = line + 1, reader.line_num
-            where = f"{path}:{start}"
-            if None in row or any(v is None for v in row.values()):
-                found = len(COLUMNS) + len(row.get(None) or [])
-                found -= sum(v is None for v in row.values())
-                problems.append(f"{where}: row: expected {len(COLUMNS)} cells, found {found}")
-                continue
-            row = {k: v.strip() for k, v in row.items()}
-            fact = _validate_row(row, where, problems)
-            if row["id"] in first_line:
-                problems.append(
-                    f"{where}: column 'id': expected a unique id, found {row['id']!r} "
-                    f"(already on line {first_line[row['id']]})"
-                )
-                continue
-            first_line[row["id"]] = start
-            if fact is not None:
-                facts[fact.id] = Fact(**{**fact.__dict__, "line": start})
+    rows, problems = read_rows(path, COLUMNS, FactError)
+    facts: dict[str, Fact] = {}
+    first_line: dict[str, int] = {}
+    for start, row in rows:
+        where = f"{path}:{start}"
+        fact = _validate_row(row, where, problems)
+        if not first_time(first_line, row["id"], "id", start, where, problems):
+            continue
+        if fact is not None:
+            facts[fact.id] = Fact(**{**fact.__dict__, "line": start})
     if problems:
         raise FactError(problems)
     return FactBase(facts, path)

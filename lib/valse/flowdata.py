@@ -13,7 +13,6 @@ those frames and do no I/O.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,7 +21,7 @@ import pandas as pd
 
 from valse.datafile import ID as _ID
 from valse.datafile import URL as _URL
-from valse.datafile import DataFileError
+from valse.datafile import DataFileError, read_rows
 from valse.facts import _number, parse_date
 from valse.paths import data_dir
 
@@ -88,33 +87,7 @@ class FlowDataError(DataFileError):
 
 def _read_rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     """Read a CSV file, check its header and cell counts; return (line, row) pairs."""
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        header = tuple(reader.fieldnames or ())
-        missing = [c for c in columns if c not in header]
-        extra = [c for c in header if c not in columns]
-        if missing or extra:
-            raise FlowDataError(
-                [
-                    f"{path}:1: header: expected columns {', '.join(columns)}, found "
-                    f"{', '.join(header) or 'nothing'}"
-                    + (f" (missing {', '.join(missing)})" if missing else "")
-                    + (f" (unexpected {', '.join(extra)})" if extra else "")
-                ]
-            )
-        rows: list[tuple[int, dict[str, str]]] = []
-        problems: list[str] = []
-        line = 1
-        for row in reader:
-            start, line = line + 1, reader.line_num
-            if None in row or any(v is None for v in row.values()):
-                found = len(columns) + len(row.get(None) or [])
-                found -= sum(v is None for v in row.values())
-                problems.append(
-                    f"{path}:{start}: row: expected {len(columns)} cells, found {found}"
-                )
-                continue
-            rows.append((start, {k: v.strip() for k, v in row.items()}))
+    rows, problems = read_rows(path, columns, FlowDataError)
     if problems:
         raise FlowDataError(problems)
     return rows
