@@ -50,6 +50,50 @@ def metrics_html(metrics: Mapping[str, float]) -> str:
     return f"<table class='valse-metrics'>{rows}</table>"
 
 
+def make_sliders(
+    specs: Mapping[str, tuple[float, float, float, str]],
+    start: Mapping[str, Any],
+    *,
+    integers: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """The sliders of a panel, in the collection's one style.
+
+    Parameters
+    ----------
+    specs : mapping name -> (minimum, maximum, step, label)
+        One slider per name, in this order.
+    start : mapping
+        Starting value of each name; a value above the maximum widens the range.
+    integers : tuple of str
+        Names whose slider takes whole numbers (``IntSlider``).
+
+    Returns
+    -------
+    dict name -> slider
+        Sliders that report only when released (``continuous_update=False``).
+    """
+    import ipywidgets as widgets
+
+    sliders = {}
+    for name, (lo, hi, step, label) in specs.items():
+        common = dict(
+            description=label,
+            continuous_update=False,
+            style={"description_width": "14em"},
+            layout=widgets.Layout(width="40em"),
+        )
+        value = start[name]
+        if name in integers:
+            sliders[name] = widgets.IntSlider(
+                value=int(value), min=int(lo), max=int(max(hi, value)), step=int(step), **common
+            )
+        else:
+            sliders[name] = widgets.FloatSlider(
+                value=float(value), min=lo, max=max(hi, float(value)), step=step, **common
+            )
+    return sliders
+
+
 def deal_panel(deal: Deal, on_change: Callable[[Deal], Any] | None = None):
     """Build an ipywidgets panel of sliders over ``deal`` and its headline metrics.
 
@@ -68,19 +112,7 @@ def deal_panel(deal: Deal, on_change: Callable[[Deal], Any] | None = None):
     """
     import ipywidgets as widgets
 
-    sliders = {
-        name: widgets.FloatSlider(
-            value=float(getattr(deal, name)),
-            min=lo,
-            max=max(hi, float(getattr(deal, name))),
-            step=step,
-            description=label,
-            continuous_update=False,
-            style={"description_width": "12em"},
-            layout=widgets.Layout(width="36em"),
-        )
-        for name, (lo, hi, step, label) in SLIDERS.items()
-    }
+    sliders = make_sliders(SLIDERS, dataclasses.asdict(deal))
     table = widgets.HTML(metrics_html(headline_metrics(deal)))
     message = widgets.HTML("")
     state = {"deal": deal}

@@ -21,6 +21,7 @@ import pandas as pd
 from valse import cloud
 from valse.charts import html_bar_chart
 from valse.charts_cloud import WATERFALL_COLOURS, waterfall_steps
+from valse.explore import make_sliders
 
 #: Slider settings: name -> (minimum, maximum, step, label).
 CLOUD_SLIDERS: dict[str, tuple[float, float, float, str]] = {
@@ -153,19 +154,7 @@ def cloud_panel(
         "counterfactual_share": float(counterfactual_share),
     }
     start = {**state["params"], "counterfactual_share": float(counterfactual_share)}
-    sliders = {
-        name: widgets.FloatSlider(
-            value=float(start[name]),
-            min=lo,
-            max=max(hi, float(start[name])),
-            step=step,
-            description=label,
-            continuous_update=False,
-            style={"description_width": "14em"},
-            layout=widgets.Layout(width="38em"),
-        )
-        for name, (lo, hi, step, label) in CLOUD_SLIDERS.items()
-    }
+    sliders = make_sliders(CLOUD_SLIDERS, start)
     table = widgets.HTML()
     message = widgets.HTML("")
     chart = widgets.HTML()

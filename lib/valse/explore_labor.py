@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from valse import labor
+from valse.explore import make_sliders
 
 #: Slider settings: (minimum, maximum, step, label).
 SLIDERS: dict[str, tuple[float, float, float, str]] = {
@@ -180,24 +181,7 @@ def labor_panel(
     """
     import ipywidgets as widgets
 
-    def make(name: str):
-        lo, hi, step, label = SLIDERS[name]
-        value = start[name]
-        common = dict(
-            description=label,
-            continuous_update=False,
-            style={"description_width": "14em"},
-            layout=widgets.Layout(width="40em"),
-        )
-        if name in ("roles_cut", "horizon_years"):
-            return widgets.IntSlider(
-                value=int(value), min=int(lo), max=int(max(hi, value)), step=int(step), **common
-            )
-        return widgets.FloatSlider(
-            value=float(value), min=lo, max=max(hi, float(value)), step=step, **common
-        )
-
-    sliders = {name: make(name) for name in SLIDERS}
+    sliders = make_sliders(SLIDERS, start, integers=("roles_cut", "horizon_years"))
     figures: dict[str, float] = {}
     table = widgets.HTML()
     chart = widgets.HTML()

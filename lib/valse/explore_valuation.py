@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from valse import cloud, valuation
+from valse.explore import make_sliders
 
 #: Slider settings: (minimum, maximum, step, label).
 SLIDERS: dict[str, tuple[float, float, float, str]] = {
@@ -151,19 +152,7 @@ def valuation_panel(
 
     base = dict(params)
     others_usd_bn = float(base["round_size_usd_bn"]) - float(base["amazon_investment_usd_bn"])
-    sliders = {
-        name: widgets.FloatSlider(
-            value=float(base[name]),
-            min=lo,
-            max=max(hi, float(base[name])),
-            step=step,
-            description=label,
-            continuous_update=False,
-            style={"description_width": "14em"},
-            layout=widgets.Layout(width="40em"),
-        )
-        for name, (lo, hi, step, label) in SLIDERS.items()
-    }
+    sliders = make_sliders(SLIDERS, base)
     figures: dict[str, float] = {}
     cap_table: dict[str, float] = {}
     table = widgets.HTML()
