@@ -539,3 +539,18 @@ def test_panel_chart_shows_the_savings_of_each_year():
     assert "saved after 3 years" not in html
     panel.sliders["horizon_years"].value = 4
     assert "saved after 4 years: 24.0" in panel.chart.value
+
+
+def test_one_off_cost_of_a_cut_role_and_reported_charge_per_role():
+    # by hand: 3 months of a 225 k role = 56.25 k, plus 4 months of 130 k pay = 43.33 k
+    assert_allclose(
+        labor.one_off_cost_per_cut_role_usd_k(225.0, 3.0, 130.0, 4.0),
+        56.25 + 130.0 * 4 / 12,
+        rtol=1e-12,
+    )
+    # USD 1.8 bn over 14,000 roles = 128.57 k a role
+    assert_allclose(labor.charge_per_role_usd_k(1.8, 14_000), 1.8e6 / 14_000, rtol=1e-12)
+    with pytest.raises(ValueError, match="roles_cut"):
+        labor.charge_per_role_usd_k(1.8, 0)
+    with pytest.raises(ValueError, match="notice_months"):
+        labor.one_off_cost_per_cut_role_usd_k(225.0, -1.0, 130.0, 4.0)

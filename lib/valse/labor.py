@@ -244,6 +244,49 @@ def severance_cost_usd_bn(roles_cut: float, pay_usd_k: float, severance_months: 
     return roles_cut * pay_usd_k * severance_months / 12.0 / 1e6
 
 
+def one_off_cost_per_cut_role_usd_k(
+    cost_per_role_usd_k: float, notice_months: float, pay_usd_k: float, severance_months: float
+) -> float:
+    """One-off cost of cutting one role: full pay during the notice, then severance.
+
+    Parameters
+    ----------
+    cost_per_role_usd_k : float
+        Fully loaded yearly cost of the role, still paid during the notice [USD thousand].
+    notice_months : float
+        Months of notice before the role stops costing anything [months].
+    pay_usd_k : float
+        Yearly pay on which severance is computed [USD thousand].
+    severance_months : float
+        Months of that pay given as severance [months].
+
+    Returns
+    -------
+    float
+        ``cost × notice / 12 + pay × severance / 12`` [USD thousand per role].
+    """
+    _non_negative(
+        cost_per_role_usd_k=cost_per_role_usd_k,
+        notice_months=notice_months,
+        pay_usd_k=pay_usd_k,
+        severance_months=severance_months,
+    )
+    return cost_per_role_usd_k * notice_months / 12.0 + pay_usd_k * severance_months / 12.0
+
+
+def charge_per_role_usd_k(charge_usd_bn: float, roles_cut: float) -> float:
+    """A reported restructuring charge spread over the roles it covers.
+
+    Returns
+    -------
+    float
+        ``charge × 1e6 / roles`` [USD thousand per role] (1 USD bn = 1e6 USD thousand).
+    """
+    if roles_cut <= 0:
+        raise ValueError(f"roles_cut: expected a positive count, found {roles_cut}")
+    return charge_usd_bn * 1e6 / roles_cut
+
+
 def implied_severance_months(severance_usd_bn: float, roles_cut: float, pay_usd_k: float) -> float:
     """Months of pay per role that a reported severance charge amounts to.
 
