@@ -178,6 +178,7 @@ def test_run_publishes_pages_metrics_manifest_and_index(project):
         assert name not in beta, name
     assert "metrics_path = " in summary and "artifacts_dir" not in summary
     assert "metrics_path" not in alpha
+    assert f'outputs_dir = "{out.resolve()}"' in summary and "outputs_dir" not in alpha
 
     # pages: self-contained, reader page without code, records or injected parameters
     pages = sorted((base / "html").glob("*.html"))

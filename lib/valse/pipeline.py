@@ -12,7 +12,8 @@ The steps of :func:`run`:
 2. **Execute** the others in a pool of worker processes (``--jobs``). Each worker runs one
    notebook with papermill (kernels on the IPC transport, a per-notebook timeout) and exports
    its HTML pages in-process (:mod:`valse.export`). Notebooks whose name contains ``summary``
-   run after the other notebooks of their scenario and get ``metrics_path``.
+   run after the other notebooks of their scenario and get ``metrics_path``; a notebook
+   that declares ``outputs_dir`` gets the output folder, where the scenarios are published.
 3. **Publish**. Each scenario is built in ``OUT/.runs/<scenario>--<stamp>--<pid>/``;
    ``OUT/<scenario>`` is a symlink to the published run folder, swapped atomically with
    :func:`os.replace` once the build is complete; the previous run folder is then removed.
@@ -812,6 +813,8 @@ def execute_job(spec: dict[str, Any]) -> dict[str, Any]:
         params["metrics_path"] = spec["metrics_path"]
     if spec.get("data_dir"):
         params["data_dir"] = spec["data_dir"]
+    if spec.get("outputs_dir"):
+        params["outputs_dir"] = spec["outputs_dir"]
     error: dict[str, Any] | None = None
     timeout = spec["timeout"]
     timed_out = threading.Event()
@@ -1057,6 +1060,7 @@ def _spec(run: ScenarioRun, job: Job, opts: Options, metrics_path: str | None) -
         "artifacts": "artifacts_dir" in declared,
         "metrics_path": metrics_path if "metrics_path" in declared else None,
         "data_dir": str(opts.data.resolve()) if "data_dir" in declared else None,
+        "outputs_dir": str(opts.out.resolve()) if "outputs_dir" in declared else None,
     }
 
 

@@ -116,11 +116,13 @@ def metric(
     p10: float | None = None,
     p50: float | None = None,
     p90: float | None = None,
-) -> dict[str, Any]:
-    """Record one headline metric from a notebook and return its record.
+) -> None:
+    """Record one headline metric from a notebook.
 
     The record is displayed as an output of the calling cell (MIME type
     :data:`MIMETYPE` plus a plain-text echo); see :func:`make_record` for the fields.
+    Nothing is returned, so a call that ends a cell does not print the record a second
+    time; :func:`make_record` builds the same record without displaying it.
     """
     record = make_record(
         name, value, unit, label, sources=sources, params=params, p10=p10, p50=p50, p90=p90
@@ -128,9 +130,8 @@ def metric(
     try:
         from IPython.display import display
     except ImportError:  # pragma: no cover - outside IPython there is nothing to record into
-        return record
+        return
     display({MIMETYPE: record, "text/plain": _plain_text(record)}, raw=True)
-    return record
 
 
 def metrics_from_notebook(nb: Mapping[str, Any], notebook: str) -> list[dict[str, Any]]:

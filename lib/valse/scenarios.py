@@ -27,7 +27,9 @@ from typing import Any
 from valse.nbparams import Param
 
 #: Parameters the pipeline fills in itself; a scenario may not set them.
-RESERVED = ("scenario_name", "artifacts_dir", "metrics_path", "interactive", "data_dir")
+RESERVED = (
+    "scenario_name", "artifacts_dir", "metrics_path", "interactive", "data_dir", "outputs_dir",
+)
 #: Top-level keys of a scenario file that are not parameters.
 META_KEYS = ("description",)
 _SCENARIO_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
