@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from valse.nbparams import Param, notebook_parameters, parse_parameters_source
-from valse.scenarios import CORE_BY_NAME, ScenarioError, load_scenario, validate_values
+from valse.scenarios import (
+    CORE_BY_NAME,
+    ScenarioError,
+    load_scenario,
+    load_yaml_mapping,
+    validate_values,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DECLARED = {
@@ -200,3 +206,74 @@ def test_papermill_reads_the_same_declarations():
             assert mine.comment in (pm.help or ""), (path, mine.name)
             if pm.inferred_type_name not in ("None", None):
                 assert mine.type == pm.inferred_type_name, (path, mine.name)
+
+
+def _deal_for(**amounts):
+    from valse.deal import create_deal
+
+    base = dict(
+        amazon_investment_usd_bn=50.0,
+        amazon_upfront_usd_bn=15.0,
+        contingent_tranche_probability=0.5,
+        aws_services_usd_bn=100.0,
+        round_size_usd_bn=122.0,
+        pre_money_valuation_usd_bn=730.0,
+        aws_ai_operating_margin=0.3,
+        contract_years=8.0,
+        discount_rate=0.09,
+        roles_cut=30000,
+        cost_per_role_usd_k=225.0,
+    )
+    return create_deal(base, **amounts)
+
+
+@pytest.mark.parametrize(
+    ("amounts", "expected_reading", "expected_case"),
+    [
+        ({}, "reported", "separate"),
+        (dict(amazon_upfront_usd_bn=50.0, aws_services_usd_bn=38.0), "rumour", "inside"),
+        (dict(amazon_upfront_usd_bn=50.0, aws_services_usd_bn=0.0), "rumour", "equity_only"),
+        (
+            dict(amazon_investment_usd_bn=10.0, amazon_upfront_usd_bn=10.0, aws_services_usd_bn=38),
+            "rumour",
+            "separate",
+        ),
+        (
+            dict(amazon_investment_usd_bn=0.0, amazon_upfront_usd_bn=0.0, aws_services_usd_bn=0),
+            "rumour",
+            "no_deal",
+        ),
+    ],
+)
+def test_one_rule_decides_the_reading_and_case_from_the_amounts(
+    amounts, expected_reading, expected_case
+):
+    from valse.deal import case, reading
+
+    deal = _deal_for(**amounts)
+    assert (reading(deal), case(deal)) == (expected_reading, expected_case)
+
+
+def test_every_scenario_file_has_a_reading_and_case():
+    from pathlib import Path
+
+    from valse.deal import CASE_NAMES, READING_NAMES, case, create_deal, reading
+
+    expected = {
+        "base": ("reported", "separate"),
+        "bear": ("reported", "separate"),
+        "bull": ("reported", "separate"),
+        "rumour": ("rumour", "inside"),
+        "smaller_deal": ("rumour", "separate"),
+        "equity_only": ("rumour", "equity_only"),
+        "no_deal": ("rumour", "no_deal"),
+    }
+    root = Path(__file__).resolve().parents[1] / "data" / "scenarios"
+    for path in sorted(root.glob("*.yaml")):
+        deal = create_deal(load_yaml_mapping(path))
+        assert reading(deal) in READING_NAMES, path
+        assert case(deal) in CASE_NAMES, path
+        if path.stem in expected:
+            assert (reading(deal), case(deal)) == expected[path.stem], path
+        assert reading(deal) in READING_NAMES, path
+        assert case(deal) in CASE_NAMES, path

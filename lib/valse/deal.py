@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from valse import cloud, labor, valuation
 
@@ -105,3 +105,53 @@ def headline_metrics(deal: Deal) -> dict[str, float]:
             deal.amazon_investment_usd_bn, savings
         ),
     }
+
+
+Reading = Literal["rumour", "reported"]
+Case = Literal["no_deal", "equity_only", "inside", "separate"]
+
+
+def reading(deal: Deal) -> Reading:
+    """Which reading of the Amazon–OpenAI deal a scenario describes: the one rule.
+
+    The reports before signing (December 2025, January 2026: the rumour the article is built
+    on) had no tranches: all of Amazon's money at signing. The deal as reported on
+    2026-02-27 pays part on milestones. So ``"reported"`` when part of the commitment is
+    contingent (``amazon_upfront < amazon_investment``), else ``"rumour"``. Decided from the
+    parameters, never from a scenario's file name; every notebook and module uses it.
+    """
+    if deal.amazon_upfront_usd_bn < deal.amazon_investment_usd_bn:
+        return "reported"
+    return "rumour"
+
+
+def case(deal: Deal) -> Case:
+    """How the deal's cloud spending relates to the investment: the one rule.
+
+    - ``"no_deal"``: Amazon invests nothing;
+    - ``"equity_only"``: Amazon invests, and no AWS spending is tied to the deal;
+    - ``"inside"``: the rumour's reading, in which part of the headline amount is OpenAI's own
+      AWS bill (the spending fits inside the investment and all of it is paid at signing);
+    - ``"separate"``: the AWS spending is a contract beside the investment (the deal as
+      reported, or a rumour whose cloud contract is larger than the money invested).
+    """
+    if deal.amazon_investment_usd_bn <= 0:
+        return "no_deal"
+    if deal.aws_services_usd_bn <= 0:
+        return "equity_only"
+    if reading(deal) == "rumour" and deal.aws_services_usd_bn <= deal.amazon_investment_usd_bn:
+        return "inside"
+    return "separate"
+
+
+#: How each reading and case is named in prose and tables.
+READING_NAMES: dict[str, str] = {
+    "rumour": "the rumour as written (before signing)",
+    "reported": "the deal as reported (signed 2026-02-27)",
+}
+CASE_NAMES: dict[str, str] = {
+    "no_deal": "no deal: Amazon invests nothing",
+    "equity_only": "equity only: no AWS spending tied to the deal",
+    "inside": "the AWS spending inside the headline amount",
+    "separate": "a separate AWS contract beside the investment",
+}
