@@ -250,3 +250,20 @@ def test_real_not_found_list_is_dated_and_points_at_facts():
     assert any(r.related_fact == "amazon_openai_contingent_usd_bn" for r in rows)
     for r in rows:
         assert parse_date(r.searched_on) >= dt.date(2026, 12, 2), r.id
+
+
+def test_not_found_frame_says_what_and_when(tmp_path):
+    from valse.facts import load_not_found, not_found_frame
+
+    path = write(
+        tmp_path,
+        ["pay,Payment of the 35,2026-12-02,not_found,stored pages,deal_rest,",
+         "lead,A headline,2026-12-01,lead_only,stored pages,,"],
+        header=NOT_FOUND_HEADER,
+        name="not_found.csv",
+    )
+    table = not_found_frame(load_not_found(path))
+    assert list(table.index) == ["pay", "lead"]
+    assert table.loc["pay", "result"] == "not found as of 2026-12-02"
+    assert table.loc["lead", "result"] == "lead only, page not read; as of 2026-12-01"
+    assert table.loc["lead", "see fact"] == "—"

@@ -514,6 +514,29 @@ def load_not_found(
     return out
 
 
+def not_found_frame(rows: Iterable[NotFound]):
+    """The searches that found nothing as a reader-facing :class:`pandas.DataFrame`.
+
+    Indexed by id; columns: what was searched for, the result in words ("not found as of
+    DATE" or "lead only, page not read"), where it was searched, the fact to look at instead.
+    """
+    import pandas as pd
+
+    records = [
+        {
+            "id": r.id,
+            "searched for": r.subject,
+            "result": ("not found as of " if r.result == "not_found"
+                       else "lead only, page not read; as of ") + r.searched_on,
+            "where": r.scope,
+            "see fact": r.related_fact or "—",
+        }
+        for r in rows
+    ]
+    columns = ["id", "searched for", "result", "where", "see fact"]
+    return pd.DataFrame(records, columns=columns).set_index("id")
+
+
 def fact_base_as_of(path: str | Path | None = None) -> dt.date:
     """The date the fact base was last brought up to date: ``as_of`` of ``datapackage.json``.
 
