@@ -69,6 +69,13 @@ def test_a_broken_copy_fails_with_the_rows_named(broken: Path):
     assert any("rumoured" in message for _, _, message in errors)
 
 
+def test_a_flow_between_unknown_companies_fails(broken: Path):
+    _replace_in(broken / "flows.csv", ",Amazon,OpenAI,", ",Amazon,OpenAl,")
+    errors = _errors(validate(str(broken / "datapackage.json")))
+    assert [(r, k) for r, k, _ in errors] == [("flows", "foreign-key")], errors
+    assert "OpenAl" in errors[0][2]
+
+
 def test_a_missing_column_fails(broken: Path):
     _replace_in(broken / "not_found.csv", "id,subject,", "id,topic,")
     errors = _errors(validate(str(broken / "datapackage.json")))
