@@ -186,3 +186,84 @@ def test_real_consistency_checks_evaluate():
     assert len(results) >= 5
     for r in results:
         assert r.rel_diff >= 0 and re.fullmatch(r"[a-z0-9_]+", r.id)
+
+
+def test_a_derived_row_must_be_an_estimate(tmp_path):
+    row = "x1,deal_reported,138,,,USD bn,2026-02-27,reported,Press,,,,Derived: 38 + 100."
+    with pytest.raises(FactError) as info:
+        load_facts(write(tmp_path, [*GOOD, row]))
+    assert info.value.problems == [
+        f"{tmp_path / 'facts.csv'}:7: column 'status': expected 'estimate' for a figure we "
+        "derive (its note starts 'Derived'), found 'reported'"
+    ]
+    load_facts(write(tmp_path, [*GOOD, row.replace(",reported,", ",estimate,")]))
+
+
+NOT_FOUND_HEADER = "id,subject,searched_on,result,scope,related_fact,note"
+
+
+def test_not_found_rows_load_and_say_when(tmp_path):
+    from valse.facts import load_not_found
+
+    path = write(
+        tmp_path,
+        ["pay,Payment of the 35,2026-12-02,not_found,stored pages,deal_rest,none seen",
+         "lead,A headline,2026-12-02,lead_only,stored pages,,not read"],
+        header=NOT_FOUND_HEADER,
+        name="not_found.csv",
+    )
+    rows = load_not_found(path, load_facts(write(tmp_path, GOOD)))
+    assert [r.sentence() for r in rows] == [
+        "Not found as of 2026-12-02: Payment of the 35.",
+        "Lead only, page not read as of 2026-12-02: A headline.",
+    ]
+
+
+def test_not_found_problems_are_all_reported(tmp_path):
+    from valse.facts import load_not_found
+
+    path = write(
+        tmp_path,
+        ["pay,Payment,2 Dec 2026,missing,stored pages,deal_rest,",
+         "pay,,2026-12-02,not_found,stored pages,no_such_fact,"],
+        header=NOT_FOUND_HEADER,
+        name="not_found.csv",
+    )
+    with pytest.raises(FactError) as info:
+        load_not_found(path, load_facts(write(tmp_path, GOOD)))
+    assert info.value.problems == [
+        f"{path}:2: column 'searched_on': expected a date YYYY, YYYY-MM or YYYY-MM-DD, "
+        "found '2 Dec 2026'",
+        f"{path}:2: column 'result': expected one of not_found, lead_only, found 'missing'",
+        f"{path}:3: column 'id': expected a unique id, found 'pay' (already on line 2)",
+        f"{path}:3: column 'subject': expected a non-empty text, found ''",
+        f"{path}:3: column 'related_fact': expected the id of a fact in facts.csv or an empty "
+        "cell, found 'no_such_fact'",
+    ]
+
+
+def test_real_not_found_list_is_dated_and_points_at_facts():
+    from valse.facts import load_not_found
+
+    rows = load_not_found(facts=load_facts())
+    assert {r.result for r in rows} == {"not_found", "lead_only"}
+    assert any(r.related_fact == "amazon_openai_contingent_usd_bn" for r in rows)
+    for r in rows:
+        assert parse_date(r.searched_on) >= dt.date(2026, 12, 2), r.id
+
+
+def test_not_found_frame_says_what_and_when(tmp_path):
+    from valse.facts import load_not_found, not_found_frame
+
+    path = write(
+        tmp_path,
+        ["pay,Payment of the 35,2026-12-02,not_found,stored pages,deal_rest,",
+         "lead,A headline,2026-12-01,lead_only,stored pages,,"],
+        header=NOT_FOUND_HEADER,
+        name="not_found.csv",
+    )
+    table = not_found_frame(load_not_found(path))
+    assert list(table.index) == ["pay", "lead"]
+    assert table.loc["pay", "result"] == "not found as of 2026-12-02"
+    assert table.loc["lead", "result"] == "lead only, page not read; as of 2026-12-01"
+    assert table.loc["lead", "see fact"] == "—"

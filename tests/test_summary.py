@@ -34,7 +34,7 @@ NOTEBOOK = ROOT / "notebooks" / "05_summary.ipynb"
 HAND = {
     "amazon_investment_usd_bn": 50.0,
     "amazon_upfront_usd_bn": 15.0,
-    "contingent_tranche_probability": 0.5,
+    "contingent_tranche_probability": 0.8,
     "aws_services_usd_bn": 100.0,
     "round_size_usd_bn": 122.0,
     "pre_money_valuation_usd_bn": 730.0,
@@ -49,11 +49,11 @@ STAKE_MISSED = 100 * 15 / (730 + 122 - 35)  # only the upfront part paid: 1.8360
 HAND_FIGURES = {
     "post_money_valuation_usd_bn": 852.0,
     "amazon_stake_pct": STAKE,
-    "amazon_expected_stake_pct": 0.5 * STAKE + 0.5 * STAKE_MISSED,
+    "amazon_expected_stake_pct": 0.8 * STAKE + 0.2 * STAKE_MISSED,
     "amazon_stake_if_milestones_missed_pct": STAKE_MISSED,
     "amazon_net_cash_outlay_usd_bn": -50.0,
     "amazon_economic_cost_usd_bn": 50 - 0.3 * 100,
-    "amazon_expected_investment_usd_bn": 15 + 0.5 * 35,
+    "amazon_expected_investment_usd_bn": 15 + 0.8 * 35,
     "circularity_pct": 200.0,
     "layoff_savings_usd_bn_per_year": 30000 * 225 / 1e6,
     "years_of_savings_to_match_investment": 50 / 6.75,

@@ -446,7 +446,7 @@ def test_notebook_base_records_metrics(tmp_path):
     d = _defaults()
     assert_allclose(m["post_money_valuation_usd_bn"]["value"], 852.0, rtol=1e-12)
     assert_allclose(m["amazon_stake_pct"]["value"], 100 * 50 / 852, rtol=1e-12)
-    assert_allclose(m["amazon_expected_investment_usd_bn"]["value"], 32.5, rtol=1e-12)
+    assert_allclose(m["amazon_expected_investment_usd_bn"]["value"], 15 + 0.8 * 35, rtol=1e-12)
     assert_allclose(m["amazon_effective_stake_price_discount_pct"]["value"], 60.0, rtol=1e-12)
     years = d["target_year"] - d["valuation_year"]
     expected_revenue = valuation.required_revenue_usd_bn(
@@ -464,7 +464,8 @@ def test_notebook_base_records_metrics(tmp_path):
     assert_allclose(
         value["value"],
         valuation.expected_stake_value_at_ipo_usd_bn(
-            50, 15, 0.5, 122, 730, d["ipo_valuation_usd_bn"], d["ipo_dilution"]
+            50, 15, d["contingent_tranche_probability"], 122, 730, d["ipo_valuation_usd_bn"],
+            d["ipo_dilution"],
         ),
         rtol=1e-12,
     )

@@ -341,6 +341,26 @@ def link_or_copy(src: Path, dst: Path) -> None:
         _link_file(src, dst)
 
 
+#: Folder of a published scenario holding the fact base as a data package.
+FACT_BASE_DIR = "factbase"
+
+
+def publish_fact_base(data: Path, build: Path) -> dict[str, Any] | None:
+    """Put ``data/datapackage.json`` and the files it describes under ``build/factbase``.
+
+    Returns what the manifest records (the package's path in the scenario folder and its
+    ``as_of`` date), or None when ``data`` has no package descriptor.
+    """
+    descriptor = data / "datapackage.json"
+    if not descriptor.is_file():
+        return None
+    package = json.loads(descriptor.read_text(encoding="utf-8"))
+    target = build / FACT_BASE_DIR
+    for rel in ["datapackage.json", *(r["path"] for r in package.get("resources", []))]:
+        link_or_copy(data / rel, target / rel)
+    return {"package": f"{FACT_BASE_DIR}/datapackage.json", "as_of": package.get("as_of")}
+
+
 def _link_file(src: str | Path, dst: str | Path) -> None:
     try:
         os.link(src, dst)
@@ -1258,6 +1278,7 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
             (run.build / "metrics.json").write_text(dump_json(records), encoding="utf-8")
             manifest = _manifest(run, opts, inputs, started, now_iso(), versions, git)
             manifest["facts"] = fact_fingerprints(opts.data / "facts.csv")
+            manifest["fact_base"] = publish_fact_base(opts.data, run.build)
             previous_records = (records_of_run(run.previous_folder)
                                 if run.previous_folder is not None else [])
             manifest["changes"] = changes_since(run.previous, previous_records, manifest,

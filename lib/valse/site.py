@@ -304,6 +304,10 @@ def render_index(scenarios: list[ScenarioResults], title: str = "valse: results"
                  f"{_e('all notebooks ran' if status == 'ok' else 'some notebooks failed')}"
                  "</span>")
         meta += " · " + _link(f"{sc.name}/metrics.json", "metrics.json")
+        fact_base = m.get("fact_base") or {}
+        if fact_base.get("package"):
+            meta += (f" · fact base as of {_e(fact_base.get('as_of') or 'unknown')}: "
+                     + _link(f"{sc.name}/{fact_base['package']}", "data package (JSON and CSV)"))
         meta += " · " + _link(f"{sc.name}/manifest.json", "manifest.json")
         parts.append(f'<p class="meta">{meta}</p>')
         changes = _changes_text(m.get("changes"))
