@@ -262,3 +262,9 @@ def test_who_pays_bands_contain_the_centre_and_are_seeded(who_pays_params, waves
     one = amazon_cash.who_pays_bands(closed, waves, names, 50, 1)
     for name in names:
         assert_allclose(one[name], [fig[name]] * 3, rtol=1e-12)
+
+
+def test_bands_refuse_a_centre_outside_its_range(who_pays_params, waves):
+    bad = {**who_pays_params, "contingent_tranche_probability": 1.0}
+    with pytest.raises(ValueError, match="contingent_tranche_probability_low <= "):
+        amazon_cash.who_pays_bands(bad, waves, ("payroll_cash_savings_usd_bn_per_year",), 10, 1)

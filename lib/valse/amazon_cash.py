@@ -397,6 +397,11 @@ def who_pays_bands(
     for name in sorted(UNCERTAIN):
         factor = scale if name in labor.COST_PARTS else 1.0
         low, mode, high = (factor * p[f"{name}{s}"] for s in ("_low", "", "_high"))
+        if not low <= mode <= high:
+            raise ValueError(
+                f"{name}: expected {name}_low <= {name} <= {name}_high, found "
+                f"{p[name + '_low']}, {p[name]}, {p[name + '_high']}"
+            )
         draws[name] = uncertainty.triangular(gen, low, mode, high, n)
     values: dict[str, list[float]] = {name: [] for name in names}
     for i in range(n):

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from valse import amazon_cash, labor
-from valse.deal import CASE_NAMES, READING_NAMES, case, create_deal, reading
+from valse.deal import CASE_NAMES, DEAL_FIELDS, READING_NAMES, case, create_deal, reading
 
 #: How each use and source of cash is named in tables and charts.
 LABELS: dict[str, str] = {
@@ -253,6 +253,9 @@ def yardsticks_table(figures: Mapping[str, float], bands: Mapping[str, Sequence[
     ).set_index("yardstick")
 
 
+_LIGHT = {"other_capex_usd_bn", "added_to_cash_usd_bn", "operating_cash_customers_usd_bn"}
+
+
 def sources_and_uses_chart(figures: Mapping[str, float], facts, scenario_name: str):
     """Stacked bars: what Amazon spends and what pays for it, 2025 and 2026 [USD bn].
 
@@ -276,9 +279,18 @@ def sources_and_uses_chart(figures: Mapping[str, float], facts, scenario_name: s
         ("2026\nuses", "2026", amazon_cash.USES),
         ("2026\nsources", "2026", amazon_cash.SOURCES),
     ]
-    colours = dict(zip((*amazon_cash.USES, *amazon_cash.SOURCES), charts.PALETTE * 2, strict=False))
-    colours["cash_reserves_usd_bn"] = "#bdbdbd"
-    colours["operating_cash_payroll_savings_usd_bn"] = "#d62728"
+    colours = {
+        "ai_capex_usd_bn": charts.PALETTE[0],
+        "other_capex_usd_bn": "#9ecae1",
+        "openai_usd_bn": charts.PALETTE[2],
+        "anthropic_usd_bn": charts.PALETTE[3],
+        "buybacks_dividends_usd_bn": "#8c564b",
+        "added_to_cash_usd_bn": "#d9d9d9",
+        "operating_cash_customers_usd_bn": "#fdae6b",
+        "operating_cash_payroll_savings_usd_bn": "#d62728",
+        "borrowing_usd_bn": "#a63603",
+        "cash_reserves_usd_bn": "#737373",
+    }
     seen = set()
     for x, (_name, year, keys) in enumerate(bars):
         bottom = 0.0
@@ -305,7 +317,7 @@ def sources_and_uses_chart(figures: Mapping[str, float], facts, scenario_name: s
                     ha="center",
                     va="center",
                     fontsize=8,
-                    color="white",
+                    color="black" if key in _LIGHT else "white",
                 )
             bottom += value
     ax.set_xticks(np.arange(len(bars)), [b[0] for b in bars])
@@ -319,6 +331,17 @@ def sources_and_uses_chart(figures: Mapping[str, float], facts, scenario_name: s
         extra=["2026: central values; payroll savings net of severance (model)"],
     )
     return fig, ax
+
+
+def band_kwargs(value: float, band: Sequence[float]) -> dict[str, float]:
+    """``p10``, ``p50``, ``p90`` for :func:`valse.record.metric`, or nothing.
+
+    A P10–P90 that does not contain its central value is not recorded (DESIGN.md): this
+    happens when a scenario puts a central value at the end of its range (the bear file's
+    tranche probability), so that every draw lies on one side of it.
+    """
+    p10, p50, p90 = band
+    return {"p10": p10, "p50": p50, "p90": p90} if p10 <= value <= p90 else {}
 
 
 def break_even_gain_pct(p: Mapping[str, float], ai_spending_usd_bn: float) -> float:
@@ -347,8 +370,9 @@ def plain_words_context(
     deal = create_deal(p)
     f = figures
 
-    def band(name: str) -> dict[str, float]:
-        return {"p10": bands[name][0], "p90": bands[name][2]}
+    def band(name: str) -> dict[str, float] | None:
+        p10, _, p90 = bands[name]
+        return {"p10": p10, "p90": p90} if p10 <= f[name] <= p90 else None
 
     return {
         "reading": reading(deal),
@@ -398,3 +422,38 @@ def plain_words_context(
         "gain_pct": break_even_gain_pct(p, f["ai_capex_2026_usd_bn"]),
         "small_slice_pct": p["small_slice_pct"],
     }
+
+
+#: The notebook parameters these functions read (its ``parameters`` cell declares them all):
+#: a notebook builds its mapping with ``{name: globals()[name] for name in PARAMETERS}``.
+PARAMETERS: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        (
+            *labor.COST_PARTS,
+            "cost_per_role_usd_k",
+            "roles_cut",
+            "rehire_share",
+            "notice_months",
+            "severance_months",
+            "amazon_operating_cash_flow_usd_bn",
+            "amazon_capex_usd_bn",
+            "anthropic_investment_2025_usd_bn",
+            "buybacks_2025_usd_bn",
+            "dividends_usd_bn",
+            "debt_raised_usd_bn",
+            "operating_cash_flow_2026_usd_bn",
+            "capex_2026_usd_bn",
+            "ai_share_of_capex",
+            "anthropic_investment_2026_usd_bn",
+            "buybacks_2026_usd_bn",
+            "borrowing_2026_usd_bn",
+            "aws_operating_income_usd_bn",
+            *(f"{name}{end}" for name in amazon_cash.UNCERTAIN for end in ("", "_low", "_high")),
+            *DEAL_FIELDS,
+            "corporate_employees",
+            "horizon_years",
+            "small_slice_pct",
+            "seed",
+        )
+    )
+)
