@@ -355,6 +355,19 @@ def test_panel_follows_its_sliders():
     expected_gain = labor.break_even_productivity_gain_pct(102.64, 336_000, 300.0, 3, 0.09)
     assert_allclose(panel.figures["break_even_productivity_gain_pct"], expected_gain, rtol=1e-12)
     assert "4.2" in panel.table.value
+    # the cash figures appear when the cash share of the cost is given:
+    # 14,000 x 300 x 0.8 x (1 - 0.1) / 1e6 = 3.024 bn a year; 32.5 / 3.024 years
+    cash = labor_panel(
+        {"roles_cut": 14_000, "cost_per_role_usd_k": 300.0, "horizon_years": 3},
+        {**CONTEXT, "cash_share_of_cost": 0.8, "rehire_share": 0.1,
+         "expected_investment_usd_bn": 32.5},
+        draw=False,
+    )  # fmt: skip
+    assert_allclose(cash.figures["payroll_cash_savings_usd_bn_per_year"], 3.024, rtol=1e-12)
+    assert_allclose(
+        cash.figures["years_of_cash_savings_to_match_expected_investment"], 32.5 / 3.024, rtol=1e-12
+    )
+    assert "payroll_cash_savings_usd_bn_per_year" not in panel.figures
 
 
 def test_panel_draws_its_chart():
