@@ -212,10 +212,12 @@ def test_scaled_waves_keep_dates_and_proportions():
 def test_who_pays_figures_base_hand_computed(who_pays_params, waves):
     fig = amazon_cash.who_pays_figures(who_pays_params, waves)
     # a full year of cash savings: 30,000 x 180 k x 0.9 = 4.86; the expected investment
-    # 15 + 0.5 x 35 = 32.5: 32.5 / 4.86 = 6.69 years (the fully loaded 50 / 6.75 = 7.41)
+    # 15 + p x 35 (p = 0.5: 32.5 / 4.86 = 6.69 years; the fully loaded 50 / 6.75 = 7.41)
+    prob = who_pays_params["contingent_tranche_probability"]
+    openai = 15 + 35 * prob
     assert_allclose(fig["payroll_cash_savings_usd_bn_per_year"], 4.86, rtol=1e-12)
     assert_allclose(
-        fig["years_of_cash_savings_to_match_expected_investment"], 32.5 / 4.86, rtol=1e-12
+        fig["years_of_cash_savings_to_match_expected_investment"], openai / 4.86, rtol=1e-12
     )
     assert_allclose(fig["years_of_cash_savings_to_match_upfront"], 15 / 4.86, rtol=1e-12)
     assert_allclose(fig["years_of_savings_to_match_investment"], 50 / 6.75, rtol=1e-12)
@@ -232,12 +234,13 @@ def test_who_pays_figures_base_hand_computed(who_pays_params, waves):
     assert_allclose(fig["payroll_gross_cash_savings_2026_usd_bn"], saved, rtol=1e-12)
     assert_allclose(fig["payroll_severance_2026_usd_bn"], 30_000 * 130 * 4 / 12 / 1e6, rtol=1e-12)
     assert fig["payroll_net_cash_savings_2025_usd_bn"] == 0
-    # borrowing pays 17.5 of the 197.5 of AI spending (operating cash first)
+    # borrowing pays 17.5 of the 160 + openai + 5 of AI spending (operating cash first); the
+    # reserves the gap 200 + openai + 5 - 148.5 - 17.5
+    ai = 160 + openai + 5
+    assert_allclose(fig["amazon_ai_spending_funded_by_borrowing_pct"], 1750 / ai, rtol=1e-12)
+    gap = 200 + openai + 5 - 148.5 - 17.5
     assert_allclose(
-        fig["amazon_ai_spending_funded_by_borrowing_pct"], 100 * 17.5 / 197.5, rtol=1e-12
-    )
-    assert_allclose(
-        fig["amazon_ai_spending_funded_by_cash_reserves_pct"], 100 * 71.5 / 197.5, rtol=1e-12
+        fig["amazon_ai_spending_funded_by_cash_reserves_pct"], 100 * gap / ai, rtol=1e-12
     )
 
 

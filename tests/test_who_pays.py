@@ -57,11 +57,19 @@ def test_plain_words_say_the_reading_and_the_base_figures(waves):
         "03_labor_costs/plain_words", **_context(ROOT / "data/scenarios/base.yaml", waves)
     )
     assert r"the deal as reported \(signed 2026-02-27\)" in text
-    # borrowing: 17.5 of 197.5 = 8.9%; reserves 71.5 of 197.5 = 36%; 4.86 / 160 = 3.0%
-    assert "The USD 17.5 billion term loan of June pays 9%" in text
-    assert "USD 71.5 billion, is drawn from cash reserves" in text
+    # by hand, with the base scenario's chance p of the tranche: OpenAI 15 + 35 p; AI spending
+    # 160 + OpenAI + 5, of which 17.5 borrowed; the gap 200 + OpenAI + 5 - 148.5 - 17.5 from the
+    # reserves; a year of cash savings 4.86 against 160 of AI capex = 3.0%
+    prob = _params(ROOT / "data/scenarios/base.yaml")["contingent_tranche_probability"]
+    openai = 15 + 35 * prob
+    ai = 160 + openai + 5
+    assert f"The USD 17.5 billion term loan of June pays {100 * 17.5 / ai:.0f}%" in text
+    assert f"USD {200 + openai + 5 - 148.5 - 17.5:.1f} billion, is drawn from cash reserves" in text
     assert "3.0% of 2026 AI capex" in text
-    assert "USD 15 billion at signing and the USD 35 billion tranche at a 50% chance" in text
+    assert (
+        f"USD 15 billion at signing and the USD 35 billion tranche at a {100 * prob:.0f}% chance"
+        in text
+    )
     rumour = narrative.render(
         "03_labor_costs/plain_words", **_context(ROOT / "data/scenarios/rumour.yaml", waves)
     )
@@ -86,7 +94,9 @@ def test_tables_add_up_and_the_chart_names_its_sources(waves):
     for side in ("uses", "sources"):
         part = table.loc[side]
         assert_allclose(part.drop("total").sum(), part.loc["total"], rtol=1e-12)
-    assert_allclose(table.loc[("uses", "total"), "2026 (central)"], 237.5, rtol=1e-12)
+    # 200 of capex + 15 + 35 p to OpenAI + 5 to Anthropic
+    total = 200 + 15 + 35 * p["contingent_tranche_probability"] + 5
+    assert_allclose(table.loc[("uses", "total"), "2026 (central)"], total, rtol=1e-12)
     funding = who_pays.ai_funding_table(figures, bands)
     assert_allclose(funding["2026, operating cash first (%)"].sum(), 100.0, rtol=1e-12)
     assert_allclose(funding["2026, pro rata (%)"].sum(), 100.0, rtol=1e-12)
