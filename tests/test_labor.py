@@ -355,6 +355,19 @@ def test_panel_follows_its_sliders():
     expected_gain = labor.break_even_productivity_gain_pct(102.64, 336_000, 300.0, 3, 0.09)
     assert_allclose(panel.figures["break_even_productivity_gain_pct"], expected_gain, rtol=1e-12)
     assert "4.2" in panel.table.value
+    # the cash figures appear when the cash share of the cost is given:
+    # 14,000 x 300 x 0.8 x (1 - 0.1) / 1e6 = 3.024 bn a year; 32.5 / 3.024 years
+    cash = labor_panel(
+        {"roles_cut": 14_000, "cost_per_role_usd_k": 300.0, "horizon_years": 3},
+        {**CONTEXT, "cash_share_of_cost": 0.8, "rehire_share": 0.1,
+         "expected_investment_usd_bn": 32.5},
+        draw=False,
+    )  # fmt: skip
+    assert_allclose(cash.figures["payroll_cash_savings_usd_bn_per_year"], 3.024, rtol=1e-12)
+    assert_allclose(
+        cash.figures["years_of_cash_savings_to_match_expected_investment"], 32.5 / 3.024, rtol=1e-12
+    )
+    assert "payroll_cash_savings_usd_bn_per_year" not in panel.figures
 
 
 def test_panel_draws_its_chart():
@@ -487,6 +500,28 @@ def test_notebook_base_scenario(tmp_path, defaults):
     for rec in got.values():
         assert rec["sources"], f"{rec['name']} names no source"
     assert (tmp_path / "artifacts" / "funding_sources.csv").exists()
+    # who pays in 2026, by hand: cash savings 30,000 x 180 k x (1 - 0.1) = 4.86 a year;
+    # AI spending 200 x 0.8 + (15 + p x 35) + 5, of which 17.5 borrowed
+    from valse import who_pays
+
+    openai = 15 + 35 * defaults["contingent_tranche_probability"]
+    assert set(who_pays.METRICS) <= set(got)
+    assert_allclose(got["payroll_cash_savings_usd_bn_per_year"]["value"], 4.86, rtol=1e-12)
+    assert_allclose(
+        got["years_of_cash_savings_to_match_expected_investment"]["value"],
+        openai / 4.86,
+        rtol=1e-12,
+    )
+    assert_allclose(got["payroll_share_of_ai_capex_2026_pct"]["value"], 486 / 160, rtol=1e-12)
+    assert_allclose(
+        got["amazon_ai_spending_funded_by_borrowing_pct"]["value"],
+        1750 / (165 + openai),
+        rtol=1e-12,
+    )
+    for name in who_pays.METRICS:
+        rec = got[name]
+        assert rec["p10"] <= rec["value"] <= rec["p90"], name
+    assert (tmp_path / "artifacts" / "sources_and_uses_2025_2026.csv").exists()
 
 
 @pytest.mark.notebook
@@ -500,6 +535,8 @@ def test_notebook_rumour_scenario(tmp_path):
         "contract_years",
         "roles_cut",
         "cost_per_role_usd_k",
+        "contingent_tranche_probability_low",
+        "contingent_tranche_probability_high",
         "seed",
     )
     params = {k: rumour[k] for k in keys}
@@ -521,6 +558,10 @@ def test_notebook_rumour_scenario(tmp_path):
     assert np.isfinite(got["years_of_savings_to_match_investment"]["value"])
     # the rumour pays everything at signing: 50 / (30,000 * 300 / 1e6) = 5.56 years
     assert_allclose(got["years_of_savings_to_match_upfront"]["value"], 50 / 9.0, rtol=1e-12)
+    # all 50 paid to OpenAI in 2026: AI spending 160 + 50 + 5 = 215, of which 17.5 borrowed
+    assert_allclose(
+        got["amazon_ai_spending_funded_by_borrowing_pct"]["value"], 1750 / 215, rtol=1e-12
+    )
 
 
 def test_panel_chart_shows_the_savings_of_each_year():

@@ -40,6 +40,14 @@ FIGURE_LABELS: dict[str, tuple[str, str]] = {
         "Productivity gain per remaining employee that repays a year of AI capex",
         "%",
     ),
+    "payroll_cash_savings_usd_bn_per_year": (
+        "Cash saved by the cuts, full year, net of the roles that come back",
+        "USD bn per year",
+    ),
+    "years_of_cash_savings_to_match_expected_investment": (
+        "Years of cash savings to match what Amazon is expected to pay OpenAI",
+        "years",
+    ),
 }
 
 
@@ -55,6 +63,9 @@ def labor_figures(
     salary_share_of_cost: float,
     corporate_employees: float,
     discount_rate: float,
+    cash_share_of_cost: float | None = None,
+    rehire_share: float = 0.0,
+    expected_investment_usd_bn: float | None = None,
 ) -> dict[str, float]:
     """The panel's figures for one setting of the sliders, from :mod:`valse.labor`.
 
@@ -78,15 +89,39 @@ def labor_figures(
         Corporate staff before the cuts [count]; the remaining ones carry the break-even.
     discount_rate : float
         Annual discount rate for the break-even [0–1].
+    cash_share_of_cost : float, optional
+        Cash part of the fully loaded cost (without stock compensation) [0–1]; when given,
+        the cash figures are shown too.
+    rehire_share : float
+        Share of the cut roles whose cost comes back [0–1].
+    expected_investment_usd_bn : float, optional
+        What Amazon is expected to pay OpenAI [USD bn]; the headline amount when not given.
 
     Returns
     -------
     dict
-        Name -> value for every name of :data:`FIGURE_LABELS`.
+        Name -> value for every name of :data:`FIGURE_LABELS` (the two cash figures only
+        when ``cash_share_of_cost`` is given).
     """
     horizon = int(horizon_years)
     savings = labor.layoff_savings_usd_bn_per_year(roles_cut, cost_per_role_usd_k)
-    return {
+    cash: dict[str, float] = {}
+    if cash_share_of_cost is not None:
+        cash_savings = labor.net_cash_savings_usd_bn_per_year(
+            roles_cut, cash_share_of_cost * cost_per_role_usd_k, rehire_share
+        )
+        expected = (
+            amazon_investment_usd_bn
+            if expected_investment_usd_bn is None
+            else expected_investment_usd_bn
+        )
+        cash = {
+            "payroll_cash_savings_usd_bn_per_year": cash_savings,
+            "years_of_cash_savings_to_match_expected_investment": labor.years_of_savings_to_match(
+                expected, cash_savings
+            ),
+        }
+    figures = {
         "layoff_savings_usd_bn_per_year": savings,
         "years_of_savings_to_match_investment": labor.years_of_savings_to_match(
             amazon_investment_usd_bn, savings
@@ -113,6 +148,7 @@ def labor_figures(
             discount_rate,
         ),
     }
+    return figures | cash
 
 
 def figures_html(figures: Mapping[str, float]) -> str:

@@ -28,6 +28,7 @@ The pieces:
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
 from typing import Literal
@@ -755,3 +756,147 @@ def cuts_against_capex(
             }
         )
     return pd.DataFrame(out).set_index("employer")
+
+
+# --- the cash view: rehiring, and a calendar year of savings -----------------------------
+
+
+def year_fraction(date: dt.date) -> float:
+    """A date as a decimal year: ``year + (day of the year − 1) / days in the year``.
+
+    Used to place the announcement of a round of cuts on the calendar
+    (2025-10-28 → 2025.82).
+    """
+    if not isinstance(date, dt.date):
+        raise TypeError(f"date: expected a datetime.date, found {date!r}")
+    start = dt.date(date.year, 1, 1)
+    days = (dt.date(date.year + 1, 1, 1) - start).days
+    return date.year + (date - start).days / days
+
+
+def net_cash_savings_usd_bn_per_year(
+    roles_cut: float, cash_cost_per_role_usd_k: float, rehire_share: float
+) -> float:
+    """A full year of the cash the cuts save, net of the roles whose cost comes back.
+
+    Parameters
+    ----------
+    roles_cut : float
+        Roles cut [count].
+    cash_cost_per_role_usd_k : float
+        Cash part of the yearly cost of a role (:func:`cash_cost_per_role_usd_k`: the fully
+        loaded cost without stock compensation) [USD thousand].
+    rehire_share : float
+        Share of the cut roles whose cost comes back (internal moves, backfills) [0–1].
+
+    Returns
+    -------
+    float
+        ``roles_cut × (1 − rehire_share) × cash_cost_per_role / 1e6`` [USD bn per year].
+    """
+    _non_negative(roles_cut=roles_cut, cash_cost_per_role_usd_k=cash_cost_per_role_usd_k)
+    _fraction("rehire_share", rehire_share)
+    return roles_cut * (1.0 - rehire_share) * cash_cost_per_role_usd_k / 1e6
+
+
+def cash_savings_in_year_usd_bn(
+    waves: Iterable[tuple[float, float]],
+    year: int,
+    cash_cost_per_role_usd_k: float,
+    notice_months: float,
+    severance_pay_usd_k: float,
+    severance_months: float,
+    rehire_share: float,
+) -> dict[str, float]:
+    """Cash the cuts save in one calendar year, net of severance and of rehiring.
+
+    Each round of cuts is announced at a date; its people are paid in full through the
+    notice period, then leave with their severance (paid at the separation); from then on
+    their cash cost is saved, less the share of roles whose cost comes back.
+
+    Parameters
+    ----------
+    waves : iterable of (roles, announced)
+        One round a row: roles cut [count] and the announcement as a decimal year
+        (:func:`year_fraction`).
+    year : int
+        The calendar year counted.
+    cash_cost_per_role_usd_k : float
+        Cash yearly cost of a role (no stock compensation) [USD thousand].
+    notice_months : float
+        Months of full pay between the announcement and the separation [months].
+    severance_pay_usd_k, severance_months : float
+        Yearly pay severance is computed on [USD thousand], and the months of it paid
+        [months]. Severance is counted on every role cut (people placed inside Amazon
+        receive none, so this is a cautious count).
+    rehire_share : float
+        Share of the cut roles whose cost comes back [0–1].
+
+    Returns
+    -------
+    dict
+        ``gross_usd_bn``: Σ roles × (1 − rehire) × cash cost × (time of ``year`` after the
+        separation, in years) / 1e6; ``severance_usd_bn``: Σ roles × pay × months / 12 / 1e6
+        over the rounds whose separation falls in ``year``; ``net_usd_bn`` = gross −
+        severance (negative when the severance paid exceeds the year's savings) [USD bn].
+    """
+    _non_negative(
+        cash_cost_per_role_usd_k=cash_cost_per_role_usd_k,
+        notice_months=notice_months,
+        severance_pay_usd_k=severance_pay_usd_k,
+        severance_months=severance_months,
+    )
+    _fraction("rehire_share", rehire_share)
+    gross = severance = 0.0
+    for roles, announced in waves:
+        _non_negative(roles=roles)
+        separation = announced + notice_months / 12.0
+        saved_years = min(1.0, max(0.0, year + 1 - max(separation, year)))
+        gross += roles * (1.0 - rehire_share) * cash_cost_per_role_usd_k * saved_years / 1e6
+        if year <= separation < year + 1:
+            severance += severance_cost_usd_bn(roles, severance_pay_usd_k, severance_months)
+    return {"gross_usd_bn": gross, "severance_usd_bn": severance, "net_usd_bn": gross - severance}
+
+
+def scaled_waves(
+    waves: Iterable[tuple[float, float]], roles_cut: float
+) -> list[tuple[float, float]]:
+    """Rounds of cuts rescaled so that their roles add up to ``roles_cut``.
+
+    A scenario that sets ``roles_cut`` away from the sum of the sourced rounds keeps their
+    dates and their proportions.
+
+    Returns
+    -------
+    list of (roles, announced)
+        ``roles × roles_cut / Σ roles`` for each round; the dates unchanged.
+    """
+    waves = list(waves)
+    _non_negative(roles_cut=roles_cut)
+    total = float(sum(roles for roles, _ in waves))
+    if total <= 0:
+        raise ValueError(f"waves: expected rounds with a positive number of roles, found {waves}")
+    return [(roles * roles_cut / total, announced) for roles, announced in waves]
+
+
+#: Fact ids of the rounds of corporate cuts counted in ``roles_cut``, in date order.
+CUT_ROUNDS: tuple[str, ...] = ("amazon_layoffs_2025_10_count", "amazon_layoffs_2026_01_count")
+
+
+def waves_from_facts(facts: Mapping, ids: Iterable[str] = CUT_ROUNDS) -> list[tuple[float, float]]:
+    """The rounds of cuts as (roles, announcement as a decimal year), from their facts.
+
+    The roles are each fact's value, the date its ``as_of`` (a full ``YYYY-MM-DD`` date).
+    """
+    out = []
+    for fid in ids:
+        fact = facts[fid]
+        try:
+            date = dt.date.fromisoformat(str(fact.as_of))
+        except ValueError:
+            raise ValueError(
+                f"{fid}: expected an as_of date YYYY-MM-DD for a round of cuts, "
+                f"found {fact.as_of!r}"
+            ) from None
+        out.append((float(fact.number), year_fraction(date)))
+    return out
