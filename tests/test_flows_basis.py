@@ -14,7 +14,7 @@ import yaml
 from numpy.testing import assert_allclose
 
 from valse import flows as fl
-from valse import flows_report, narrative
+from valse import flows_report, narrative, regulators
 from valse.facts import evaluate, load_facts
 from valse.flowdata import KINDS, MONEY_KINDS, load_cloud_shares, load_flows
 
@@ -254,7 +254,12 @@ def test_every_scenario_central_values_in_bands_and_prose_clean(path):
             assert recorded["p10"] <= value <= recorded["p90"]
     assert flows_report.record_band(split.circular_share_pct, analysis.band), path.stem
     assert split.circular_volume_usd_bn <= analysis.upper_usd_bn + 1e-6
-    texts = narrative.render_all(flows_report.words(analysis, params, facts))
+    contexts = flows_report.words(analysis, params, facts)
+    matters = regulators.load_matters(facts=facts)
+    contexts["04_cross_investments/regulators"] = flows_report.regulator_words(
+        matters, facts, contexts["04_cross_investments/money"]["reading_name"]
+    )
+    texts = narrative.render_all(contexts)
     assert set(texts) == {
         n for n in narrative.template_names() if n.startswith("04_cross_investments/")
     }
@@ -266,3 +271,76 @@ def test_every_scenario_central_values_in_bands_and_prose_clean(path):
 def test_record_band_drops_a_band_that_misses_its_central_value():
     assert flows_report.record_band(5.0, (1.0, 4.0, 6.0)) == {"p10": 1.0, "p50": 4.0, "p90": 6.0}
     assert flows_report.record_band(7.0, (1.0, 4.0, 6.0)) == {}
+
+
+# --- regulators and the watch-list ----------------------------------------------------------
+
+MATTER = {
+    "id": "m1", "regulator": "UK CMA", "matter": "cloud", "parties": "AWS", "opened": "2025-07",
+    "status": "open", "last_step": "commitments", "last_step_date": "2026-03-31",
+    "next_step": "review", "next_date": "2026-09", "facts": "reg_cma_cloud_sms_shelved_2026_03_31",
+    "note": "",
+}  # fmt: skip
+
+
+def _write(path, columns, rows):
+    import csv
+
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def test_regulatory_matters_load_count_and_timeline(tmp_path):
+    facts = load_facts()
+    matters = regulators.load_matters(facts=facts)
+    assert set(matters["status"]) <= set(regulators.MATTER_STATUSES)
+    assert regulators.open_matters_count(matters) == int((matters["status"] == "open").sum())
+    assert {"eu_dma_cloud", "cma_cloud_sms"} <= set(matters.loc[matters["status"] == "open", "id"])
+    watch = regulators.load_watchlist(facts=facts)
+    assert set(watch["look_for"]) <= set(regulators.LOOK_FOR) and len(watch) >= 6
+    # by hand: one matter opened 2025-07, a step 2026-03-31, a next step due 2026-09
+    frame = regulators.load_matters(
+        _write(tmp_path / "m.csv", regulators.MATTER_COLUMNS, [MATTER]), facts=facts
+    )
+    events = regulators.timeline(frame, facts)
+    assert events["event"].tolist() == ["opened", "step", "expected"]
+    assert events["date"].tolist() == [
+        pd.Timestamp(2025, 7, 1), pd.Timestamp(2026, 3, 31), pd.Timestamp(2026, 9, 1)
+    ]  # fmt: skip
+    assert events["status"].tolist() == ["confirmed", "confirmed", "expected"]
+    assert regulators.open_matters_count(frame) == 1
+    words = flows_report.regulator_words(frame, facts, "the deal as reported")
+    assert words["open_matters"][0]["overdue"]  # due 2026-09, searched 2026-12-02
+
+
+@pytest.mark.parametrize(
+    ("change", "column", "expected"),
+    [
+        ({"status": "pending"}, "status", "one of open, closed, unknown"),
+        ({"opened": "July 2025"}, "opened", "a date YYYY"),
+        ({"facts": "no_such_fact"}, "facts", "fact ids of data/facts.csv"),
+        ({"next_step": ""}, "next_step", "the next step of an open matter"),
+        ({"regulator": ""}, "regulator", "a value"),
+    ],
+)
+def test_regulatory_matters_errors_name_file_line_column(tmp_path, change, column, expected):
+    path = _write(
+        tmp_path / "m.csv", regulators.MATTER_COLUMNS, [MATTER, {**MATTER, "id": "m2", **change}]
+    )
+    with pytest.raises(regulators.RegulatorDataError) as info:
+        regulators.load_matters(path, facts=load_facts())
+    assert f"m.csv:3: column '{column}': expected {expected}" in str(info.value)
+
+
+def test_watchlist_errors(tmp_path):
+    row = {c: "x" for c in regulators.WATCH_COLUMNS} | {
+        "id": "w1", "look_for": "tweet", "expected": "soon", "facts": ""
+    }  # fmt: skip
+    with pytest.raises(regulators.RegulatorDataError) as info:
+        regulators.load_watchlist(_write(tmp_path / "w.csv", regulators.WATCH_COLUMNS, [row]))
+    message = str(info.value)
+    assert "w.csv:2: column 'look_for': expected one of 8-K" in message
+    assert "w.csv:2: column 'expected': expected a date" in message

@@ -353,5 +353,95 @@ def share_path_chart(path: pd.DataFrame, significant_delta: float, title: str):
     twin.set_ylim(bottom=min(0.0, float(path["shift_pct_points"].min()) if len(path) else 0.0))
     ax.set_title(title)
     handles = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
-    ax.legend(handles=handles, loc="upper left", fontsize=8)
+    ax.legend(handles=handles, loc="upper right", fontsize=8)
+    return fig, ax
+
+
+#: Markers of the timeline's events.
+_EVENT_STYLE: dict[str, dict[str, object]] = {
+    "opened": {"marker": "o", "facecolor": "white"},
+    "step": {"marker": "o", "facecolor": None},
+    "expected": {"marker": "D", "facecolor": "white"},
+}
+
+
+def regulatory_timeline_chart(events: pd.DataFrame, title: str, today: pd.Timestamp | None = None):
+    """Dated regulatory events, one lane per regulator, a line per matter.
+
+    ``events`` is :func:`valse.regulators.timeline`: hollow circles open a matter, filled
+    circles are its steps (lighter when the source is only the press), hollow diamonds the
+    next steps expected; ``today`` draws a dotted line (the as-of date of the collection).
+    """
+    regulators = sorted(set(events["regulator"]))
+    lane = {r: i for i, r in enumerate(regulators)}
+    fig, ax = plt.subplots(figsize=(9.5, 1.2 * len(regulators) + 2.2))
+    offsets: dict[str, int] = {}
+    for _matter, group in events.groupby("matter_id", sort=False):
+        y = lane[group["regulator"].iloc[0]] + 0.18 * (
+            offsets.setdefault(group["regulator"].iloc[0], 0) % 3 - 1
+        )
+        offsets[group["regulator"].iloc[0]] += 1
+        colour = PALETTE[lane[group["regulator"].iloc[0]] % len(PALETTE)]
+        ax.plot(group["date"], [y] * len(group), color=colour, linewidth=1.5, alpha=0.6)
+        for e in group.itertuples():
+            style = _EVENT_STYLE[e.event]
+            face = style["facecolor"] or (colour if e.status == "confirmed" else "#cccccc")
+            ax.scatter(
+                [e.date],
+                [y],
+                marker=style["marker"],
+                s=70,
+                facecolor=face,
+                edgecolor=colour,
+                zorder=3,
+            )
+        last = group.iloc[-1]
+        text = str(last["label"])
+        ax.annotate(
+            text if len(text) <= 48 else text[:46] + "…",
+            (last["date"], y),
+            xytext=(6, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=7,
+            color="#333333",
+        )
+    if today is not None:
+        ax.axvline(today, color="#777777", linestyle=":", linewidth=1)
+        ax.text(today, len(regulators) - 0.45, " as of", fontsize=7, color="#555555")
+    ax.set_yticks(range(len(regulators)), regulators)
+    ax.set_ylim(-0.6, len(regulators) - 0.4)
+    ax.set_xlabel("date")
+    ax.set_title(title)
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            ls="",
+            markerfacecolor="white",
+            markeredgecolor="#333333",
+            label="matter opened",
+        ),
+        Line2D([], [], marker="o", ls="", color="#333333", label="step (company or regulator)"),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            ls="",
+            markerfacecolor="#cccccc",
+            markeredgecolor="#333333",
+            label="step (press only)",
+        ),
+        Line2D(
+            [],
+            [],
+            marker="D",
+            ls="",
+            markerfacecolor="white",
+            markeredgecolor="#333333",
+            label="next step expected",
+        ),
+    ]
+    ax.legend(handles=handles, loc="upper left", fontsize=7, ncols=2)
     return fig, ax

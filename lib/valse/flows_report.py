@@ -19,7 +19,7 @@ import pandas as pd
 from valse import flows as fl
 from valse import uncertainty
 from valse.deal import CASE_NAMES, READING_NAMES, create_deal
-from valse.facts import Fact
+from valse.facts import Fact, parse_date
 
 #: The providers every quarter of ``cloud_shares.csv`` lists.
 TOP3: tuple[str, ...] = ("AWS", "Microsoft", "Google")
@@ -249,3 +249,37 @@ def money_table(web: fl.Web) -> pd.DataFrame:
         ),
     ]
     return pd.DataFrame(rows, columns=["what", "USD bn", "basis"]).set_index("what")
+
+
+def regulator_words(
+    matters: pd.DataFrame, facts: Mapping[str, Fact], reading_name: str
+) -> dict[str, Any]:
+    """The figures of the template ``04_cross_investments/regulators``."""
+    from valse.regulators import open_matters_count
+
+    no_action = facts[NO_ACTION_FACT]
+    searched = parse_date(no_action.as_of)
+
+    def rows(status: str) -> list[dict[str, Any]]:
+        return [
+            {
+                **m,
+                "overdue": bool(m["next_date"]) and parse_date(m["next_date"], end=True) < searched,
+            }
+            for m in matters[matters["status"] == status].to_dict("records")
+        ]
+
+    return {
+        "n_matters": len(matters),
+        "n_open": open_matters_count(matters),
+        "open_matters": rows("open"),
+        "closed_matters": rows("closed"),
+        "n_unknown": len(rows("unknown")),
+        "no_action": str(no_action.value),
+        "searched": no_action.as_of,
+        "reading_name": reading_name,
+    }
+
+
+#: The fact that records the search for any action on the Amazon–OpenAI deal itself.
+NO_ACTION_FACT = "reg_no_action_on_amazon_openai_2026_12_02"
