@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import networkx as nx
 import numpy as np
@@ -223,14 +224,25 @@ def _cycle_edges(cycle: Sequence[str]) -> list[tuple[str, str]]:
 
 
 def _simple_cycles(amounts: Mapping[tuple[str, str], float], max_cycles: int) -> list[tuple]:
+    """The simple cycles of the edges that carry money, each rotated by :func:`_canonical`.
+
+    They depend only on which edges carry money, so they are cached by that set (a Monte
+    Carlo decomposes thousands of graphs with the same edges and different amounts).
+    """
+    edges = tuple(sorted(e for e, a in amounts.items() if a > 0))
+    return list(_cycles_of(edges, max_cycles))
+
+
+@lru_cache(maxsize=512)
+def _cycles_of(edges: tuple[tuple[str, str], ...], max_cycles: int) -> tuple[tuple, ...]:
     graph = nx.DiGraph()
-    graph.add_edges_from(e for e, a in amounts.items() if a > 0)
+    graph.add_edges_from(edges)
     found = []
     for cycle in nx.simple_cycles(graph):
         found.append(_canonical(cycle))
         if len(found) > max_cycles:
             raise ValueError(f"more than {max_cycles} cycles: raise max_cycles to list them all")
-    return found
+    return tuple(sorted(found))
 
 
 def cycles_table(graph: nx.DiGraph, max_cycles: int = 100_000) -> pd.DataFrame:
