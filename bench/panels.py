@@ -140,34 +140,20 @@ def build_labor(p: dict[str, Any]):
 
 
 def build_flows(p: dict[str, Any]):
-    from valse import flows as fl
+    from valse import flows_report
     from valse.explore_flows import flows_panel
+    from valse.facts import load_facts
     from valse.flowdata import load_cloud_shares, load_flows
 
+    analysis = flows_report.analyse(p, load_facts(), load_flows(), load_cloud_shares())
+    shift = float(flows_report.peak_year(analysis.path).get("shift_pct_points", 0.0))
     statuses = ("confirmed", "reported") if p["include_reported"] else ("confirmed",)
-    window = fl.filter_flows(
-        load_flows(), statuses=fl.FLOW_STATUSES, date_from=p["date_from"], date_to=p["date_to"]
-    )
-    every_status = fl.apply_deal_reading(
-        window,
-        amazon_investment_usd_bn=p["amazon_investment_usd_bn"],
-        amazon_upfront_usd_bn=p["amazon_upfront_usd_bn"],
-        aws_services_usd_bn=p["aws_services_usd_bn"],
-    )
-    shares = load_cloud_shares()
-    top3 = ["AWS", "Microsoft", "Google"]
-    hhi = fl.hhi_by_quarter(shares, providers=top3)
-    latest = hhi[hhi["series"] == "synergy"].iloc[-1]
-    shares_now = fl.shares_in(shares, latest["quarter"], "synergy", top3)
-    shift = p["shift_fraction"] * fl.share_shift_pct_points(
-        p["aws_services_usd_bn"], p["contract_years"], latest["market_usd_bn"]
-    )
     return flows_panel(
-        every_status,
-        shares_now,
+        analysis.web.every_status,
+        analysis.shares_now,
         from_provider="Microsoft",
         to_provider="AWS",
-        shift_pct_points=min(shift, shares_now["Microsoft"]),
+        shift_pct_points=min(max(shift, 0.0), analysis.shares_now["Microsoft"]),
         statuses=statuses,
     )
 

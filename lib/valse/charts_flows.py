@@ -20,19 +20,19 @@ from valse.charts import PALETTE
 
 #: One colour per kind of flow.
 KIND_COLOURS: dict[str, str] = {
-    "equity": PALETTE[0],
-    "compute_commitment": PALETTE[1],
-    "chip_purchase": PALETTE[2],
-    "warrant": PALETTE[3],
-    "other": PALETTE[4],
+    "equity_paid": PALETTE[0],
+    "equity_conditional": PALETTE[3],
+    "purchase_commitment": PALETTE[1],
+    "price_concession": PALETTE[2],
+    "guarantee": PALETTE[4],
 }
 #: Reader-facing names of the kinds.
 KIND_LABELS: dict[str, str] = {
-    "equity": "equity (stake bought)",
-    "compute_commitment": "compute commitment (cloud, capacity)",
-    "chip_purchase": "chip purchase",
-    "warrant": "warrant / shares granted",
-    "other": "other",
+    "equity_paid": "equity paid or firmly committed",
+    "equity_conditional": "equity on a condition (expected value)",
+    "purchase_commitment": "purchase commitment (cloud, chips)",
+    "price_concession": "price concession (warrant, shares granted)",
+    "guarantee": "guarantee",
 }
 #: Fixed places of the companies (model makers in the middle, partners around), so that the
 #: drawing stays the same from one run to the next. Angles in degrees on a unit circle.
@@ -90,7 +90,7 @@ def network_chart(
     -------
     (Figure, Axes)
         Edges are curved arrows whose width grows with the amount, coloured by kind, dashed
-        when no flow behind them is confirmed by a company.
+        when no flow behind them is confirmed by a company (reported or estimated only).
     """
     if ax is None:
         fig, ax = plt.subplots(figsize=(9.5, 7.5))
@@ -137,7 +137,9 @@ def network_chart(
         )
     kinds = [k for k in KIND_COLOURS if k in set(edges["kind"])]
     handles = [Line2D([], [], color=KIND_COLOURS[k], lw=3, label=KIND_LABELS[k]) for k in kinds]
-    handles.append(Line2D([], [], color="#333333", lw=1.5, ls="--", label="reported only"))
+    handles.append(
+        Line2D([], [], color="#333333", lw=1.5, ls="--", label="reported or estimated only")
+    )
     handles.append(Line2D([], [], color="#333333", lw=1.5, label="confirmed by a company"))
     handles.append(
         Line2D([], [], color="#999999", lw=9.6, label=f"width: {biggest:,.0f} USD bn (largest)")
@@ -286,4 +288,160 @@ def concentration_chart(
     ax.set_ylabel("HHI (points, 0–10,000)")
     ax.set_title(title)
     ax.legend(loc="lower left", fontsize=8)
+    return fig, ax
+
+
+def supplier_ratio_chart(suppliers: pd.DataFrame, title: str):
+    """Bars per (supplier, buyer): equity and price concessions as a share of purchases [%].
+
+    ``suppliers`` is :func:`valse.flows.supplier_equity_to_purchases`; pairs whose purchases
+    are partly an estimate are hatched.
+    """
+    data = suppliers.iloc[::-1]
+    labels = [f"{s} → {b}" for s, b in zip(data["supplier"], data["buyer"], strict=True)]
+    fig, ax = plt.subplots(figsize=(8.5, 0.4 * max(len(data), 1) + 1.6))
+    bars = ax.barh(labels, data["ratio_pct"], color=PALETTE[0])
+    for bar, estimated in zip(bars, data["estimated_purchases"], strict=True):
+        if estimated:
+            bar.set_hatch("//")
+            bar.set_facecolor("#9ecae1")
+    ax.set_xlabel("supplier's equity and concessions / buyer's purchases from it (%)")
+    ax.set_title(title)
+    ax.text(
+        0.99,
+        0.01,
+        "hatched: purchases partly estimated",
+        transform=ax.transAxes,
+        ha="right",
+        va="bottom",
+        fontsize=8,
+        color="#444444",
+    )
+    return fig, ax
+
+
+def share_path_chart(path: pd.DataFrame, significant_delta: float, title: str):
+    """The HHI change from the deal and AWS's share gained, year by year over the contract.
+
+    ``path`` is :func:`valse.flows.share_path`; the guidelines' significant change is drawn
+    as a dashed line.
+    """
+    fig, ax = plt.subplots(figsize=(8.5, 4.2))
+    ax.bar(path["year"], path["hhi_delta"], color=PALETTE[1], label="HHI change (points)")
+    ax.axhline(significant_delta, color=PALETTE[5], linestyle="--", linewidth=1)
+    ax.text(
+        path["year"].min() - 0.4 if len(path) else 0,
+        significant_delta,
+        f" significant change: {significant_delta:,.0f}",
+        va="bottom",
+        fontsize=8,
+        color=PALETTE[5],
+    )
+    ax.set_xlabel("year of the contract")
+    ax.set_ylabel("HHI change (points)")
+    top = max(float(path["hhi_delta"].max()) if len(path) else 0.0, significant_delta)
+    ax.set_ylim(min(0.0, float(path["hhi_delta"].min()) if len(path) else 0.0), top * 1.2)
+    twin = ax.twinx()
+    twin.plot(
+        path["year"],
+        path["shift_pct_points"],
+        color="black",
+        marker="o",
+        label="AWS share gained (pct points)",
+    )
+    twin.set_ylabel("AWS share gained (percentage points)")
+    twin.set_ylim(bottom=min(0.0, float(path["shift_pct_points"].min()) if len(path) else 0.0))
+    ax.set_title(title)
+    handles = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
+    ax.legend(handles=handles, loc="upper right", fontsize=8)
+    return fig, ax
+
+
+#: Markers of the timeline's events.
+_EVENT_STYLE: dict[str, dict[str, object]] = {
+    "opened": {"marker": "o", "facecolor": "white"},
+    "step": {"marker": "o", "facecolor": None},
+    "expected": {"marker": "D", "facecolor": "white"},
+}
+
+
+def regulatory_timeline_chart(events: pd.DataFrame, title: str, today: pd.Timestamp | None = None):
+    """Dated regulatory events, one lane per regulator, a line per matter.
+
+    ``events`` is :func:`valse.regulators.timeline`: hollow circles open a matter, filled
+    circles are its steps (lighter when the source is only the press), hollow diamonds the
+    next steps expected; ``today`` draws a dotted line (the as-of date of the collection).
+    """
+    regulators = sorted(set(events["regulator"]))
+    lane = {r: i for i, r in enumerate(regulators)}
+    fig, ax = plt.subplots(figsize=(9.5, 1.2 * len(regulators) + 2.2))
+    offsets: dict[str, int] = {}
+    for _matter, group in events.groupby("matter_id", sort=False):
+        y = lane[group["regulator"].iloc[0]] + 0.18 * (
+            offsets.setdefault(group["regulator"].iloc[0], 0) % 3 - 1
+        )
+        offsets[group["regulator"].iloc[0]] += 1
+        colour = PALETTE[lane[group["regulator"].iloc[0]] % len(PALETTE)]
+        ax.plot(group["date"], [y] * len(group), color=colour, linewidth=1.5, alpha=0.6)
+        for e in group.itertuples():
+            style = _EVENT_STYLE[e.event]
+            face = style["facecolor"] or (colour if e.status == "confirmed" else "#cccccc")
+            ax.scatter(
+                [e.date],
+                [y],
+                marker=style["marker"],
+                s=70,
+                facecolor=face,
+                edgecolor=colour,
+                zorder=3,
+            )
+        last = group.iloc[-1]
+        text = str(last["label"])
+        ax.annotate(
+            text if len(text) <= 48 else text[:46] + "…",
+            (last["date"], y),
+            xytext=(6, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=7,
+            color="#333333",
+        )
+    if today is not None:
+        ax.axvline(today, color="#777777", linestyle=":", linewidth=1)
+        ax.text(today, len(regulators) - 0.45, " as of", fontsize=7, color="#555555")
+    ax.set_yticks(range(len(regulators)), regulators)
+    ax.set_ylim(-0.6, len(regulators) - 0.4)
+    ax.set_xlabel("date")
+    ax.set_title(title)
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            ls="",
+            markerfacecolor="white",
+            markeredgecolor="#333333",
+            label="matter opened",
+        ),
+        Line2D([], [], marker="o", ls="", color="#333333", label="step (company or regulator)"),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            ls="",
+            markerfacecolor="#cccccc",
+            markeredgecolor="#333333",
+            label="step (press only)",
+        ),
+        Line2D(
+            [],
+            [],
+            marker="D",
+            ls="",
+            markerfacecolor="white",
+            markeredgecolor="#333333",
+            label="next step expected",
+        ),
+    ]
+    ax.legend(handles=handles, loc="upper left", fontsize=7, ncols=2)
     return fig, ax

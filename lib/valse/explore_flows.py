@@ -18,12 +18,12 @@ import pandas as pd
 
 from valse import flows as fl
 from valse.charts import html_bar_chart
-from valse.flowdata import FLOW_STATUSES, KINDS
+from valse.flowdata import FLOW_STATUSES, KINDS, MONEY_KINDS
 
 #: Labels and units of the figures the panel shows.
 FIGURE_LABELS: dict[str, tuple[str, str]] = {
-    "total_flows_usd_bn": ("All flows shown, each counted once", "USD bn"),
-    "circular_volume_usd_bn": ("Money that goes round (cycle cancelling)", "USD bn"),
+    "total_flows_usd_bn": ("All flows shown, each counted once (nominal)", "USD bn"),
+    "circular_volume_usd_bn": ("Money that goes round, each loop counted once", "USD bn"),
     "circular_share_pct": ("Share of the money that goes round", "%"),
     "cloud_hhi": ("Cloud HHI, latest quarter", "points"),
     "cloud_hhi_after_shift": ("Cloud HHI after the shift", "points"),
@@ -139,7 +139,9 @@ def flows_panel(
     shift_pct_points : float
         Starting value of the shift slider [percentage points].
     statuses, kinds : iterables of str
-        Which toggles start ticked (default kinds: all).
+        Which toggles start ticked (default: sourced money only, the statuses given and the
+        kinds of :data:`valse.flowdata.MONEY_KINDS`; estimates and price concessions are
+        added only when a reader ticks them). Amounts are nominal.
     draw : bool
         Redraw the bar chart of net positions on each change (False: figures only). The
         network chart is drawn only when the "Draw the network" button is pressed, and
@@ -157,7 +159,7 @@ def flows_panel(
     """
     import ipywidgets as widgets
 
-    kinds = tuple(KINDS if kinds is None else kinds)
+    kinds = tuple(MONEY_KINDS if kinds is None else kinds)
     statuses = tuple(statuses)
     toggles = {
         f"status:{s}": widgets.Checkbox(value=s in statuses, description=s, indent=False)

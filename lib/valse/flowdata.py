@@ -40,10 +40,25 @@ COMPANIES: tuple[str, ...] = (
     "Anthropic",
     "Cerebras",
 )
-#: Kinds of flow: a stake bought, a multi-year compute contract, chips bought, a warrant.
-KINDS: tuple[str, ...] = ("equity", "compute_commitment", "chip_purchase", "warrant", "other")
-#: Status of a flow: confirmed by a company, reported by the press, denied, or lapsed.
-FLOW_STATUSES: tuple[str, ...] = ("confirmed", "reported", "denied", "lapsed")
+#: Kinds of flow (a closed vocabulary, data/FLOWS_CLAIMS.md): cash for shares paid or committed
+#: firmly; shares committed on a condition (a milestone, an option, "up to" later); compute,
+#: cloud or chips bought over a term; a concession on the price of a purchase (a warrant or
+#: shares granted to a customer); a guarantee of another's obligation.
+KINDS: tuple[str, ...] = (
+    "equity_paid",
+    "equity_conditional",
+    "purchase_commitment",
+    "price_concession",
+    "guarantee",
+)
+#: Kinds that are money committed from payer to receiver (price concessions and guarantees
+#: are not: a concession lowers a price, a guarantee moves only if someone defaults).
+MONEY_KINDS: tuple[str, ...] = ("equity_paid", "equity_conditional", "purchase_commitment")
+#: Status of a flow: confirmed by a company, reported by the press, an estimate of value (an
+#: analyst's or ours, never money committed), denied, or lapsed.
+FLOW_STATUSES: tuple[str, ...] = ("confirmed", "reported", "estimate", "denied", "lapsed")
+#: Statuses of sourced money: only these enter a sum of money committed.
+MONEY_STATUSES: tuple[str, ...] = ("confirmed", "reported")
 #: Series of cloud market shares (research firms).
 SHARE_SERIES: tuple[str, ...] = ("synergy", "omdia")
 
@@ -56,8 +71,11 @@ FLOW_COLUMNS: tuple[str, ...] = (
     "low_usd_bn",
     "high_usd_bn",
     "announced",
-    "horizon_years",
+    "term_years",
+    "term_fact",
+    "probability_fact",
     "status",
+    "derived_from",
     "source",
     "title",
     "source_date",
@@ -199,7 +217,24 @@ def validate_flow_rows(
                 check.bad("high_usd_bn", f"a high bound at or above amount_usd_bn {amount:g}")
         check.date("announced", required=True)
         check.date("source_date", required=False)
-        horizon = check.number("horizon_years", required=False)
+        term = check.number("term_years", required=False)
+        live = row["status"] in (*MONEY_STATUSES, "estimate")
+        for col in ("term_fact", "probability_fact"):
+            if row[col] and not _ID.match(row[col]):
+                check.bad(col, "a fact id of data/facts.csv or an empty cell")
+        if row["term_fact"] and term is None:
+            check.bad("term_years", f"the term given by fact {row['term_fact']} [years]")
+        if term is not None and not row["term_fact"]:
+            check.bad("term_fact", "the fact id the term comes from")
+        if row["kind"] == "purchase_commitment" and live and (term is None or term <= 0):
+            check.bad("term_years", "a term > 0 for a live purchase commitment [years]")
+        if row["kind"] == "equity_conditional" and row["status"] in MONEY_STATUSES:
+            if not row["probability_fact"]:
+                check.bad("probability_fact", "the fact id of the condition's probability")
+        elif row["probability_fact"] and row["kind"] != "equity_conditional":
+            check.bad("probability_fact", "an empty cell (only equity_conditional has one)")
+        if row["status"] == "estimate" and not row["derived_from"]:
+            check.bad("derived_from", "the expression over fact ids the estimate comes from")
         if not row["source"]:
             check.bad("source", "the publisher of the figure")
         check.url()
@@ -212,7 +247,7 @@ def validate_flow_rows(
                 "low_usd_bn": amount if low is None else low,
                 "high_usd_bn": amount if high is None else high,
                 "has_range": low is not None or high is not None,
-                "horizon_years": float("nan") if horizon is None else horizon,
+                "term_years": 0.0 if term is None else term,
                 "announced_date": pd.Timestamp(parse_date(row["announced"])),
                 "line": line,
             }

@@ -7,6 +7,14 @@ reciprocal pairs (:func:`reciprocal_pairs`); the cycles of any length (:func:`cy
 and a split of all the money into a circulating part, which returns to where it came from,
 and a one-way part (:func:`decompose_circulation`).
 
+Flows on one basis: each flow has a kind (:data:`valse.flowdata.KINDS`) and a term; a sum
+adds them on a stated basis (:data:`BASES`): present value at a discount rate, a yearly
+amount over the term, or nominal. Amounts on a condition enter at their probability
+(:func:`expected_values`), and as events in the Monte Carlo (:func:`draw_values`), the same
+way for every one of them. Only sourced money (kinds :data:`~valse.flowdata.MONEY_KINDS`,
+statuses :data:`~valse.flowdata.MONEY_STATUSES`) is ever summed as money committed
+(:func:`money_committed_usd_bn`); estimates of value are shown as such.
+
 Concentration of the cloud market: the Herfindahl–Hirschman index (:func:`herfindahl_index`),
 its change when share moves between providers (:func:`hhi_after_shift`) and a reading
 against the thresholds of the 2023 US Merger Guidelines, which are passed in as arguments
@@ -21,13 +29,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
-from valse.facts import parse_date
-from valse.flowdata import FLOW_STATUSES, KINDS
+from valse.deal import Deal
+from valse.facts import Fact, parse_date
+from valse.flowdata import FLOW_STATUSES, KINDS, MONEY_KINDS, MONEY_STATUSES
 
 #: Column holding the amounts of the flows.
 AMOUNT = "amount_usd_bn"
@@ -163,15 +173,14 @@ def reciprocal_pairs(graph: nx.DiGraph) -> pd.DataFrame:
 
     For a pair (A, B) with flows ``A → B`` and ``B → A`` (for example A invests in B and B
     buys services from A), ``round_trip_usd_bn = min(A→B, B→A)`` is the money that comes
-    back to each side, and ``pair_circular_volume_usd_bn = 2 × round_trip`` the volume of
-    flows (both directions) that goes round within the pair [USD bn].
+    back to each side: the money that goes round the pair, counted once [USD bn].
 
     Returns
     -------
     pandas.DataFrame
         Columns ``company_a``, ``company_b`` (A before B alphabetically), ``a_to_b_usd_bn``,
-        ``b_to_a_usd_bn``, ``kinds_a_to_b``, ``kinds_b_to_a``, ``round_trip_usd_bn`` and
-        ``pair_circular_volume_usd_bn``; largest round trip first.
+        ``b_to_a_usd_bn``, ``kinds_a_to_b``, ``kinds_b_to_a`` and ``round_trip_usd_bn``;
+        largest round trip first.
     """
     rows = []
     for u, v, d in graph.edges(data=True):
@@ -187,7 +196,6 @@ def reciprocal_pairs(graph: nx.DiGraph) -> pd.DataFrame:
                     "kinds_a_to_b": ", ".join(sorted(d["by_kind"])),
                     "kinds_b_to_a": ", ".join(sorted(back["by_kind"])),
                     "round_trip_usd_bn": trip,
-                    "pair_circular_volume_usd_bn": 2 * trip,
                 }
             )
     columns = [
@@ -198,7 +206,6 @@ def reciprocal_pairs(graph: nx.DiGraph) -> pd.DataFrame:
         "kinds_a_to_b",
         "kinds_b_to_a",
         "round_trip_usd_bn",
-        "pair_circular_volume_usd_bn",
     ]
     frame = pd.DataFrame(rows, columns=columns)
     return frame.sort_values(
@@ -217,14 +224,25 @@ def _cycle_edges(cycle: Sequence[str]) -> list[tuple[str, str]]:
 
 
 def _simple_cycles(amounts: Mapping[tuple[str, str], float], max_cycles: int) -> list[tuple]:
+    """The simple cycles of the edges that carry money, each rotated by :func:`_canonical`.
+
+    They depend only on which edges carry money, so they are cached by that set (a Monte
+    Carlo decomposes thousands of graphs with the same edges and different amounts).
+    """
+    edges = tuple(sorted(e for e, a in amounts.items() if a > 0))
+    return list(_cycles_of(edges, max_cycles))
+
+
+@lru_cache(maxsize=512)
+def _cycles_of(edges: tuple[tuple[str, str], ...], max_cycles: int) -> tuple[tuple, ...]:
     graph = nx.DiGraph()
-    graph.add_edges_from(e for e, a in amounts.items() if a > 0)
+    graph.add_edges_from(edges)
     found = []
     for cycle in nx.simple_cycles(graph):
         found.append(_canonical(cycle))
         if len(found) > max_cycles:
             raise ValueError(f"more than {max_cycles} cycles: raise max_cycles to list them all")
-    return found
+    return tuple(sorted(found))
 
 
 def cycles_table(graph: nx.DiGraph, max_cycles: int = 100_000) -> pd.DataFrame:
@@ -280,9 +298,18 @@ class CirculationSplit:
         return float(sum(self.total.values()))
 
     @property
-    def circular_volume_usd_bn(self) -> float:
-        """Money that returns to where it came from: ``Σ_edges circulating`` [USD bn]."""
+    def legs_volume_usd_bn(self) -> float:
+        """Volume of the flows on loops, every leg counted: ``Σ_edges circulating =
+        Σ_cycles length × amount`` [USD bn] (a loop of USD 50 bn each way counts 100)."""
         return float(sum(self.circulating.values()))
+
+    @property
+    def circular_volume_usd_bn(self) -> float:
+        """Money that goes round, each loop counted once: ``Σ_cycles amount`` [USD bn].
+
+        A loop A → B → A of 50 each way is 50 that leaves A and comes back to it, not 100.
+        """
+        return float(sum(a for _, a in self.cancelled))
 
     @property
     def one_way_volume_usd_bn(self) -> float:
@@ -291,7 +318,8 @@ class CirculationSplit:
 
     @property
     def circular_share_pct(self) -> float:
-        """``100 × circular_volume / total`` [%] (0 for an empty graph)."""
+        """``100 × circular_volume / total`` [%], each loop counted once (0 for an empty
+        graph)."""
         return circular_share_pct(self.circular_volume_usd_bn, self.total_usd_bn)
 
     def to_frame(self) -> pd.DataFrame:
@@ -313,18 +341,19 @@ class CirculationSplit:
         return frame.sort_values(["total_usd_bn", "from", "to"], ascending=[False, True, True])
 
     def cancelled_frame(self) -> pd.DataFrame:
-        """The cancelled cycles: ``cycle``, ``length``, ``amount_usd_bn`` (per edge) and
-        ``volume_usd_bn = length × amount`` (their volumes add up to the circular volume)."""
+        """The cancelled cycles: ``cycle``, ``length``, ``amount_usd_bn`` (what goes round
+        the loop, counted once; these add up to the circular volume) and ``legs_usd_bn =
+        length × amount`` (the flows on the loop, every leg counted)."""
         rows = [
             {
                 "cycle": " → ".join((*c, c[0])),
                 "length": len(c),
                 "amount_usd_bn": a,
-                "volume_usd_bn": len(c) * a,
+                "legs_usd_bn": len(c) * a,
             }
             for c, a in self.cancelled
         ]
-        return pd.DataFrame(rows, columns=["cycle", "length", "amount_usd_bn", "volume_usd_bn"])
+        return pd.DataFrame(rows, columns=["cycle", "length", "amount_usd_bn", "legs_usd_bn"])
 
 
 def _cancel_cycles(
@@ -337,15 +366,17 @@ def _cancel_cycles(
     remaining = {e: a for e, a in amounts.items() if a > tol}
     cancelled_on = dict.fromkeys(amounts, 0.0)
     cancelled: list[tuple[tuple[str, ...], float]] = []
+    # The simple cycles of the remaining graph are those of the first one whose edges all
+    # still carry money: enumerate them once, then keep the live ones at each step.
+    cycles = [(c, _cycle_edges(c)) for c in _simple_cycles(remaining, max_cycles)]
     while True:
-        cycles = _simple_cycles(remaining, max_cycles)
+        cycles = [(c, es) for c, es in cycles if all(remaining[e] > 0 for e in es)]
         if not cycles:
             break
-        best = min(
+        best, edges = min(
             cycles,
-            key=lambda c: (-min(remaining[e] for e in _cycle_edges(c)), len(c), c),
+            key=lambda ce: (-min(remaining[e] for e in ce[1]), len(ce[0]), ce[0]),
         )
-        edges = _cycle_edges(best)
         amount = min(remaining[e] for e in edges)
         for e in edges:
             cancelled_on[e] += amount
@@ -458,10 +489,50 @@ def max_circulation_usd_bn(graph: nx.DiGraph) -> float:
     return float(sum(_max_circulation(graph).values()))
 
 
-def circular_share_pct(circular_volume_usd_bn: float, total_flows_usd_bn: float) -> float:
-    """Share of all the money that returns to where it came from.
+def max_circular_volume_usd_bn(graph: nx.DiGraph, max_cycles: int = 100_000) -> float:
+    """The most money that could go round, each loop counted once, over every way of
+    splitting the flows into loops: an upper bound of the greedy split's circular volume.
 
-    ``100 × circular_volume / total_flows`` [%]; 0 when there are no flows.
+    A cycle-packing linear programme over the simple cycles ``c`` of the graph:
+    ``max Σ_c x_c`` subject to ``x_c ≥ 0`` and, on every edge ``e``,
+    ``Σ_{c ∋ e} x_c ≤ amount_e`` [USD bn]; solved with :func:`scipy.optimize.linprog`
+    (HiGHS). The greedy split of :func:`decompose_circulation` is one feasible point, so it
+    never exceeds this bound.
+
+    Raises
+    ------
+    ValueError
+        When the graph has more than ``max_cycles`` simple cycles.
+    """
+    from scipy.optimize import linprog
+
+    amounts = {(u, v): float(d["amount_usd_bn"]) for u, v, d in graph.edges(data=True)}
+    cycles = _simple_cycles(amounts, max_cycles)
+    if not cycles:
+        return 0.0
+    edges = sorted(amounts)
+    index = {e: i for i, e in enumerate(edges)}
+    usage = np.zeros((len(edges), len(cycles)))
+    for j, cycle in enumerate(cycles):
+        for e in _cycle_edges(cycle):
+            usage[index[e], j] = 1.0
+    result = linprog(
+        c=-np.ones(len(cycles)),
+        A_ub=usage,
+        b_ub=np.array([amounts[e] for e in edges]),
+        bounds=[(0.0, None)] * len(cycles),
+        method="highs",
+    )
+    if not result.success:  # pragma: no cover - zero is always feasible
+        raise RuntimeError(f"max circular volume: {result.message}")
+    return float(-result.fun)
+
+
+def circular_share_pct(circular_volume_usd_bn: float, total_flows_usd_bn: float) -> float:
+    """Share of all the money that goes round and comes back to where it started.
+
+    ``100 × circular_volume / total_flows`` [%], with the circular volume counting each loop
+    once (:attr:`CirculationSplit.circular_volume_usd_bn`); 0 when there are no flows.
     """
     if total_flows_usd_bn < 0 or circular_volume_usd_bn < 0:
         raise ValueError(
@@ -603,56 +674,243 @@ DEAL_FLOW_IDS: dict[str, dict[str, str | tuple[str, ...]]] = {
 }
 
 
-def deal_reading(amazon_investment_usd_bn: float, amazon_upfront_usd_bn: float) -> str:
-    """Which reading of the Amazon–OpenAI deal a scenario's parameters describe.
-
-    The rumour reported no tranches (everything at signing); the deal as reported pays part
-    on milestones. So ``"rumour"`` when ``amazon_upfront >= amazon_investment``, else
-    ``"reported"``.
-    """
-    return "rumour" if amazon_upfront_usd_bn >= amazon_investment_usd_bn else "reported"
-
-
 def apply_deal_reading(
     flows: pd.DataFrame,
+    deal: Deal,
     *,
-    amazon_investment_usd_bn: float,
-    amazon_upfront_usd_bn: float,
-    aws_services_usd_bn: float,
     ids: Mapping[str, Mapping[str, str | tuple[str, ...]]] = DEAL_FLOW_IDS,
 ) -> pd.DataFrame:
     """The flows with the Amazon–OpenAI deal set from a scenario's parameters.
 
-    The reading comes from :func:`deal_reading`. Rumour: the talks row carries
-    ``amazon_investment_usd_bn`` and the OpenAI → Amazon row ``aws_services_usd_bn``.
-    Reported: the upfront row carries ``amazon_upfront_usd_bn``, the contingent row
-    ``amazon_investment − amazon_upfront``, the AWS expansion ``aws_services_usd_bn``. The
-    rows the reading replaces are dropped (see :data:`DEAL_FLOW_IDS`), so that no talks are
-    added to the deal that replaced them. Other rows are untouched; rows already filtered
-    out stay out.
+    The reading is the collection's one rule, :func:`valse.deal.reading`. Rumour: the talks
+    row carries ``amazon_investment_usd_bn`` and the OpenAI → Amazon row
+    ``aws_services_usd_bn``. Reported: the upfront row carries ``amazon_upfront_usd_bn``, the
+    contingent row ``amazon_investment − amazon_upfront``, the AWS expansion
+    ``aws_services_usd_bn``. The rows the reading replaces are dropped (see
+    :data:`DEAL_FLOW_IDS`), so that no talks are added to the deal that replaced them. Other
+    rows are untouched; rows already filtered out stay out.
 
     Returns
     -------
     pandas.DataFrame
-        A new frame with a ``reading`` attribute in ``frame.attrs``.
+        A new frame with ``reading`` and ``case`` (:func:`valse.deal.case`) in
+        ``frame.attrs``.
     """
-    if not 0 <= amazon_upfront_usd_bn:
-        raise ValueError(f"amazon_upfront_usd_bn must be >= 0, found {amazon_upfront_usd_bn}")
-    reading = deal_reading(amazon_investment_usd_bn, amazon_upfront_usd_bn)
-    spec = ids[reading]
+    from valse.deal import case, reading
+
+    the_reading = reading(deal)
+    spec = ids[the_reading]
     present = set(flows["id"])
     out = flows[~flows["id"].isin(list(spec["drop"]))]
-    if reading == "rumour":
-        amounts = {spec["investment"]: amazon_investment_usd_bn}
+    if the_reading == "rumour":
+        amounts = {spec["investment"]: deal.amazon_investment_usd_bn}
     else:
         amounts = {
-            spec["upfront"]: amazon_upfront_usd_bn,
-            spec["contingent"]: amazon_investment_usd_bn - amazon_upfront_usd_bn,
+            spec["upfront"]: deal.amazon_upfront_usd_bn,
+            spec["contingent"]: deal.amazon_investment_usd_bn - deal.amazon_upfront_usd_bn,
         }
-    amounts[spec["services"]] = aws_services_usd_bn
+    amounts[spec["services"]] = deal.aws_services_usd_bn
     out = set_amounts(out, {k: v for k, v in amounts.items() if k in present})
-    out.attrs["reading"] = reading
+    out.attrs["reading"] = the_reading
+    out.attrs["case"] = case(deal)
     return out
+
+
+# --- one basis: kinds, terms, probabilities -------------------------------------------
+
+#: Bases on which flows are added up: present value at a discount rate, a yearly amount over
+#: each flow's term, or nominal (contract totals, as announced).
+BASES: tuple[str, ...] = ("pv", "yearly", "nominal")
+#: Reader-facing names of the bases.
+BASIS_NAMES: dict[str, str] = {
+    "pv": "present values",
+    "yearly": "yearly amounts over each flow's term",
+    "nominal": "nominal contract totals",
+}
+
+
+def annuity_factor(discount_rate: float, term_years: float) -> float:
+    """Present value of 1 a year for ``n`` years, paid at the end of each year.
+
+    ``Σ_{t=1..n} (1 + r)^−t = (1 − (1 + r)^−n) / r``, and ``n`` when ``r = 0`` [years].
+    A fractional ``n`` uses the same closed form.
+
+    Parameters
+    ----------
+    discount_rate : float
+        Annual rate ``r`` [0–1].
+    term_years : float
+        Number of yearly payments ``n`` [years], > 0.
+    """
+    if not 0.0 <= discount_rate < 1.0:
+        raise ValueError(f"discount_rate: expected a rate in [0, 1), found {discount_rate!r}")
+    if not term_years > 0:
+        raise ValueError(f"term_years: expected a term > 0, found {term_years!r}")
+    if discount_rate == 0:
+        return float(term_years)
+    return (1.0 - (1.0 + discount_rate) ** -term_years) / discount_rate
+
+
+def commitment_pv_usd_bn(amount_usd_bn: float, term_years: float, discount_rate: float) -> float:
+    """Present value of a commitment paid evenly over its term.
+
+    ``amount / n × annuity_factor(r, n)`` [USD bn]: ``amount / n`` at the end of each of the
+    ``n`` years, discounted at ``r``. A term of 0 is paid now (the amount itself). Equity
+    bought at signing has term 0; a purchase commitment its contract's term.
+    """
+    if term_years < 0:
+        raise ValueError(f"term_years: expected a term >= 0, found {term_years!r}")
+    if term_years == 0:
+        return float(amount_usd_bn)
+    return amount_usd_bn / term_years * annuity_factor(discount_rate, term_years)
+
+
+def commitment_yearly_usd_bn(amount_usd_bn: float, term_years: float) -> float:
+    """Yearly amount of a commitment over its term: ``amount / max(n, 1)`` [USD bn per year].
+
+    A flow paid at once (term 0, or under a year) is all in one year.
+    """
+    if term_years < 0:
+        raise ValueError(f"term_years: expected a term >= 0, found {term_years!r}")
+    return amount_usd_bn / max(term_years, 1.0)
+
+
+def basis_factor(term_years: float, basis: str, discount_rate: float) -> float:
+    """What one USD of nominal amount counts for on ``basis`` (see :data:`BASES`)."""
+    if basis == "nominal":
+        return 1.0
+    if basis == "pv":
+        return commitment_pv_usd_bn(1.0, term_years, discount_rate)
+    if basis == "yearly":
+        return commitment_yearly_usd_bn(1.0, term_years)
+    raise ValueError(f"basis: expected one of {', '.join(BASES)}, found {basis!r}")
+
+
+def is_money_committed(flows: pd.DataFrame) -> pd.Series:
+    """True for the rows that are sourced money committed: kind in
+    :data:`~valse.flowdata.MONEY_KINDS` and status in :data:`~valse.flowdata.MONEY_STATUSES`.
+    Estimates of value (status ``estimate``), price concessions and guarantees are not."""
+    return flows["kind"].isin(MONEY_KINDS) & flows["status"].isin(MONEY_STATUSES)
+
+
+def money_committed_usd_bn(flows: pd.DataFrame, column: str = AMOUNT) -> float:
+    """Σ ``column`` over the rows :func:`is_money_committed` keeps [USD bn]: an estimate is
+    never in it."""
+    return float(flows.loc[is_money_committed(flows), column].sum())
+
+
+def money_flows(flows: pd.DataFrame, include_estimates: bool) -> pd.DataFrame:
+    """The rows that enter the web of money: money committed, plus estimated purchases of
+    money kinds (the chip legs) when ``include_estimates``. Price concessions and
+    guarantees never enter it (a concession lowers a price; a guarantee pays only on a
+    default)."""
+    keep = is_money_committed(flows)
+    if include_estimates:
+        keep |= flows["kind"].isin(MONEY_KINDS) & flows["status"].eq("estimate")
+    return flows.loc[keep].copy()
+
+
+def contingent_probabilities(
+    flows: pd.DataFrame,
+    facts: Mapping[str, Fact],
+    overrides: Mapping[str, tuple[float, float, float]] | None = None,
+) -> dict[str, tuple[float, float, float]]:
+    """Probability (low, central, high) of each conditional flow [0–1 each].
+
+    From the fact named in the row's ``probability_fact`` (its value and range), or from
+    ``overrides`` by flow id (a scenario's parameters for Amazon's OpenAI tranche).
+
+    Raises
+    ------
+    KeyError
+        When a conditional flow's fact is missing (the message names the flow and the fact).
+    ValueError
+        When a probability is outside [0, 1] or the range does not bracket the value.
+    """
+    overrides = dict(overrides or {})
+    out: dict[str, tuple[float, float, float]] = {}
+    for row in flows[flows["kind"] == "equity_conditional"].itertuples():
+        if row.id in overrides:
+            low, mid, high = (float(x) for x in overrides[row.id])
+        else:
+            fid = getattr(row, "probability_fact", "")
+            if not fid:
+                continue
+            if fid not in facts:
+                raise KeyError(f"flow {row.id!r}: probability_fact {fid!r} is not a fact")
+            fact = facts[fid]
+            mid = fact.number
+            low = mid if fact.low is None else float(fact.low)
+            high = mid if fact.high is None else float(fact.high)
+        if not 0.0 <= low <= mid <= high <= 1.0:
+            raise ValueError(
+                f"flow {row.id!r}: expected probabilities 0 <= low <= central <= high <= 1, "
+                f"found {low!r}, {mid!r}, {high!r}"
+            )
+        out[row.id] = (low, mid, high)
+    return out
+
+
+def expected_values(
+    flows: pd.DataFrame,
+    probabilities: Mapping[str, tuple[float, float, float]],
+    basis: str,
+    discount_rate: float,
+) -> pd.DataFrame:
+    """The flows valued on one basis, conditional amounts at their probability.
+
+    ``value_usd_bn = amount × probability × basis_factor(term)`` [USD bn, or USD bn per year
+    on the yearly basis], with probability 1 for every flow that is not conditional and the
+    central probability of ``probabilities`` for those that are.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with columns ``probability``, ``factor`` and ``value_usd_bn`` added.
+
+    Raises
+    ------
+    KeyError
+        When a conditional flow has no probability (none can enter a sum at face value).
+    """
+    out = flows.copy()
+    missing = [
+        i
+        for i, k in zip(out["id"], out["kind"], strict=True)
+        if k == "equity_conditional" and i not in probabilities
+    ]
+    if missing:
+        raise KeyError(f"conditional flows without a probability: {', '.join(missing)}")
+    out["probability"] = [probabilities[i][1] if i in probabilities else 1.0 for i in out["id"]]
+    out["factor"] = [basis_factor(float(n), basis, discount_rate) for n in out["term_years"]]
+    out["value_usd_bn"] = out[AMOUNT] * out["probability"] * out["factor"]
+    return out
+
+
+def draw_values(
+    valued: pd.DataFrame,
+    probabilities: Mapping[str, tuple[float, float, float]],
+    generator: np.random.Generator,
+    draws: int,
+) -> np.ndarray:
+    """Random values of every flow, on the basis of :func:`expected_values`.
+
+    Each amount is drawn from its range (:func:`draw_amounts`); each conditional flow is
+    then paid or not, as an event whose probability is itself drawn on its (low, central,
+    high) range (:func:`tranche_paid_draws`), the same way for every one of them; the result
+    is multiplied by the flow's basis factor.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(draws, len(valued))`` [USD bn on the basis].
+    """
+    amounts = draw_amounts(valued, generator, draws)
+    for j, fid in enumerate(valued["id"]):
+        if fid in probabilities:
+            low, mid, high = probabilities[fid]
+            amounts[:, j] *= tranche_paid_draws(generator, low, mid, high, draws)
+    return amounts * valued["factor"].to_numpy()[None, :]
 
 
 def flow_edges_by_kind(flows: pd.DataFrame) -> pd.DataFrame:
@@ -721,9 +979,7 @@ def circulation_draws(flows: pd.DataFrame, amount_draws: np.ndarray) -> pd.DataF
     for amounts in distinct:
         graph = flow_graph([{**r, AMOUNT: a} for r, a in zip(base, amounts, strict=True)])
         split = decompose_circulation(graph)
-        answers.append(
-            (split.total_usd_bn, split.circular_volume_usd_bn, split.circular_share_pct)
-        )
+        answers.append((split.total_usd_bn, split.circular_volume_usd_bn, split.circular_share_pct))
     rows = np.array(answers, dtype=float).reshape(len(distinct), 3)[np.ravel(which)]
     return pd.DataFrame(
         rows, columns=["total_flows_usd_bn", "circular_volume_usd_bn", "circular_share_pct"]
@@ -768,11 +1024,12 @@ def tranche_paid_draws(
 def investor_exposure(
     flows: pd.DataFrame,
     model_makers: Sequence[str] = ("OpenAI", "Anthropic"),
-    stake_kinds: Sequence[str] = ("equity", "warrant"),
+    stake_kinds: Sequence[str] = ("equity_paid", "equity_conditional"),
+    amount_column: str = AMOUNT,
 ) -> pd.DataFrame:
     """Each investor's stakes in rival model makers, and their share of its AI bets.
 
-    An investor's *AI bets* are all its flows of a stake kind (equity, warrants) in the data;
+    An investor's *AI bets* are all its flows of a stake kind (equity) in the data;
     its exposure to a model maker is the sum of those flows into that maker. Amounts are
     what was put in (or committed), not the market value of the stakes.
 
@@ -785,8 +1042,8 @@ def investor_exposure(
         of the model makers it backs). Largest exposure first.
     """
     stakes = flows[flows["kind"].isin(stake_kinds)]
-    bets = stakes.groupby("from")[AMOUNT].sum()
-    into = stakes[stakes["to"].isin(model_makers)].groupby(["from", "to"])[AMOUNT].sum()
+    bets = stakes.groupby("from")[amount_column].sum()
+    into = stakes[stakes["to"].isin(model_makers)].groupby(["from", "to"])[amount_column].sum()
     investors = sorted({i for i, _ in into.index})
     rows = []
     for inv in investors:
@@ -811,6 +1068,126 @@ def investor_exposure(
     ]
     frame = pd.DataFrame(rows, columns=columns).set_index("investor")
     return frame.sort_values("model_makers_usd_bn", ascending=False)
+
+
+# --- suppliers that invest in their customers ------------------------------------------
+
+EQUITY_KINDS: tuple[str, ...] = ("equity_paid", "equity_conditional")
+
+
+def supplier_equity_to_purchases(
+    valued: pd.DataFrame,
+    buyers: Sequence[str] = ("OpenAI", "Anthropic"),
+    column: str = "value_usd_bn",
+) -> pd.DataFrame:
+    """Each supplier's equity in a buyer as a share of what that buyer buys from it.
+
+    For a supplier ``S`` and a buyer ``B``: ``equity`` = Σ of S's equity flows into B (paid
+    and conditional, at their probability), ``concession`` = Σ of S's price concessions to B
+    (warrants or shares granted with a purchase, an estimate of value), ``purchases`` = Σ of
+    B's purchase commitments to S, all in ``column`` (one basis, e.g. present values), and
+    ``ratio_pct = 100 × (equity + concession) / purchases`` [%]: how much of the compute bought
+    the supplier puts back in as equity or a price cut.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (supplier, buyer) pair with purchases > 0 and equity or concession > 0:
+        ``supplier``, ``buyer``, ``equity_usd_bn``, ``concession_usd_bn``,
+        ``purchases_usd_bn``, ``ratio_pct``, ``estimated_purchases`` (true when part of the
+        purchases is an estimate); largest ratio first.
+    """
+    rows = []
+    status = valued["status"] if "status" in valued else pd.Series("confirmed", valued.index)
+    for buyer in buyers:
+        bought = valued[(valued["from"] == buyer) & (valued["kind"] == "purchase_commitment")]
+        for supplier in sorted(set(bought["to"])):
+            mine = bought[bought["to"] == supplier]
+            purchases = float(mine[column].sum())
+            given = valued[(valued["from"] == supplier) & (valued["to"] == buyer)]
+            equity = float(given.loc[given["kind"].isin(EQUITY_KINDS), column].sum())
+            concession = float(given.loc[given["kind"] == "price_concession", column].sum())
+            if purchases <= 0 or equity + concession <= 0:
+                continue
+            rows.append(
+                {
+                    "supplier": supplier,
+                    "buyer": buyer,
+                    "equity_usd_bn": equity,
+                    "concession_usd_bn": concession,
+                    "purchases_usd_bn": purchases,
+                    "ratio_pct": 100.0 * (equity + concession) / purchases,
+                    "estimated_purchases": bool(status.loc[mine.index].eq("estimate").any()),
+                }
+            )
+    columns = [
+        "supplier",
+        "buyer",
+        "equity_usd_bn",
+        "concession_usd_bn",
+        "purchases_usd_bn",
+        "ratio_pct",
+        "estimated_purchases",
+    ]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(["ratio_pct", "supplier"], ascending=[False, True]).reset_index(
+        drop=True
+    )
+
+
+def supplier_share_of_equity(
+    flows: pd.DataFrame,
+    buyers: Sequence[str] = ("OpenAI", "Anthropic"),
+    column: str = AMOUNT,
+) -> pd.DataFrame:
+    """The share of each buyer's equity raised, year by year, that came from its suppliers.
+
+    A *supplier* of a buyer is a company the buyer has a purchase commitment to in
+    ``flows``. For each buyer and year of announcement: ``equity_usd_bn`` = Σ of the equity
+    flows into the buyer (headline amounts as announced, the way rounds are reported,
+    conditional parts included), ``from_suppliers_usd_bn`` the part from suppliers, and
+    ``supplier_share_pct = 100 × from_suppliers / equity`` [%]. The data hold the large
+    strategic investors, not every investor of a round, so the share is of the equity in
+    the data.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``buyer``, ``year``, ``equity_usd_bn``, ``from_suppliers_usd_bn``,
+        ``supplier_share_pct`` and ``suppliers`` (names, comma-separated).
+    """
+    rows = []
+    for buyer in buyers:
+        suppliers = set(
+            flows.loc[(flows["from"] == buyer) & (flows["kind"] == "purchase_commitment"), "to"]
+        )
+        raised = flows[(flows["to"] == buyer) & flows["kind"].isin(EQUITY_KINDS)]
+        raised = raised[raised[column] > 0]
+        years = raised["announced"].astype(str).str[:4]
+        for year in sorted(set(years)):
+            these = raised[years == year]
+            total = float(these[column].sum())
+            mask = these["from"].isin(suppliers)
+            part = float(these.loc[mask, column].sum())
+            rows.append(
+                {
+                    "buyer": buyer,
+                    "year": int(year),
+                    "equity_usd_bn": total,
+                    "from_suppliers_usd_bn": part,
+                    "supplier_share_pct": 100.0 * part / total if total else 0.0,
+                    "suppliers": ", ".join(sorted(set(these.loc[mask, "from"]))),
+                }
+            )
+    columns = [
+        "buyer",
+        "year",
+        "equity_usd_bn",
+        "from_suppliers_usd_bn",
+        "supplier_share_pct",
+        "suppliers",
+    ]
+    return pd.DataFrame(rows, columns=columns)
 
 
 # --- concentration --------------------------------------------------------------------
@@ -1010,3 +1387,259 @@ def hhi_by_quarter(shares: pd.DataFrame, providers: Iterable[str] | None = None)
         .sort_values(["series", "quarter"])
         .reset_index(drop=True)
     )
+
+
+def market_growth_rate(shares: pd.DataFrame, series: str, quarter: str) -> float:
+    """Yearly growth of the market's size: ``M_q / M_{q − 4 quarters} − 1`` [0–1 a year].
+
+    From the ``market_usd_bn`` column of ``cloud_shares.csv`` for one series (a derived
+    estimate: the same quarter a year apart, so seasonality cancels).
+
+    Raises
+    ------
+    KeyError
+        When either quarter has no market size in the data (the message names them).
+    """
+    year, q = int(quarter[:4]), quarter[-1]
+    before = f"{year - 1}Q{q}"
+    sizes = {}
+    for name in (quarter, before):
+        rows = shares[(shares["quarter"] == name) & (shares["series"] == series)]
+        size = rows["market_usd_bn"].dropna()
+        if size.empty:
+            raise KeyError(f"no market size for {name} ({series}) in the cloud shares")
+        sizes[name] = float(size.iloc[0])
+    return sizes[quarter] / sizes[before] - 1.0
+
+
+def share_path(
+    shares_pct: Mapping[str, float],
+    yearly_market_usd_bn: float,
+    market_growth: float,
+    contract_usd_bn: float,
+    contract_years: float,
+    deal_caused_share: float,
+    diversion: Mapping[str, float],
+    to_provider: str = "AWS",
+) -> pd.DataFrame:
+    """Market shares and HHI year by year over a contract, with and without the deal.
+
+    Without the deal the market grows at ``g`` from today's yearly size ``Y0`` and every
+    provider keeps today's share: ``M_t = Y0 (1 + g)^t``. The deal causes
+    ``C_t = deal_caused_share × S_t`` of spending at ``to_provider``, where ``S_t`` is the
+    contract's spending in year ``t`` (``contract / n`` a year, a part-year at the end). Of
+    it, ``diversion[j] × C_t`` would otherwise have gone to rival ``j`` (it moves from j to
+    the provider) and the rest, ``(1 − Σ_j diversion[j]) × C_t``, is demand that would not
+    otherwise have existed (it grows the market and the provider). Shares are taken of
+    ``M_t`` plus that new demand; providers outside ``shares_pct`` keep their dollars.
+
+    Parameters
+    ----------
+    shares_pct : mapping provider -> share [%]
+        Today's shares (the providers in the data; the HHI over them is a lower bound).
+    yearly_market_usd_bn : float
+        Size of the market over a year today, ``Y0`` [USD bn], e.g. 4 × the latest quarter.
+    market_growth : float
+        Yearly growth ``g`` of the market without the deal [0–1 a year].
+    contract_usd_bn, contract_years : float
+        The contract's value [USD bn] and term ``n`` [years].
+    deal_caused_share : float
+        Share of the contract's spending that the deal itself causes [0–1]; 0 moves nothing.
+    diversion : mapping rival -> share [0–1]
+        Share of the caused spending each rival would otherwise have had (Σ ≤ 1).
+    to_provider : str
+        The provider that gains (in ``shares_pct``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per year of the contract: ``year`` (1, 2, …), ``market_usd_bn`` (``M_t``),
+        ``caused_usd_bn`` (``C_t``), ``share_before_pct`` and ``share_after_pct`` of
+        ``to_provider``, ``shift_pct_points`` (their difference), ``hhi_before``,
+        ``hhi_after`` and ``hhi_delta`` [HHI points].
+
+    Raises
+    ------
+    ValueError
+        For a share outside [0, 1], a diversion adding up to more than 1, an unknown rival
+        or a diversion larger than the rival's spending in a year.
+    """
+    if not 0.0 <= deal_caused_share <= 1.0:
+        raise ValueError(
+            f"deal_caused_share: expected a share in [0, 1], found {deal_caused_share!r}"
+        )
+    for name, d in diversion.items():
+        if name not in shares_pct or name == to_provider:
+            raise ValueError(
+                f"diversion: expected a rival among {sorted(shares_pct)}, found {name!r}"
+            )
+        if not 0.0 <= d <= 1.0:
+            raise ValueError(f"diversion from {name}: expected a share in [0, 1], found {d!r}")
+    if sum(diversion.values()) > 1.0 + 1e-12:
+        raise ValueError(f"diversion: shares add up to {sum(diversion.values()):g}, more than 1")
+    if to_provider not in shares_pct:
+        raise KeyError(f"provider {to_provider!r} not in the shares ({', '.join(shares_pct)})")
+    if contract_years <= 0 or yearly_market_usd_bn <= 0 or market_growth <= -1:
+        raise ValueError(
+            "contract_years and yearly_market_usd_bn must be > 0 and market_growth > -1, found "
+            f"{contract_years}, {yearly_market_usd_bn}, {market_growth}"
+        )
+    hhi_before = herfindahl_index(shares_pct.values())
+    new_demand_share = 1.0 - sum(diversion.values())
+    rows = []
+    for t in range(1, int(np.ceil(contract_years)) + 1):
+        spend = contract_usd_bn / contract_years * min(1.0, contract_years - (t - 1))
+        market = yearly_market_usd_bn * (1.0 + market_growth) ** t
+        caused = deal_caused_share * spend
+        dollars = {p: s / 100.0 * market for p, s in shares_pct.items()}
+        for rival, d in diversion.items():
+            if d * caused > dollars[rival] + 1e-9:
+                raise ValueError(
+                    f"diversion from {rival}: {d * caused:.3g} USD bn in year {t}, more than its "
+                    f"{dollars[rival]:.3g} USD bn of spending"
+                )
+            dollars[rival] -= d * caused
+        dollars[to_provider] += caused
+        total = market + new_demand_share * caused
+        if caused == 0:  # nothing moves: today's shares exactly, not up to rounding
+            after = {p: float(s) for p, s in shares_pct.items()}
+        else:
+            after = {p: 100.0 * v / total for p, v in dollars.items()}
+        hhi_after = herfindahl_index(after.values())
+        rows.append(
+            {
+                "year": t,
+                "market_usd_bn": market,
+                "caused_usd_bn": caused,
+                "share_before_pct": float(shares_pct[to_provider]),
+                "share_after_pct": after[to_provider],
+                "shift_pct_points": after[to_provider] - float(shares_pct[to_provider]),
+                "hhi_before": hhi_before,
+                "hhi_after": hhi_after,
+                "hhi_delta": hhi_after - hhi_before,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def buyer_side_hhi(
+    valued: pd.DataFrame,
+    buyers: Sequence[str] = ("OpenAI", "Anthropic"),
+    column: str = "value_usd_bn",
+) -> tuple[float, pd.Series]:
+    """HHI of the sellers of the compute that some buyers have committed to buy.
+
+    Each seller's share is ``100 × Σ purchases from it / Σ all purchases`` by ``buyers``
+    (purchase commitments only, in ``column``: one basis). A market much narrower than all
+    cloud: contracted compute for the two frontier labs in the data, not capacity delivered,
+    and without other frontier buyers (their contracts are not in the data).
+
+    Returns
+    -------
+    (float, pandas.Series)
+        The index [HHI points] and the sellers' shares [%], largest first.
+    """
+    bought = valued[valued["from"].isin(list(buyers)) & (valued["kind"] == "purchase_commitment")]
+    by_seller = bought.groupby("to")[column].sum()
+    by_seller = by_seller[by_seller > 0]
+    if by_seller.empty:
+        return 0.0, pd.Series(dtype=float)
+    shares = (100.0 * by_seller / by_seller.sum()).sort_values(ascending=False)
+    return herfindahl_index(shares.clip(upper=100.0)), shares
+
+
+# --- the web of one scenario ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Web:
+    """The flows of one scenario on one basis, and the split of them into loops.
+
+    Attributes
+    ----------
+    every_status : DataFrame
+        The flows in the date window with the deal set (:func:`apply_deal_reading`), every
+        status and kind; ``attrs`` hold the deal's ``reading`` and ``case``.
+    valued : DataFrame
+        The rows that enter the web (:func:`money_flows`), valued on the basis
+        (:func:`expected_values`: column ``value_usd_bn``).
+    concessions : DataFrame
+        Price concessions in the window, valued (shown apart, never added to money).
+    probabilities : dict
+        Flow id -> (low, central, high) probability of each conditional flow.
+    basis : str
+        One of :data:`BASES`.
+    graph : networkx.DiGraph
+        :func:`flow_graph` of ``valued`` on ``value_usd_bn``.
+    split : CirculationSplit
+        :func:`decompose_circulation` of ``graph`` (greedy).
+    """
+
+    every_status: pd.DataFrame
+    valued: pd.DataFrame
+    concessions: pd.DataFrame
+    probabilities: dict[str, tuple[float, float, float]]
+    basis: str
+    graph: nx.DiGraph
+    split: CirculationSplit
+
+    @property
+    def reading(self) -> str:
+        """The deal's reading (:func:`valse.deal.reading`)."""
+        return str(self.every_status.attrs["reading"])
+
+    @property
+    def case(self) -> str:
+        """The deal's case (:func:`valse.deal.case`)."""
+        return str(self.every_status.attrs["case"])
+
+
+#: The flow whose probability is the scenario's ``contingent_tranche_probability``.
+TRANCHE_ID = "amazon_openai_2026_contingent"
+
+
+def build_web(
+    all_flows: pd.DataFrame,
+    deal: Deal,
+    facts: Mapping[str, Fact],
+    *,
+    tranche_probability_range: tuple[float, float, float],
+    statuses: Iterable[str] = MONEY_STATUSES,
+    include_estimates: bool = True,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    basis: str = "pv",
+    discount_rate: float = 0.09,
+) -> Web:
+    """The web of one scenario: window, deal, statuses, basis, probabilities, split.
+
+    ``tranche_probability_range`` is (low, central, high) of Amazon's milestone tranche (the
+    scenario's ``contingent_tranche_probability`` and its range); every other conditional
+    flow takes its probability from the fact its row names.
+    """
+    window = filter_flows(all_flows, statuses=FLOW_STATUSES, date_from=date_from, date_to=date_to)
+    every_status = apply_deal_reading(window, deal)
+    kept = filter_flows(every_status, statuses=(*statuses, "estimate"))
+    probabilities = contingent_probabilities(kept, facts, {TRANCHE_ID: tranche_probability_range})
+    valued = expected_values(
+        money_flows(kept, include_estimates), probabilities, basis, discount_rate
+    )
+    concessions = expected_values(
+        kept[kept["kind"] == "price_concession"], probabilities, basis, discount_rate
+    )
+    graph = flow_graph(valued, amount_column="value_usd_bn")
+    return Web(
+        every_status,
+        valued,
+        concessions,
+        probabilities,
+        basis,
+        graph,
+        decompose_circulation(graph),
+    )
+
+
+def web_draws(web: Web, generator: np.random.Generator, draws: int) -> pd.DataFrame:
+    """The Monte Carlo of a web: :func:`circulation_draws` over :func:`draw_values`."""
+    values = draw_values(web.valued, web.probabilities, generator, draws)
+    return circulation_draws(web.valued, values)
