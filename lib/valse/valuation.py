@@ -635,3 +635,27 @@ def breakeven_ipo_valuation_usd_bn(
     if not 0.0 <= ipo_dilution < 1.0:
         raise ValueError(f"ipo_dilution must be in [0, 1), found {ipo_dilution}")
     return 100.0 * investment_usd_bn / (stake_before_ipo_pct * (1.0 - ipo_dilution))
+
+
+def enterprise_value_usd_bn(
+    equity_value_usd_bn: float, cash_usd_bn: float, money_to_come_usd_bn: float = 0.0,
+    debt_usd_bn: float = 0.0,
+) -> float:
+    """Enterprise value from an equity value (a post-money valuation).
+
+    A post-money valuation prices every share, including those bought with money the company
+    holds as cash or has not yet received; the operating business is worth the equity value
+    less that money, plus the debt (Damodaran, *Investment Valuation*, ch. 2 and 20: EV =
+    equity + debt − cash).
+
+    Returns
+    -------
+    float
+        ``equity − cash − money_to_come + debt`` [USD bn].
+    """
+    for name, value in (("cash_usd_bn", cash_usd_bn), ("money_to_come_usd_bn",
+                                                          money_to_come_usd_bn),
+                        ("debt_usd_bn", debt_usd_bn)):
+        if value < 0:
+            raise ValueError(f"{name} must be non-negative, found {value}")
+    return equity_value_usd_bn - cash_usd_bn - money_to_come_usd_bn + debt_usd_bn

@@ -1,0 +1,473 @@
+"""The figures the valuation notebook tells, built from its parameters and the facts.
+
+Each function takes ``p``, a mapping of the ``01_valuation`` notebook's parameters (its
+``globals()`` in the notebook; a scenario file merged over the notebook's defaults in the
+tests), and the fact base, and returns plain numbers and tables. The notebook shows them
+with one call per cell; the tests render the notebook's templates from the same functions
+for every scenario, without a kernel. The models are in :mod:`valse.dcf`,
+:mod:`valse.valuation` and :mod:`valse.openai_finances`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from valse import dcf, uncertainty, valuation
+from valse.deal import create_deal
+
+#: Facts behind the DCF's inputs.
+DCF_FACTS: list[str] = [
+    "valuation_openai_operating_margin", "valuation_tax_rate", "valuation_openai_discount_rate",
+    "valuation_terminal_growth", "valuation_reinvestment_rate", "assumption_dcf_fade_years",
+    "assumption_dcf_growth_after_target", "assumption_dcf_margin_at_target",
+    "assumption_dcf_stock_compensation_share", "assumption_dcf_sales_to_capital",
+    "assumption_dcf_discount_rate_mature", "assumption_dcf_failure_probability",
+    "openai_cash_2026_03_usd_bn", "amazon_openai_contingent_usd_bn",
+]
+#: Facts behind the projected burn before the target year.
+BURN_FACTS: list[str] = [
+    "openai_cash_burn_2025_2029_projection_usd_bn", "openai_cash_burn_2025_forecast_usd_bn",
+    "openai_cash_burn_2026_projection_usd_bn", "openai_cash_burn_2027_projection_usd_bn",
+    "openai_cash_burn_2028_projection_usd_bn", "openai_cash_burn_q1_2026_usd_bn",
+]
+#: First and last year of the burn projection (openai_cash_burn_2025_2029_projection_usd_bn).
+BURN_PERIOD = (2025, 2029)
+#: DCF inputs drawn in the Monte Carlo: name of the dcf argument -> notebook parameter.
+DCF_DRAWN: dict[str, str] = {
+    "operating_margin": "openai_operating_margin",
+    "discount_rate_young": "openai_discount_rate",
+    "discount_rate_mature": "openai_discount_rate_mature",
+    "terminal_growth": "terminal_growth",
+    "reinvestment_rate": "reinvestment_rate",
+    "growth_after_target": "dcf_growth_after_target",
+    "margin_at_target": "dcf_margin_at_target",
+    "stock_compensation_share": "dcf_stock_compensation_share",
+    "sales_to_capital": "dcf_sales_to_capital",
+    "failure_probability": "dcf_failure_probability",
+}
+#: How each drawn input is named in prose.
+DCF_WORDS: dict[str, str] = {
+    "operating_margin": "the mature operating margin",
+    "discount_rate_young": "the young-company discount rate",
+    "discount_rate_mature": "the mature discount rate",
+    "terminal_growth": "the terminal growth",
+    "reinvestment_rate": "the mature reinvestment rate",
+    "growth_after_target": "the growth after the target year",
+    "margin_at_target": "the margin in the target year",
+    "stock_compensation_share": "stock compensation",
+    "sales_to_capital": "the sales-to-capital ratio",
+    "failure_probability": "the chance of failure",
+}
+
+
+def band(draws, central: float) -> tuple[float, float, float] | None:
+    """P10, P50, P90 of Monte Carlo draws, or None when no honest band exists.
+
+    Draws may be infinite (at some inputs no revenue reaches the valuation); the percentiles
+    are taken on all draws, so an infinite P90 means more than a tenth of them are. None
+    when a percentile is not finite or when the central value lies outside [P10, P90] (a
+    scenario that puts an input at the end of its range): the notebook then records no band
+    and says why, since every recorded P10–P90 must contain its central value.
+    """
+    values = np.sort(np.asarray(draws, dtype=float))
+    if values.size == 0 or np.any(np.isnan(values)) or not np.isfinite(central):
+        return None
+    finite = values[np.isfinite(values)]
+    if finite.size < values.size:  # percentiles by rank, so that inf never meets arithmetic
+        qs = [values[min(int(np.ceil(q * values.size)) - 1, values.size - 1)]
+              for q in (0.1, 0.5, 0.9)]
+        lo, mid, hi = (float(q) for q in qs)
+    else:
+        lo, mid, hi = uncertainty.p10_p50_p90(values)
+    if not (np.isfinite(hi) and lo <= central <= hi):
+        return None
+    return lo, mid, hi
+
+
+def unreachable_share(draws) -> float:
+    """Share of the draws at which no revenue reaches the valuation (infinite draws) [0–1]."""
+    values = np.asarray(draws, dtype=float)
+    return float(np.mean(~np.isfinite(values))) if values.size else 0.0
+
+
+def post_money_usd_bn(p: Mapping[str, Any]) -> float:
+    """The round's post-money valuation [USD bn]."""
+    return valuation.post_money_valuation_usd_bn(
+        p["pre_money_valuation_usd_bn"], p["round_size_usd_bn"]
+    )
+
+
+def money_to_come_usd_bn(p: Mapping[str, Any]) -> float:
+    """Money the post-money counts that OpenAI had not received: Amazon's contingent part.
+
+    ``amazon_investment − amazon_upfront`` [USD bn]. The post-money prices every committed
+    share, so the DCF's equity value counts this money as the company's (an asset that comes
+    with the shares it buys). Other investors' unpaid instalments are not in the facts.
+    """
+    return p["amazon_investment_usd_bn"] - p["amazon_upfront_usd_bn"]
+
+
+def burn_before_target_usd_bn(p: Mapping[str, Any], facts) -> list[float]:
+    """Projected cash burn of each year from the valuation year to the year before the target.
+
+    The September 2025 projection (115 over 2025–2029: 9, 17, 35, 45 and the rest, about 9,
+    in 2029; :func:`valse.dcf.burn_schedule_usd_bn`); the valuation year counts what is left
+    after the first quarter's burn (the cash is of 31 March). Years outside 2025–2029 count 0.
+    """
+    first, last = BURN_PERIOD
+    known = [facts.value(f) for f in BURN_FACTS[1:5]]
+    schedule = dcf.burn_schedule_usd_bn(facts.value(BURN_FACTS[0]), known, last - first + 1)
+    by_year = dict(zip(range(first, last + 1), schedule, strict=True))
+    out = [by_year.get(y, 0.0) for y in range(p["valuation_year"], p["target_year"])]
+    if out:
+        out[0] = max(out[0] - facts.value("openai_cash_burn_q1_2026_usd_bn"), 0.0)
+    return out
+
+
+def dcf_inputs(p: Mapping[str, Any], facts) -> dict[str, Any]:
+    """The central inputs of :func:`valse.dcf.dcf_value_usd_bn` from the notebook's parameters."""
+    inputs: dict[str, Any] = {arg: p[name] for arg, name in DCF_DRAWN.items()}
+    inputs.update(
+        years_to_target=p["target_year"] - p["valuation_year"],
+        fade_years=p["dcf_fade_years"],
+        tax_rate=p["tax_rate"],
+        burn_usd_bn=burn_before_target_usd_bn(p, facts),
+        cash_usd_bn=p["openai_cash_usd_bn"] + money_to_come_usd_bn(p),
+    )
+    return inputs
+
+
+def dcf_ranges(p: Mapping[str, Any]) -> dict[str, tuple[float, float]]:
+    """Low and high of every drawn DCF input (the notebook's ``_low``/``_high`` parameters)."""
+    return {arg: (p[f"{name}_low"], p[f"{name}_high"]) for arg, name in DCF_DRAWN.items()}
+
+
+def gordon_inputs(p: Mapping[str, Any]) -> dict[str, float]:
+    """Inputs of the first edition's one-stage reverse DCF (:mod:`valse.valuation`)."""
+    return dict(operating_margin=p["openai_operating_margin"], tax_rate=p["tax_rate"],
+                discount_rate=p["openai_discount_rate"], terminal_growth=p["terminal_growth"],
+                reinvestment_rate=p["reinvestment_rate"],
+                years_to_target=p["target_year"] - p["valuation_year"])
+
+
+def reverse_dcf(p: Mapping[str, Any], facts) -> dict[str, Any]:
+    """The multi-stage reverse DCF and the value of OpenAI's own target, with their bands.
+
+    Returns
+    -------
+    dict
+        ``post`` (the round's post-money), ``need`` (required target-year revenue, root
+        finder) and ``need_band`` (P10, P50, P90 over the seeded Monte Carlo of
+        :func:`dcf_ranges`); ``growth`` (constant growth from the last full year's revenue to
+        ``need``); ``value`` and ``value_band`` (the DCF of OpenAI's own revenue target for
+        its target year; bands are None where :func:`band` finds none); ``stages`` (present
+        value of each stage of that DCF);
+        ``plan_growth_needed`` (growth after the target year that makes OpenAI's own target
+        worth the post-money, ``nan`` if none in [−50%, 500%]); ``swings`` (one-at-a-time
+        rows over the required revenue); ``gordon_need`` (the first edition's one-stage
+        answer, for comparison); ``inputs``.
+    """
+    post = post_money_usd_bn(p)
+    inputs = dcf_inputs(p, facts)
+    ranges = dcf_ranges(p)
+    need = dcf.required_target_revenue_usd_bn(post, **inputs)
+    central = {k: inputs[k] for k in ranges}
+    fixed = {k: v for k, v in inputs.items() if k not in ranges}
+
+    def need_model(**kw):
+        return dcf.required_target_revenue_affine_usd_bn(post, **fixed, **kw)
+
+    def value_model(**kw):
+        return dcf.dcf_value_usd_bn(p["revenue_target_usd_bn"], **fixed, **kw)
+
+    need_draws = uncertainty.monte_carlo(need_model, central, ranges, p["draws"], p["seed"])
+    value_draws = uncertainty.monte_carlo(value_model, central, ranges, p["draws"], p["seed"])
+    stages = dcf.dcf_stages_usd_bn(p["revenue_target_usd_bn"], **inputs)
+    plan_inputs = {k: v for k, v in inputs.items() if k != "growth_after_target"}
+    plan_growth = (
+        dcf.required_growth_after_target(post, p["revenue_target_usd_bn"], **plan_inputs)
+        if p["dcf_fade_years"] >= 1 and p["revenue_target_year"] == p["target_year"]
+        else float("nan")
+    )
+    return {
+        "post": post,
+        "need": need,
+        "need_band": band(need_draws, need),
+        "unreachable_share": unreachable_share(need_draws),
+        "growth": (valuation.implied_revenue_growth_per_year(
+            p["current_revenue_usd_bn"], need, p["target_year"] - p["current_revenue_year"])
+            if np.isfinite(need) and need > 0 else float("nan")),
+        "value": float(stages["value"]),
+        "value_band": band(value_draws, float(stages["value"])),
+        "stages": {k: float(v) for k, v in stages.items() if k != "years"},
+        "plan_growth_needed": plan_growth,
+        "swings": uncertainty.one_at_a_time(need_model, central, ranges),
+        "value_swings": uncertainty.one_at_a_time(value_model, central, ranges),
+        "gordon_need": valuation.required_revenue_usd_bn(post, **gordon_inputs(p)),
+        "inputs": inputs,
+    }
+
+
+def stage_table(stages: Mapping[str, float]):
+    """The DCF's value by stage as a table (USD bn, present values), for the chart and CSV."""
+    import pandas as pd
+
+    rows = [("fade years", stages["fade"]), ("terminal value", stages["terminal"]),
+            ("chance of failure", stages["failure"]),
+            ("burn before the target year", stages["burn"]),
+            ("cash and money still to come", stages["cash"])]
+    frame = pd.DataFrame(rows, columns=["stage", "present value (USD bn)"]).set_index("stage")
+    frame.loc["equity value"] = stages["value"]
+    return frame
+
+
+def reverse_dcf_story(p: Mapping[str, Any], facts, result: Mapping[str, Any]) -> dict[str, Any]:
+    """The figures of the template ``01_valuation/reverse_dcf`` (one dict, names as there)."""
+    from valse.deal import READING_NAMES
+
+    swings = result["swings"]
+    reading = reading_of(p)
+    if result["need_band"] is None and np.isfinite(result["need"]):
+        reason = ("in more than a tenth of the draws no revenue is enough"
+                  if result["unreachable_share"] > 0.1
+                  else "this scenario puts an input at the end of its range, so the central "
+                       "value lies outside the draws' P10–P90")
+    else:
+        reason = ""
+    return {
+        "reading": reading,
+        "reading_name": READING_NAMES[reading],
+        "post": result["post"],
+        "need": result["need"] if np.isfinite(result["need"]) else 0.0,
+        "need_defined": bool(np.isfinite(result["need"])),
+        "need_band": result["need_band"] is not None,
+        "need_p10": result["need_band"][0] if result["need_band"] else 0.0,
+        "need_p90": result["need_band"][2] if result["need_band"] else 0.0,
+        "band_reason": reason,
+        "growth": result["growth"] if np.isfinite(result["growth"]) else 0.0,
+        "growth_defined": bool(np.isfinite(result["growth"])),
+        "gordon_need": result["gordon_need"],
+        "target_year": str(p["target_year"]),
+        "revenue_target_year": str(p["revenue_target_year"]),
+        "revenue_target": p["revenue_target_usd_bn"],
+        "current_revenue": p["current_revenue_usd_bn"],
+        "current_revenue_year": str(p["current_revenue_year"]),
+        "value": result["value"],
+        "value_band": result["value_band"] is not None,
+        "value_p10": result["value_band"][0] if result["value_band"] else 0.0,
+        "value_p90": result["value_band"][2] if result["value_band"] else 0.0,
+        "plan_growth_needed": (result["plan_growth_needed"]
+                               if np.isfinite(result["plan_growth_needed"]) else 0.0),
+        "plan_growth_defined": bool(np.isfinite(result["plan_growth_needed"])),
+        "growth_after_target": p["dcf_growth_after_target"],
+        "fade_years": p["dcf_fade_years"],
+        "mature_margin": p["openai_operating_margin"],
+        "rate_young": p["openai_discount_rate"],
+        "rate_mature": p["openai_discount_rate_mature"],
+        "failure": p["dcf_failure_probability"],
+        "burn_pv": -result["stages"]["burn"],
+        "cash": result["stages"]["cash"],
+        "top_input": DCF_WORDS[swings[0][0]],
+        "swing_defined": bool(np.isfinite(swings[0][1]) and np.isfinite(swings[0][2])),
+        "top_low": min(swings[0][1:3]) if np.isfinite(swings[0][3]) else 0.0,
+        "top_high": max(swings[0][1:3]) if np.isfinite(swings[0][3]) else 0.0,
+        "second_input": DCF_WORDS[swings[1][0]],
+    }
+
+
+def reading_of(p: Mapping[str, Any]) -> str:
+    """``"rumour"`` or ``"reported"`` by :func:`valse.deal.reading` (the one rule).
+
+    The valuation notebook declares the deal fields it uses; the others (labour, contract
+    years) play no part in the rule and are filled with neutral values.
+    """
+    from valse.deal import DEAL_FIELDS
+    from valse.deal import reading as rule
+
+    neutral = {name: 0 for name in DEAL_FIELDS}
+    neutral.update({k: p[k] for k in DEAL_FIELDS if k in p})
+    return rule(create_deal(neutral))
+
+
+#: Facts the round's figures stand on, by reading.
+ROUND_FACTS: dict[str, list[str]] = {
+    "rumour": ["rumour_openai_valuation_usd_bn", "rumour_round_size_usd_bn",
+               "rumour_amazon_investment_usd_bn"],
+    "reported": ["openai_premoney_2026_usd_bn", "openai_round_2026_closed_usd_bn",
+                 "amazon_openai_commitment_usd_bn"],
+}
+#: Parameters the DCF depends on.
+DCF_PARAMS: list[str] = [
+    "pre_money_valuation_usd_bn", "round_size_usd_bn", "amazon_investment_usd_bn",
+    "amazon_upfront_usd_bn", "tax_rate", "valuation_year", "target_year", "dcf_fade_years",
+    "openai_cash_usd_bn", *DCF_DRAWN.values(),
+]
+
+
+def _band_kw(b) -> dict[str, float]:
+    return dict(p10=b[0], p50=b[1], p90=b[2]) if b else {}
+
+
+def dcf_metrics(p: Mapping[str, Any], result: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The metric records of the reverse DCF, as keyword arguments of ``valse.record.metric``.
+
+    ``required_revenue_usd_bn`` is recorded only when some revenue reaches the valuation
+    (finite), ``required_revenue_growth_pct_per_year`` with it; bands only where
+    :func:`band` finds an honest one.
+    """
+    sources = ROUND_FACTS[reading_of(p)] + DCF_FACTS + BURN_FACTS
+    year = p["target_year"]
+    out = []
+    if np.isfinite(result["need"]):
+        out.append(dict(
+            name="required_revenue_usd_bn", value=result["need"], unit="USD bn",
+            label=(f"Revenue OpenAI must reach in {year} to justify its post-money valuation "
+                   f"(multi-stage reverse DCF: growth fading over {p['dcf_fade_years']} years, "
+                   "burn before the target year, stock compensation and failure counted)"),
+            sources=sources, params=DCF_PARAMS, **_band_kw(result["need_band"])))
+    if np.isfinite(result["growth"]):
+        out.append(dict(
+            name="required_revenue_growth_pct_per_year", value=100 * result["growth"],
+            unit="% per year",
+            label=(f"Annual revenue growth from {p['current_revenue_year']} to {year} that the "
+                   "required revenue implies"),
+            sources=sources + ["openai_revenue_2025_usd_bn"],
+            params=DCF_PARAMS + ["current_revenue_usd_bn", "current_revenue_year"]))
+    out.append(dict(
+        name="openai_dcf_value_usd_bn", value=result["value"], unit="USD bn",
+        label=(f"Equity value of OpenAI by the multi-stage DCF if it reaches its own revenue "
+               f"projection for {p['revenue_target_year']}"),
+        sources=sources + ["openai_revenue_2030_target_usd_bn"],
+        params=DCF_PARAMS + ["revenue_target_usd_bn", "revenue_target_year"],
+        **_band_kw(result["value_band"])))
+    return out
+
+
+def enterprise_value_usd_bn(p: Mapping[str, Any]) -> float:
+    """OpenAI's enterprise value behind the post-money: less its cash and the money to come.
+
+    The cash is the reported cash and securities after the round closed (31 March 2026), used
+    in both readings (no other figure is in the facts); the money to come is Amazon's
+    contingent part (:func:`money_to_come_usd_bn`). OpenAI has no reported debt in the facts.
+    """
+    return valuation.enterprise_value_usd_bn(
+        post_money_usd_bn(p), p["openai_cash_usd_bn"], money_to_come_usd_bn(p))
+
+
+def multiples(p: Mapping[str, Any], comps) -> dict[str, Any]:
+    """OpenAI's EV / revenue multiples against the listed comparables, and what they imply.
+
+    Returns
+    -------
+    dict
+        ``ev``; ``trailing_x`` (EV / last full year's revenue) and ``run_rate_x`` (EV / the
+        latest annualised revenue); ``equity_x`` (the first edition's post-money / February
+        run-rate, for comparison); ``q25, q50, q75`` of the comparables' EV / revenue;
+        ``implied_ev`` (low, high): the latest run-rate times the interquartile multiples;
+        ``higher``: comparables priced above OpenAI's run-rate multiple; ``table``: one row a
+        company, OpenAI's two rows included.
+    """
+    import pandas as pd
+
+    from valse.comparables import multiple_quantiles_x
+
+    ev = enterprise_value_usd_bn(p)
+    trailing = valuation.ev_to_revenue_x(ev, p["current_revenue_usd_bn"])
+    run_rate = valuation.ev_to_revenue_x(ev, p["latest_run_rate_revenue_usd_bn"])
+    q25, q50, q75 = multiple_quantiles_x(comps["ev_to_revenue_x"])
+    rows = comps[["ticker", "ev_to_revenue_x", "as_of"]].rename(
+        columns={"ev_to_revenue_x": "EV / revenue (x)"})
+    ours = pd.DataFrame(
+        {"ticker": ["OpenAI", "OpenAI"], "EV / revenue (x)": [trailing, run_rate],
+         "as_of": [str(p["current_revenue_year"]), "2026-08"]},
+        index=[f"OpenAI on {p['current_revenue_year']} revenue",
+               "OpenAI on its Aug 2026 run-rate"])
+    table = pd.concat([rows, ours]).sort_values("EV / revenue (x)")
+    return {
+        "ev": ev,
+        "trailing_x": trailing,
+        "run_rate_x": run_rate,
+        "equity_x": valuation.ev_to_revenue_x(post_money_usd_bn(p), p["run_rate_revenue_usd_bn"]),
+        "q25": q25, "q50": q50, "q75": q75,
+        "implied_ev": (p["latest_run_rate_revenue_usd_bn"] * q25,
+                       p["latest_run_rate_revenue_usd_bn"] * q75),
+        "higher": [f"{c} ({m:.0f}x)" for c, m in comps["ev_to_revenue_x"].items()
+                   if m > run_rate],
+        "n": len(comps),
+        "table": table,
+    }
+
+
+def football_field(p: Mapping[str, Any], facts, mult: Mapping[str, Any],
+                   dcf_result: Mapping[str, Any]):
+    """Ranges of OpenAI's equity value by method, every bar an equity value.
+
+    The comparables' enterprise values are put on the post-money's basis by adding back the
+    cash and the money to come; the DCF already counts them; the round, the secondary trades
+    and the IPO target are equity values as reported. The DCF bar is its P10–P90 (or, when
+    :func:`band` gives none, the value moved one input at a time). Returns a DataFrame
+    indexed by method with ``low (USD bn)`` and ``high (USD bn)``.
+    """
+    import pandas as pd
+
+    post = post_money_usd_bn(p)
+    add_back = post - mult["ev"]
+    forge = facts["openai_secondary_forge_2026_04_usd_bn"]
+    band_ = dcf_result["value_band"]
+    if band_:
+        dcf_low, dcf_high, dcf_words = band_[0], band_[2], "P10–P90"
+    else:
+        ends = [dcf_result["value"], *(v for row in dcf_result["value_swings"] for v in row[1:3])]
+        dcf_low, dcf_high, dcf_words = min(ends), max(ends), "inputs moved one at a time"
+    rows = [
+        ("Round: pre- to post-money", p["pre_money_valuation_usd_bn"], post),
+        ("Secondary trades, April 2026 (estimate)", forge.low, forge.high),
+        ("Comparables: EV multiples × Aug 2026 run-rate, plus cash", mult["implied_ev"][0]
+         + add_back, mult["implied_ev"][1] + add_back),
+        (f"Multi-stage DCF of the OpenAI {p['revenue_target_year']} plan ({dcf_words})", dcf_low,
+         dcf_high),
+        ("Reported IPO target", p["ipo_valuation_usd_bn_low"], p["ipo_valuation_usd_bn_high"]),
+    ]
+    return pd.DataFrame(rows, columns=["method", "low (USD bn)", "high (USD bn)"]).set_index(
+        "method")
+
+
+def multiples_story(p: Mapping[str, Any], mult: Mapping[str, Any]) -> dict[str, Any]:
+    """The figures of the template ``01_valuation/multiples``."""
+    from valse.deal import READING_NAMES
+
+    reading = reading_of(p)
+    return {
+        "reading": reading,
+        "reading_name": READING_NAMES[reading],
+        "post": post_money_usd_bn(p),
+        "ev": mult["ev"],
+        "cash": p["openai_cash_usd_bn"],
+        "money_to_come": money_to_come_usd_bn(p),
+        "trailing_x": mult["trailing_x"],
+        "run_rate_x": mult["run_rate_x"],
+        "equity_x": mult["equity_x"],
+        "q25": mult["q25"], "q50": mult["q50"], "q75": mult["q75"],
+        "implied_low": mult["implied_ev"][0], "implied_high": mult["implied_ev"][1],
+        "higher": ", ".join(mult["higher"]),
+        "n_comps": mult["n"],
+        "run_rate": p["latest_run_rate_revenue_usd_bn"],
+        "current_revenue_year": str(p["current_revenue_year"]),
+    }
+
+
+def football_field_story(p: Mapping[str, Any], field, mult: Mapping[str, Any]) -> dict[str, Any]:
+    """The figures of the template ``01_valuation/football_field``."""
+    post = post_money_usd_bn(p)
+    return {
+        **multiples_story(p, mult),
+        "covers": "; ".join(m for m, (lo, hi) in field.iterrows() if lo <= post <= hi),
+        "below": "; ".join(m for m, (lo, hi) in field.iterrows() if hi < post),
+        "above": "; ".join(m for m, (lo, hi) in field.iterrows() if lo > post),
+        "revenue_methods_below": bool(field["high (USD bn)"].iloc[2:4].max() < post),
+        "revenue_methods_cover": bool(any(lo <= post <= hi for lo, hi in
+                                          field.iloc[2:4].to_numpy())),
+    }
