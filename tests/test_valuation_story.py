@@ -8,7 +8,7 @@ import pytest
 import yaml
 from numpy.testing import assert_allclose
 
-from valse import narrative
+from valse import narrative, valuation
 from valse import valuation_story as story
 from valse.comparables import load_comparables
 from valse.facts import load_facts
@@ -51,6 +51,20 @@ def test_every_template_renders_clean_for_every_scenario(path, facts, comps):
         "football_field": narrative.render(
             "01_valuation/football_field", **story.football_field_story(p, field, mult)),
     }
+    pay = story.can_pay(p, facts)
+    texts["can_pay"] = narrative.render("01_valuation/can_pay",
+                                        **story.can_pay_story(p, pay, facts))
+    shares, capacity = story.backlog_shares(p, facts), story.capacity_on_aws(facts)
+    texts["concentration"] = narrative.render(
+        "01_valuation/concentration", **story.concentration_story(p, shares, capacity))
+    new_money = valuation.round_allocation_usd_bn(
+        p["round_size_usd_bn"], p["amazon_investment_usd_bn"], "Amazon",
+        {"NVIDIA": p["nvidia_round_usd_bn"], "SoftBank": p["softbank_round_usd_bn"]}, "Others")
+    texts["supplier_share"] = narrative.render(
+        "01_valuation/supplier_share",
+        **story.supplier_story(p, story.supplier_share(p, new_money, facts)))
+    assert set(texts) == {n.split("/")[1] for n in narrative.template_names()
+                          if n.startswith("01_valuation/")}
     for name, text in texts.items():
         assert narrative.check_rendered(text) == [], (path.stem, name, text)
         assert text.startswith("**In plain words (")
@@ -63,7 +77,9 @@ def test_every_template_renders_clean_for_every_scenario(path, facts, comps):
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_recorded_bands_contain_their_central_values(path, facts):
     p = scenario_params(path)
-    for record in story.dcf_metrics(p, story.reverse_dcf(p, facts)):
+    records = story.dcf_metrics(p, story.reverse_dcf(p, facts))
+    records += story.can_pay_metrics(p, story.can_pay(p, facts))
+    for record in records:
         if "p10" in record:
             assert record["p10"] <= record["value"] <= record["p90"], (path.stem, record["name"])
 

@@ -86,7 +86,9 @@ def dcf_stage_chart(stages, title: str, facts, sources: Iterable[str], extra=())
     ax.bar(x[:-1], steps, bottom=start, color=colours)
     ax.bar([x[-1]], [total], color=charts.PALETTE[0])
     for xi, (s, v) in enumerate(zip([*start, 0.0], [*steps, total], strict=True)):
-        ax.text(xi, s + v if v >= 0 else s, f"{v:,.0f}", ha="center", va="bottom", fontsize=8)
+        ax.text(xi, max(s, s + v), f"{v:,.0f}", ha="center", va="bottom", fontsize=8)
+    levels = np.concatenate([[0.0], np.cumsum(steps), [total]])
+    ax.set_ylim(min(0.0, levels.min()) * 1.15 - 0.02 * np.ptp(levels), 1.15 * levels.max())
     ax.axhline(0, color="black", linewidth=0.6)
     ax.set_xticks(x, [name.replace(" ", "\n", 2) for name in stages.index], fontsize=7)
     ax.set_ylabel("Present value (USD bn)")
@@ -129,5 +131,52 @@ def multiples_chart(mult: Mapping[str, Any], facts, sources: Iterable[str], extr
     ax.set_xlabel("Enterprise value / yearly revenue (x, log scale)")
     ax.set_title("OpenAI's revenue multiple against listed companies (enterprise values)")
     ax.legend(fontsize=8, loc="lower right")
+    charts.add_sources(fig, facts, list(sources), extra=list(extra))
+    return fig, ax
+
+
+def sources_uses_chart(table, facts, sources: Iterable[str], extra=()):
+    """OpenAI's committed compute by provider and other cash costs (bars) against its revenue
+    on its own plan and with its run-rate held (lines), by year."""
+    years = table.index.to_numpy()
+    compute = [c for c in table.columns if c.startswith("compute: ")]
+    fig, ax = plt.subplots(figsize=(8, 4.4))
+    bottom = np.zeros(len(years))
+    for i, col in enumerate([*compute, "other cash costs (plan)"]):
+        values = table[col].to_numpy(float)
+        colour = "#bdbdbd" if col.startswith("other") else charts.PALETTE[i % len(charts.PALETTE)]
+        ax.bar(years, values, bottom=bottom, color=colour, width=0.6,
+               label=col.removeprefix("compute: "))
+        bottom += values
+    ax.plot(years, table["revenue, own plan"], color="black", marker="o",
+            label="revenue, OpenAI's own plan")
+    ax.plot(years, table["revenue, run-rate held"], color="black", marker="s", linestyle="--",
+            label="revenue, latest run-rate held")
+    ax.set_xticks(years, [str(y) for y in years])
+    ax.set_ylabel("USD bn a year")
+    ax.set_title("OpenAI's committed compute and other costs against its revenue")
+    ax.legend(fontsize=7, loc="upper left", ncol=2)
+    fig.subplots_adjust(bottom=0.22)
+    charts.add_sources(fig, facts, list(sources), extra=list(extra))
+    return fig, ax
+
+
+def backlog_chart(shares, facts, sources: Iterable[str], extra=()):
+    """Share of each provider's backlog that comes from OpenAI and Anthropic (horizontal bars)."""
+    fig, ax = plt.subplots(figsize=(8, 2.8 + 0.3 * len(shares)))
+    y = np.arange(len(shares))
+    openai = 100 * shares["OpenAI (USD bn)"] / shares["backlog (USD bn)"]
+    anthropic = 100 * shares["Anthropic (USD bn)"] / shares["backlog (USD bn)"]
+    ax.barh(y, openai, color=charts.PALETTE[0], label="OpenAI")
+    ax.barh(y, anthropic, left=openai, color=charts.PALETTE[1], label="Anthropic")
+    for yi, total in enumerate(openai + anthropic):
+        ax.text(total + 1, yi, f"{total:.0f}%", va="center", fontsize=8)
+    ax.set_yticks(y, shares.index, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("Share of the provider's backlog (%)")
+    ax.set_title("How much of the cloud backlog two AI labs make up")
+    ax.legend(fontsize=8, loc="lower right")
+    fig.subplots_adjust(left=0.38, bottom=0.3)
     charts.add_sources(fig, facts, list(sources), extra=list(extra))
     return fig, ax

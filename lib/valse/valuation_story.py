@@ -10,6 +10,7 @@ for every scenario, without a kernel. The models are in :mod:`valse.dcf`,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -471,3 +472,412 @@ def football_field_story(p: Mapping[str, Any], field, mult: Mapping[str, Any]) -
         "revenue_methods_cover": bool(any(lo <= post <= hi for lo, hi in
                                           field.iloc[2:4].to_numpy())),
     }
+
+
+# --- can OpenAI pay? ------------------------------------------------------------------------
+
+#: Facts behind OpenAI's committed compute, its revenue paths and cash.
+CAN_PAY_FACTS: list[str] = [
+    "openai_oracle_commitment_usd_bn", "openai_oracle_commitment_years",
+    "openai_oracle_commitment_start_lag_years", "openai_azure_commitment_2025_10_usd_bn",
+    "assumption_azure_commitment_years", "aws_openai_contract_2025_11_usd_bn",
+    "aws_openai_contract_2025_11_years", "aws_openai_contract_expansion_usd_bn",
+    "aws_openai_contract_expansion_years", "openai_coreweave_commitment_usd_bn",
+    "assumption_coreweave_commitment_years", "cerebras_openai_usd_bn",
+    "cerebras_openai_term_years", "cerebras_openai_start_lag_years",
+    "assumption_contract_start_lag_years", "openai_revenue_2026_forecast_usd_bn",
+    "openai_revenue_2030_target_usd_bn", "openai_annualized_revenue_2026_08_usd_bn",
+    "openai_cash_2026_03_usd_bn", "assumption_openai_noncompute_cost_share",
+    "openai_compute_target_2030_usd_bn",
+]
+#: Parameters the sources and uses depend on.
+CAN_PAY_PARAMS: list[str] = [
+    "aws_services_usd_bn", "amazon_investment_usd_bn", "amazon_upfront_usd_bn",
+    "contingent_tranche_probability", "openai_cash_usd_bn", "openai_other_cost_share",
+    "latest_run_rate_revenue_usd_bn", "revenue_target_usd_bn", "revenue_target_year",
+    "valuation_year", "target_year",
+]
+
+
+def _signed_year(facts, fid: str) -> int:
+    return int(facts[fid].as_of[:4])
+
+
+def openai_contracts(p: Mapping[str, Any], facts, *, azure_years: float | None = None,
+                     coreweave_years: float | None = None) -> list:
+    """OpenAI's compute commitments with a value and a term in the facts, by provider.
+
+    Each starts in its signing year plus ``assumption_contract_start_lag_years`` unless the
+    facts give its start (Oracle 2027, Cerebras 2026). The February 2026 AWS expansion is the
+    scenario's ``aws_services_usd_bn`` in the reported reading and absent in the rumour's
+    (whose AWS spending is the November 2025 contract). The rest of the 1.4 trillion headline
+    (NVIDIA, AMD and Broadcom capacity, Stargate) has no contract value in the facts.
+    """
+    from valse.openai_finances import Contract
+
+    v = facts.value
+    lag = v("assumption_contract_start_lag_years")
+    expansion = p["aws_services_usd_bn"] if reading_of(p) == "reported" else 0.0
+    rows = [
+        ("Oracle", v("openai_oracle_commitment_usd_bn"),
+         _signed_year(facts, "openai_oracle_commitment_usd_bn")
+         + v("openai_oracle_commitment_start_lag_years"), v("openai_oracle_commitment_years")),
+        ("Microsoft Azure", v("openai_azure_commitment_2025_10_usd_bn"),
+         _signed_year(facts, "openai_azure_commitment_2025_10_usd_bn") + lag,
+         azure_years or v("assumption_azure_commitment_years")),
+        ("AWS (November 2025)", v("aws_openai_contract_2025_11_usd_bn"),
+         _signed_year(facts, "aws_openai_contract_2025_11_usd_bn") + lag,
+         v("aws_openai_contract_2025_11_years")),
+        ("AWS (February 2026 expansion)", expansion,
+         _signed_year(facts, "aws_openai_contract_expansion_usd_bn") + lag,
+         v("aws_openai_contract_expansion_years")),
+        ("CoreWeave", v("openai_coreweave_commitment_usd_bn"),
+         _signed_year(facts, "openai_coreweave_commitment_usd_bn") + lag,
+         coreweave_years or v("assumption_coreweave_commitment_years")),
+        ("Cerebras", v("cerebras_openai_usd_bn"),
+         _signed_year(facts, "cerebras_openai_usd_bn") + v("cerebras_openai_start_lag_years"),
+         v("cerebras_openai_term_years")),
+    ]
+    return [Contract(name, total, int(start), term) for name, total, start, term in rows
+            if total > 0]
+
+
+def revenue_paths(p: Mapping[str, Any], facts, years) -> dict[str, np.ndarray]:
+    """OpenAI's revenue by year on its own plan and with its latest run-rate held.
+
+    ``plan``: geometric from its 2026 forecast to its target-year projection;
+    ``run_rate``: the 2026 forecast, then the latest annualised revenue for every later year.
+    """
+    from valse.openai_finances import revenue_path_usd_bn
+
+    fid = "openai_revenue_2026_forecast_usd_bn"
+    start = facts.value(fid)
+    first = int(re.search(r"_(\d{4})_", fid).group(1))  # the year is part of the fact's id
+    return {
+        "plan": revenue_path_usd_bn({first: start, p["revenue_target_year"]:
+                                     p["revenue_target_usd_bn"]}, years),
+        "run_rate": revenue_path_usd_bn({first: start, first + 1:
+                                         p["latest_run_rate_revenue_usd_bn"]}, years),
+    }
+
+
+def _can_pay_once(p, facts, years, revenue, other_share, azure_years=None, coreweave_years=None):
+    from valse.openai_finances import (
+        annualised_commitments_usd_bn,
+        funding_gap_usd_bn,
+        renegotiation_risk,
+        sources_and_uses,
+    )
+
+    contracts = openai_contracts(p, facts, azure_years=azure_years,
+                                 coreweave_years=coreweave_years)
+    by_provider = annualised_commitments_usd_bn(contracts, years)
+    to_come = p["contingent_tranche_probability"] * money_to_come_usd_bn(p)
+    table = sources_and_uses(revenue, by_provider.sum(axis=1), other_share,
+                             p["openai_cash_usd_bn"], to_come)
+    prob, recovery = renegotiation_risk(table)
+    return contracts, by_provider, table, {
+        "coverage_min": float(np.min(table["coverage"])),
+        "coverage_min_year": int(years[int(np.argmin(table["coverage"]))]),
+        "gap": funding_gap_usd_bn(table),
+        "probability": prob,
+        "recovery": recovery,
+    }
+
+
+def can_pay(p: Mapping[str, Any], facts) -> dict[str, Any]:
+    """Sources and uses 2026 to the target year on OpenAI's plan and on its run-rate.
+
+    Returns
+    -------
+    dict
+        ``years``; ``table`` (a DataFrame by year: revenue on both paths, committed compute
+        by provider and in all, other cash costs, net cash, the balance and the money to
+        raise on the plan, the coverage ratio on both paths); ``plan`` and ``run_rate``
+        (dicts: ``coverage_min`` and its year, ``gap`` the money to raise in all,
+        ``probability`` and ``recovery`` of :func:`valse.openai_finances.renegotiation_risk`);
+        ``bands`` (P10–P90 of the plan's figures over the other-cost share and the Azure and
+        CoreWeave terms, seeded; None where :func:`band` gives none); ``contracts``;
+        ``committed_total`` (committed compute over the years) and ``to_come`` (expected).
+    """
+    import pandas as pd
+
+    years = list(range(p["valuation_year"], p["target_year"] + 1))
+    paths = revenue_paths(p, facts, years)
+    share = p["openai_other_cost_share"]
+    contracts, by_provider, plan_table, plan = _can_pay_once(p, facts, years, paths["plan"],
+                                                             share)
+    _, _, rr_table, run_rate = _can_pay_once(p, facts, years, paths["run_rate"], share)
+    gen = uncertainty.rng(p["seed"])
+    n = min(int(p["draws"]), 2000)  # each draw rebuilds the table: 2,000 are plenty here
+    azure = facts["assumption_azure_commitment_years"]
+    coreweave = facts["assumption_coreweave_commitment_years"]
+    draws = {
+        "other": uncertainty.triangular(gen, p["openai_other_cost_share_low"], share,
+                                        p["openai_other_cost_share_high"], n),
+        "azure": uncertainty.triangular(gen, azure.low, azure.number, azure.high, n),
+        "coreweave": uncertainty.triangular(gen, coreweave.low, coreweave.number,
+                                            coreweave.high, n),
+    }
+    outs = [_can_pay_once(p, facts, years, paths["plan"], draws["other"][i],
+                          draws["azure"][i], draws["coreweave"][i])[3] for i in range(n)]
+    bands = {k: band([o[k] for o in outs], plan[k])
+             for k in ("coverage_min", "gap", "probability", "recovery")}
+    frame = pd.DataFrame(index=pd.Index(years, name="year"))
+    frame["revenue, own plan"] = paths["plan"]
+    frame["revenue, run-rate held"] = paths["run_rate"]
+    for j, c in enumerate(contracts):
+        frame[f"compute: {c.provider}"] = by_provider[:, j]
+    frame["committed compute, all"] = plan_table["compute"]
+    frame["other cash costs (plan)"] = plan_table["other_costs"]
+    frame["net cash (plan)"] = plan_table["net"]
+    frame["cash at year end before new money (plan)"] = plan_table["balance"]
+    frame["money to raise (plan)"] = plan_table["to_raise"]
+    frame["money to raise (run-rate)"] = rr_table["to_raise"]
+    frame["coverage, own plan (x)"] = plan_table["coverage"]
+    frame["coverage, run-rate held (x)"] = rr_table["coverage"]
+    return {
+        "years": years, "table": frame, "plan": plan, "run_rate": run_rate, "bands": bands,
+        "contracts": contracts, "committed_total": float(plan_table["compute"].sum()),
+        "to_come": p["contingent_tranche_probability"] * money_to_come_usd_bn(p),
+    }
+
+
+def can_pay_metrics(p: Mapping[str, Any], result: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Metric records of the sources and uses (keyword arguments of ``valse.record.metric``)."""
+    plan, bands = result["plan"], result["bands"]
+    last = p["target_year"]
+    sources = CAN_PAY_FACTS + (["amazon_openai_contingent_usd_bn"]
+                               if reading_of(p) == "reported" else [])
+    return [
+        dict(name="openai_compute_coverage_ratio", value=plan["coverage_min"], unit="x",
+             label=(f"OpenAI's revenue over its committed compute cost in its weakest year to "
+                    f"{last} ({plan['coverage_min_year']}), on its own revenue plan"),
+             sources=sources, params=CAN_PAY_PARAMS, **_band_kw(bands["coverage_min"])),
+        dict(name="openai_funding_gap_usd_bn", value=plan["gap"], unit="USD bn",
+             label=(f"Money OpenAI must raise to pay its committed compute to {last} on its own "
+                    "revenue plan, after its cash and the money committed to it"),
+             sources=sources, params=CAN_PAY_PARAMS, **_band_kw(bands["gap"])),
+        dict(name="openai_renegotiation_probability_pct", value=100 * plan["probability"],
+             unit="%",
+             label=("Chance that OpenAI renegotiates or defers its compute commitments (simple "
+                    "rule: funding gap over committed compute, no new money assumed)"),
+             sources=sources, params=CAN_PAY_PARAMS,
+             **({k: 100 * v for k, v in _band_kw(bands["probability"]).items()})),
+        dict(name="openai_contract_recovery_pct", value=100 * plan["recovery"], unit="%",
+             label=("Share of a renegotiated compute contract the provider still collects "
+                    "(simple rule: paid pro rata to what OpenAI can fund)"),
+             sources=sources, params=CAN_PAY_PARAMS,
+             **({k: 100 * v for k, v in _band_kw(bands["recovery"]).items()})),
+    ]
+
+
+def can_pay_story(p: Mapping[str, Any], result: Mapping[str, Any], facts) -> dict[str, Any]:
+    """The figures of the template ``01_valuation/can_pay``."""
+    from valse.deal import READING_NAMES
+
+    plan, rr = result["plan"], result["run_rate"]
+    table = result["table"]
+    reading = reading_of(p)
+    first = result["years"][0]
+    return {
+        "reading": reading,
+        "reading_name": READING_NAMES[reading],
+        "first_year": str(first),
+        "last_year": str(result["years"][-1]),
+        "committed_total": result["committed_total"],
+        "compute_target": facts.value("openai_compute_target_2030_usd_bn"),
+        "peak_compute": float(table["committed compute, all"].max()),
+        "revenue_first": float(table["revenue, own plan"].iloc[0]),
+        "revenue_last": float(table["revenue, own plan"].iloc[-1]),
+        "run_rate": p["latest_run_rate_revenue_usd_bn"],
+        "cash": p["openai_cash_usd_bn"],
+        "to_come": result["to_come"],
+        "coverage_min": plan["coverage_min"],
+        "coverage_min_year": str(plan["coverage_min_year"]),
+        "coverage_band": result["bands"]["coverage_min"] is not None,
+        "coverage_p10": (result["bands"]["coverage_min"] or (0.0,))[0],
+        "coverage_p90": (result["bands"]["coverage_min"] or (0.0, 0.0, 0.0))[2],
+        "coverage_last": float(table["coverage, own plan (x)"].iloc[-1]),
+        "gap": plan["gap"],
+        "gap_band": result["bands"]["gap"] is not None,
+        "gap_p10": (result["bands"]["gap"] or (0.0,))[0],
+        "gap_p90": (result["bands"]["gap"] or (0.0, 0.0, 0.0))[2],
+        "rr_coverage_min": rr["coverage_min"],
+        "rr_gap": rr["gap"],
+        "probability": plan["probability"],
+        "recovery": plan["recovery"],
+        "rr_probability": rr["probability"],
+        "loss_rate": plan["probability"] * (1 - plan["recovery"]),
+        "aws_expansion": any(c.provider.startswith("AWS (February") for c in result["contracts"]),
+    }
+
+
+# --- concentration and capacity ---------------------------------------------------------------
+
+BACKLOG_FACTS: dict[str, list[str]] = {
+    "reported": ["aws_backlog_q1_2026_usd_bn", "aws_openai_contract_2025_11_usd_bn",
+                 "aws_openai_contract_expansion_usd_bn", "anthropic_aws_commitment_2026_04_usd_bn",
+                 "microsoft_rpo_q2_fy2026_usd_bn", "microsoft_rpo_openai_share_pct",
+                 "anthropic_azure_commitment_usd_bn"],
+    "rumour": ["aws_backlog_q4_2025_usd_bn", "aws_openai_contract_2025_11_usd_bn",
+               "microsoft_rpo_q2_fy2026_usd_bn", "microsoft_rpo_openai_share_pct",
+               "anthropic_azure_commitment_usd_bn"],
+}
+
+
+def backlog_shares(p: Mapping[str, Any], facts):
+    """Share of each provider's backlog from OpenAI and Anthropic, with the facts' dates.
+
+    In the reported reading AWS's backlog is that of 31 March 2026 (USD 364 bn), which holds
+    both OpenAI contracts (November 2025 and the February 2026 expansion) and excludes
+    Anthropic's April 2026 commitment (the fact's note); a second AWS row adds that
+    commitment to both sides. In the rumour's reading (January 2026) the latest backlog is
+    that of 31 December 2025, with OpenAI's November 2025 contract. Microsoft's commercial
+    remaining performance obligations of 31 December 2025: OpenAI's reported 45 % share and
+    Anthropic's November 2025 Azure commitment. Oracle's obligations are not in the facts.
+
+    Returns a DataFrame (one row a provider and date: backlog, OpenAI, Anthropic, share %).
+    """
+    import pandas as pd
+
+    from valse.openai_finances import backlog_share_pct
+
+    v = facts.value
+    rows = []
+    if reading_of(p) == "reported":
+        aws, openai = v("aws_backlog_q1_2026_usd_bn"), (
+            v("aws_openai_contract_2025_11_usd_bn") + v("aws_openai_contract_expansion_usd_bn"))
+        rows.append(("AWS, 31 March 2026", aws, openai, 0.0))
+        extra = v("anthropic_aws_commitment_2026_04_usd_bn")
+        rows.append(("AWS, with Anthropic's April 2026 commitment added", aws + extra, openai,
+                     extra))
+    else:
+        rows.append(("AWS, 31 December 2025", v("aws_backlog_q4_2025_usd_bn"),
+                     v("aws_openai_contract_2025_11_usd_bn"), 0.0))
+    rpo = v("microsoft_rpo_q2_fy2026_usd_bn")
+    rows.append(("Microsoft (commercial), 31 December 2025", rpo,
+                 rpo * v("microsoft_rpo_openai_share_pct") / 100,
+                 v("anthropic_azure_commitment_usd_bn")))
+    frame = pd.DataFrame(rows, columns=["provider and date", "backlog (USD bn)",
+                                        "OpenAI (USD bn)", "Anthropic (USD bn)"])
+    frame["share from OpenAI and Anthropic (%)"] = [
+        backlog_share_pct(b, {"OpenAI": o, "Anthropic": a})
+        for b, o, a in frame[["backlog (USD bn)", "OpenAI (USD bn)",
+                              "Anthropic (USD bn)"]].to_numpy()]
+    return frame.set_index("provider and date")
+
+
+CAPACITY_FACTS: list[str] = [
+    "aws_openai_trainium_gw", "anthropic_aws_capacity_2026_04_gw", "aws_capacity_added_q4_2025_gw",
+    "capex_per_gw_execs_2025_11_usd_bn_per_gw", "capex_per_gw_altman_2025_10_usd_bn_per_gw",
+    "capex_per_gw_huang_2026_06_usd_bn_per_gw", "amazon_capex_2026_guidance_usd_bn",
+]
+
+
+def capacity_on_aws(facts) -> dict[str, float]:
+    """Gigawatts committed on AWS to OpenAI and Anthropic against AWS's build rate and capex.
+
+    The capex per GW runs from the executives' 2025 estimate (low) through Altman's figure
+    (central) to Huang's 2026 figure (high), all in the facts.
+    """
+    from valse.openai_finances import build_quarters, implied_capex_usd_bn
+
+    v = facts.value
+    gw = v("aws_openai_trainium_gw") + v("anthropic_aws_capacity_2026_04_gw")
+    per_gw = (v("capex_per_gw_execs_2025_11_usd_bn_per_gw"),
+              v("capex_per_gw_altman_2025_10_usd_bn_per_gw"),
+              v("capex_per_gw_huang_2026_06_usd_bn_per_gw"))
+    capex = [implied_capex_usd_bn(gw, c) for c in per_gw]
+    guidance = v("amazon_capex_2026_guidance_usd_bn")
+    return {"gw": gw, "openai_gw": v("aws_openai_trainium_gw"),
+            "anthropic_gw": v("anthropic_aws_capacity_2026_04_gw"),
+            "quarters": build_quarters(gw, v("aws_capacity_added_q4_2025_gw")),
+            "gw_per_quarter": v("aws_capacity_added_q4_2025_gw"),
+            "capex_low": capex[0], "capex": capex[1], "capex_high": capex[2],
+            "guidance": guidance, "capex_share_of_guidance": capex[1] / guidance}
+
+
+SUPPLIER_FACTS: list[str] = [
+    "openai_round_2026_closed_usd_bn", "amazon_openai_commitment_usd_bn",
+    "amazon_openai_upfront_usd_bn", "nvidia_openai_round_2026_usd_bn",
+    "softbank_openai_round_2026_usd_bn", "openai_secondary_forge_2026_04_usd_bn",
+    "openai_postmoney_2026_closed_usd_bn",
+]
+
+
+def supplier_share(p: Mapping[str, Any], new_money: Mapping[str, float], facts) -> dict[str, Any]:
+    """How much of the round came from OpenAI's suppliers, and a price test.
+
+    ``new_money`` is the notebook's round allocation
+    (:func:`valse.valuation.round_allocation_usd_bn`).
+    Suppliers: Amazon (AWS) and NVIDIA (chips) sell OpenAI compute; SoftBank builds Stargate
+    with it. ``firm`` counts Amazon's upfront part only (its milestone part was not paid at
+    the close). The price test sets the secondary trades of April 2026 against the round's
+    post-money.
+    """
+    from valse.openai_finances import supplier_share_pct
+
+    sellers = ["Amazon", "NVIDIA"]
+    firm = {**new_money, "Amazon": min(new_money.get("Amazon", 0.0), p["amazon_upfront_usd_bn"])}
+    post = post_money_usd_bn(p)
+    forge = facts["openai_secondary_forge_2026_04_usd_bn"]
+    return {
+        "share": supplier_share_pct(new_money, sellers),
+        "share_with_softbank": supplier_share_pct(new_money, [*sellers, "SoftBank"]),
+        "firm_share": supplier_share_pct(firm, sellers),
+        "firm_share_with_softbank": supplier_share_pct(firm, [*sellers, "SoftBank"]),
+        "round": sum(new_money.values()),
+        "firm_round": sum(firm.values()),
+        "secondary_low_premium_pct": 100 * (forge.low / post - 1),
+        "secondary_high_premium_pct": 100 * (forge.high / post - 1),
+        "secondary_low": forge.low, "secondary_high": forge.high, "post": post,
+    }
+
+
+def concentration_story(p: Mapping[str, Any], shares, capacity: Mapping[str, float]):
+    """The figures of the template ``01_valuation/concentration``."""
+    from valse.deal import READING_NAMES
+
+    reading = reading_of(p)
+    col = "share from OpenAI and Anthropic (%)"
+    aws = shares.index[0]
+    return {
+        "reading": reading, "reading_name": READING_NAMES[reading],
+        "aws_share": float(shares[col].iloc[0]), "aws_date": aws.split(", ", 1)[1],
+        "aws_share_with_anthropic": float(shares[col].iloc[1]) if reading == "reported" else 0.0,
+        "msft_share": float(shares[col].iloc[-1]),
+        **{k: capacity[k] for k in ("gw", "openai_gw", "anthropic_gw", "quarters",
+                                    "gw_per_quarter", "capex_low", "capex", "capex_high",
+                                    "guidance")},
+        "capex_share": capacity["capex_share_of_guidance"],
+    }
+
+
+def concentration_metrics(p: Mapping[str, Any], shares, capacity) -> list[dict[str, Any]]:
+    """Metric records of the backlog shares and the capacity on AWS."""
+    col = "share from OpenAI and Anthropic (%)"
+    reading = reading_of(p)
+    return [
+        dict(name="aws_backlog_openai_anthropic_share_pct", value=float(shares[col].iloc[0]),
+             unit="%", label=(f"Share of AWS's backlog ({shares.index[0].split(', ', 1)[1]}) "
+                              "from OpenAI's and Anthropic's contracts in it"),
+             sources=BACKLOG_FACTS[reading][:4], params=["aws_services_usd_bn"]),
+        dict(name="microsoft_rpo_openai_anthropic_share_pct", value=float(shares[col].iloc[-1]),
+             unit="%", label=("Share of Microsoft's commercial remaining performance obligations "
+                              "(31 December 2025) from OpenAI and Anthropic"),
+             sources=BACKLOG_FACTS["reported"][4:], params=[]),
+        dict(name="aws_openai_anthropic_build_quarters", value=capacity["quarters"],
+             unit="quarters",
+             label=("Quarters of AWS's capacity additions (Q4 2025 rate) that its gigawatts "
+                    "committed to OpenAI and Anthropic take"),
+             sources=CAPACITY_FACTS[:3], params=[]),
+    ]
+
+
+def supplier_story(p: Mapping[str, Any], result: Mapping[str, Any]) -> dict[str, Any]:
+    """The figures of the template ``01_valuation/supplier_share``."""
+    from valse.deal import READING_NAMES
+
+    reading = reading_of(p)
+    return {"reading": reading, "reading_name": READING_NAMES[reading], **result}
