@@ -484,7 +484,12 @@ def test_notebook_rumour_records_metrics(tmp_path):
     assert_allclose(m["amazon_stake_pct"]["value"], 100 * 50 / 830, rtol=1e-12)
     assert_allclose(m["amazon_expected_investment_usd_bn"]["value"], 50.0, rtol=1e-12)
     assert_allclose(m["amazon_effective_stake_price_discount_pct"]["value"], 22.8, rtol=1e-12)
-    assert math.isfinite(m["amazon_stake_value_at_ipo_usd_bn"]["p90"])
+    # the IPO valuation's law peaks at its maximum, so in this reading the central value lies
+    # above the draws' P90: no band is recorded rather than one that does not contain it
+    for record in m.values():
+        if "p10" in record:
+            assert record["p10"] <= record["value"] <= record["p90"], record["name"]
+    assert "p90" not in m["amazon_stake_value_at_ipo_usd_bn"]
 
 
 @pytest.mark.notebook

@@ -881,3 +881,12 @@ def supplier_story(p: Mapping[str, Any], result: Mapping[str, Any]) -> dict[str,
 
     reading = reading_of(p)
     return {"reading": reading, "reading_name": READING_NAMES[reading], **result}
+
+
+def recorded_band(band_: tuple[float, float, float] | None, central: float) -> dict[str, float]:
+    """``p10, p50, p90`` keyword arguments for a metric, or none when the band does not hold
+    the central value (a scenario that sets an input at the end of its range): every recorded
+    P10–P90 must contain its central value."""
+    if band_ is None or not band_[0] <= central <= band_[2]:
+        return {}
+    return dict(p10=band_[0], p50=band_[1], p90=band_[2])
