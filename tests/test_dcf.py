@@ -171,3 +171,14 @@ def test_enterprise_value_behind_the_post_money_hand_computed():
     assert_allclose(valuation.enterprise_value_usd_bn(852.0, 73.0, 35.0), 744.0, rtol=1e-12)
     with pytest.raises(ValueError, match="cash_usd_bn must be non-negative"):
         valuation.enterprise_value_usd_bn(852.0, -1.0)
+
+
+def test_holding_value_and_marks_hand_computed():
+    # 32.5 expected paid, shares worth 880 / 852 of the round's price
+    assert_allclose(valuation.holding_value_at_price_ratio_usd_bn(32.5, 880 / 852),
+                    32.5 * 880 / 852, rtol=1e-12)
+    # 15 paid at signing marked to an IPO of 1,000 after 6 % dilution: 15 × (940 / 852 − 1)
+    assert_allclose(valuation.mark_up_gain_usd_bn(15.0, 940 / 852), 15 * 88 / 852, rtol=1e-12)
+    assert valuation.mark_up_gain_usd_bn(15.0, 0.9) < 0  # an impairment
+    with pytest.raises(ValueError, match="cost_usd_bn must be non-negative"):
+        valuation.mark_up_gain_usd_bn(-1.0, 1.0)

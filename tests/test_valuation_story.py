@@ -63,6 +63,14 @@ def test_every_template_renders_clean_for_every_scenario(path, facts, comps):
     texts["supplier_share"] = narrative.render(
         "01_valuation/supplier_share",
         **story.supplier_story(p, story.supplier_share(p, new_money, facts)))
+    amount = valuation.expected_investment_usd_bn(
+        p["amazon_investment_usd_bn"], p["amazon_upfront_usd_bn"],
+        p["contingent_tranche_probability"])
+    fv = story.fair_value(p, facts, result, amount)
+    texts["fair_value"] = narrative.render("01_valuation/fair_value",
+                                           **story.fair_value_story(p, facts, fv))
+    if fv["fair_band"]:
+        assert fv["fair_band"][0] <= fv["fair"] <= fv["fair_band"][2]
     assert set(texts) == {n.split("/")[1] for n in narrative.template_names()
                           if n.startswith("01_valuation/")}
     for name, text in texts.items():

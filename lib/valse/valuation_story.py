@@ -890,3 +890,102 @@ def recorded_band(band_: tuple[float, float, float] | None, central: float) -> d
     if band_ is None or not band_[0] <= central <= band_[2]:
         return {}
     return dict(p10=band_[0], p50=band_[1], p90=band_[2])
+
+
+# --- the fair value behind the post-money, and Amazon's books --------------------------------
+
+FAIR_VALUE_FACTS: list[str] = [
+    "openai_secondary_forge_2026_04_usd_bn", "openai_ipo_target_valuation_usd_bn",
+    "valuation_ipo_dilution", "aws_operating_income_q1_2026_usd_bn",
+    "amazon_anthropic_gain_q3_2025_usd_bn", "amazon_anthropic_gain_q1_2026_usd_bn",
+]
+
+
+def fair_value(p: Mapping[str, Any], facts, dcf_result: Mapping[str, Any],
+               amount_expected_usd_bn: float) -> dict[str, Any]:
+    """Amazon's expected holding at the round's price, at the secondary marks and at the DCF,
+    and the gains Amazon would book on marking it.
+
+    Method: at the round's price the holding is worth what Amazon expects to pay
+    (:func:`valse.valuation.holding_value_at_price_ratio_usd_bn`); at another value per share
+    it is that amount times the ratio to the post-money: the secondary trades of April 2026
+    (the observable price ASC 321 marks to), the multi-stage DCF of OpenAI's plan (our fair
+    value; its P10–P90 scales the same way), and the reported IPO target after the IPO's
+    dilution. Not in the bridge, because the facts do not give them: the preference terms of
+    the 2026 shares (a senior preference would make Amazon's shares worth more than common
+    ones in the downside), the Foundation's warrant, and a cap on Microsoft's revenue share.
+
+    Returns a dict with ``table`` (value of the holding by method, USD bn), ``fair`` and
+    ``fair_band`` (the DCF-based value), ``marks`` (a DataFrame of the gains Amazon would
+    book, on the part paid at signing and on the whole commitment) and the figures for prose.
+    """
+    import pandas as pd
+
+    post = post_money_usd_bn(p)
+    forge = facts["openai_secondary_forge_2026_04_usd_bn"]
+    d = p["ipo_dilution"]
+    ratios = {
+        "at the round's price": (1.0, 1.0),
+        "at the April 2026 secondary trades": (forge.low / post, forge.high / post),
+        "at the multi-stage DCF of the plan (P10–P90)": tuple(
+            b / post for b in ((dcf_result["value_band"] or (dcf_result["value"],) * 3)[0],
+                               (dcf_result["value_band"] or (dcf_result["value"],) * 3)[2])),
+        "at the reported IPO target, after the IPO's new shares": (
+            p["ipo_valuation_usd_bn_low"] * (1 - d) / post,
+            p["ipo_valuation_usd_bn_high"] * (1 - d) / post),
+    }
+    table = pd.DataFrame(
+        [(name, valuation.holding_value_at_price_ratio_usd_bn(amount_expected_usd_bn, lo),
+          valuation.holding_value_at_price_ratio_usd_bn(amount_expected_usd_bn, hi))
+         for name, (lo, hi) in ratios.items()],
+        columns=["value of Amazon's expected holding", "low (USD bn)", "high (USD bn)"],
+    ).set_index("value of Amazon's expected holding")
+    fair = valuation.holding_value_at_price_ratio_usd_bn(amount_expected_usd_bn,
+                                                         dcf_result["value"] / post)
+    fair_band = (tuple(valuation.holding_value_at_price_ratio_usd_bn(amount_expected_usd_bn,
+                                                                     b / post)
+                       for b in dcf_result["value_band"]) if dcf_result["value_band"] else None)
+    paid = p["amazon_upfront_usd_bn"]
+    whole = p["amazon_investment_usd_bn"]
+    mark_rows = []
+    for name, (lo, hi) in list(ratios.items())[1:]:
+        if name.startswith("at the multi-stage"):
+            continue
+        mark_rows.append((name, valuation.mark_up_gain_usd_bn(paid, lo),
+                          valuation.mark_up_gain_usd_bn(paid, hi),
+                          valuation.mark_up_gain_usd_bn(whole, lo),
+                          valuation.mark_up_gain_usd_bn(whole, hi)))
+    marks = pd.DataFrame(mark_rows, columns=[
+        "Amazon marks its OpenAI shares", "gain on the part paid at signing: low (USD bn)",
+        "gain on the part paid at signing: high (USD bn)",
+        "gain on the whole commitment: low (USD bn)",
+        "gain on the whole commitment: high (USD bn)"],
+    ).set_index("Amazon marks its OpenAI shares")
+    return {"table": table, "fair": fair, "fair_band": fair_band, "marks": marks,
+            "post": post, "amount_expected": amount_expected_usd_bn, "paid": paid,
+            "whole": whole}
+
+
+def fair_value_story(p: Mapping[str, Any], facts, result: Mapping[str, Any]) -> dict[str, Any]:
+    """The figures of the template ``01_valuation/fair_value``."""
+    from valse.deal import READING_NAMES
+
+    reading = reading_of(p)
+    marks = result["marks"].to_numpy(float)
+    return {
+        "reading": reading, "reading_name": READING_NAMES[reading],
+        "invests": p["amazon_investment_usd_bn"] > 0,
+        "amount_expected": result["amount_expected"],
+        "fair": result["fair"],
+        "fair_band": result["fair_band"] is not None,
+        "fair_p10": (result["fair_band"] or (0.0,))[0],
+        "fair_p90": (result["fair_band"] or (0.0, 0.0, 0.0))[2],
+        "post": result["post"],
+        "paid": result["paid"], "whole": result["whole"],
+        "secondary_gain_low": marks[0, 0], "secondary_gain_high": marks[0, 1],
+        "ipo_gain_paid_low": marks[1, 0], "ipo_gain_paid_high": marks[1, 1],
+        "ipo_gain_whole_low": marks[1, 2], "ipo_gain_whole_high": marks[1, 3],
+        "aws_income": facts.value("aws_operating_income_q1_2026_usd_bn"),
+        "anthropic_gain": facts.value("amazon_anthropic_gain_q1_2026_usd_bn"),
+        "anthropic_gain_earlier": facts.value("amazon_anthropic_gain_q3_2025_usd_bn"),
+    }
