@@ -49,7 +49,8 @@ def test_every_template_renders_clean_for_every_scenario(path, facts, comps):
             "01_valuation/reverse_dcf", **story.reverse_dcf_story(p, facts, result)),
         "multiples": narrative.render("01_valuation/multiples", **story.multiples_story(p, mult)),
         "football_field": narrative.render(
-            "01_valuation/football_field", **story.football_field_story(p, field, mult)),
+            "01_valuation/football_field",
+            **story.football_field_story(p, field, mult, result["value"])),
     }
     pay = story.can_pay(p, facts)
     texts["can_pay"] = narrative.render("01_valuation/can_pay",

@@ -460,11 +460,15 @@ def multiples_story(p: Mapping[str, Any], mult: Mapping[str, Any]) -> dict[str, 
     }
 
 
-def football_field_story(p: Mapping[str, Any], field, mult: Mapping[str, Any]) -> dict[str, Any]:
+def football_field_story(p: Mapping[str, Any], field, mult: Mapping[str, Any],
+                         dcf_value_usd_bn: float) -> dict[str, Any]:
     """The figures of the template ``01_valuation/football_field``."""
     post = post_money_usd_bn(p)
+    market_low = min(post, field["low (USD bn)"].iloc[1], field["low (USD bn)"].iloc[4])
     return {
         **multiples_story(p, mult),
+        "dcf_value": dcf_value_usd_bn,
+        "market_above": bool(dcf_value_usd_bn < market_low),
         "covers": "; ".join(m for m, (lo, hi) in field.iterrows() if lo <= post <= hi),
         "below": "; ".join(m for m, (lo, hi) in field.iterrows() if hi < post),
         "above": "; ".join(m for m, (lo, hi) in field.iterrows() if lo > post),
