@@ -76,7 +76,7 @@ def test_every_template_renders_clean_for_every_scenario(path, facts, comps):
                           if n.startswith("01_valuation/")}
     for name, text in texts.items():
         assert narrative.check_rendered(text) == [], (path.stem, name, text)
-        assert text.startswith("**In plain words (")
+        assert text.startswith("**In plain words, ")
     reading = story.reading_of(p)
     assert ("rumour" in texts["reverse_dcf"]) == (reading == "rumour")
     # the first edition's sentence is gone
