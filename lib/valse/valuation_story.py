@@ -993,3 +993,23 @@ def fair_value_story(p: Mapping[str, Any], facts, result: Mapping[str, Any]) -> 
         "anthropic_gain": facts.value("amazon_anthropic_gain_q1_2026_usd_bn"),
         "anthropic_gain_earlier": facts.value("amazon_anthropic_gain_q3_2025_usd_bn"),
     }
+
+
+def need_sensitivity(p: Mapping[str, Any], facts):
+    """Required target-year revenue by mature operating margin (rows) and growth after the
+    target year (columns), low / central / high, the other inputs central [USD bn]."""
+    import pandas as pd
+
+    post = post_money_usd_bn(p)
+    inputs = dcf_inputs(p, facts)
+    margins = [p["openai_operating_margin_low"], p["openai_operating_margin"],
+               p["openai_operating_margin_high"]]
+    growths = [p["dcf_growth_after_target_low"], p["dcf_growth_after_target"],
+               p["dcf_growth_after_target_high"]]
+    rows = [[dcf.required_target_revenue_usd_bn(
+        post, **{**inputs, "operating_margin": m, "growth_after_target": g}) for g in growths]
+        for m in margins]
+    return pd.DataFrame(rows, index=pd.Index([f"{m:.0%}" for m in margins],
+                                              name="mature operating margin"),
+                        columns=pd.Index([f"{g:.0%}" for g in growths],
+                                         name="growth the year after the target year"))
