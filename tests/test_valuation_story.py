@@ -1,0 +1,115 @@
+"""The valuation notebook's figures and prose, built without a kernel for every scenario."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from numpy.testing import assert_allclose
+
+from valse import narrative, valuation
+from valse import valuation_story as story
+from valse.comparables import load_comparables
+from valse.facts import load_facts
+from valse.nbparams import notebook_parameters
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "01_valuation.ipynb"
+SCENARIOS = sorted((ROOT / "data" / "scenarios").glob("*.yaml"))
+
+
+def scenario_params(path: Path, draws: int = 400) -> dict:
+    """The notebook's defaults with the scenario's values over them, as the pipeline does."""
+    params = {p.name: p.default for p in notebook_parameters(NOTEBOOK)}
+    scenario = yaml.safe_load(path.read_text())
+    params.update({k: v for k, v in scenario.items() if k in params})
+    params.update(scenario_name=path.stem, draws=draws)
+    return params
+
+
+@pytest.fixture(scope="module")
+def facts():
+    return load_facts()
+
+
+@pytest.fixture(scope="module")
+def comps():
+    return load_comparables()
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_every_template_renders_clean_for_every_scenario(path, facts, comps):
+    p = scenario_params(path)
+    result = story.reverse_dcf(p, facts)
+    mult = story.multiples(p, comps)
+    field = story.football_field(p, facts, mult, result)
+    texts = {
+        "reverse_dcf": narrative.render(
+            "01_valuation/reverse_dcf", **story.reverse_dcf_story(p, facts, result)),
+        "multiples": narrative.render("01_valuation/multiples", **story.multiples_story(p, mult)),
+        "football_field": narrative.render(
+            "01_valuation/football_field",
+            **story.football_field_story(p, field, mult, result["value"])),
+    }
+    pay = story.can_pay(p, facts)
+    texts["can_pay"] = narrative.render("01_valuation/can_pay",
+                                        **story.can_pay_story(p, pay, facts))
+    shares, capacity = story.backlog_shares(p, facts), story.capacity_on_aws(facts)
+    texts["concentration"] = narrative.render(
+        "01_valuation/concentration", **story.concentration_story(p, shares, capacity))
+    new_money = valuation.round_allocation_usd_bn(
+        p["round_size_usd_bn"], p["amazon_investment_usd_bn"], "Amazon",
+        {"NVIDIA": p["nvidia_round_usd_bn"], "SoftBank": p["softbank_round_usd_bn"]}, "Others")
+    texts["supplier_share"] = narrative.render(
+        "01_valuation/supplier_share",
+        **story.supplier_story(p, story.supplier_share(p, new_money, facts)))
+    amount = valuation.expected_investment_usd_bn(
+        p["amazon_investment_usd_bn"], p["amazon_upfront_usd_bn"],
+        p["contingent_tranche_probability"])
+    fv = story.fair_value(p, facts, result, amount)
+    texts["fair_value"] = narrative.render("01_valuation/fair_value",
+                                           **story.fair_value_story(p, facts, fv))
+    if fv["fair_band"]:
+        assert fv["fair_band"][0] <= fv["fair"] <= fv["fair_band"][2]
+    assert set(texts) == {n.split("/")[1] for n in narrative.template_names()
+                          if n.startswith("01_valuation/")}
+    for name, text in texts.items():
+        assert narrative.check_rendered(text) == [], (path.stem, name, text)
+        assert text.startswith("**In plain words, ")
+    reading = story.reading_of(p)
+    assert ("rumour" in texts["reverse_dcf"]) == (reading == "rumour")
+    # the first edition's sentence is gone
+    assert "must reach about" not in texts["reverse_dcf"]
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_recorded_bands_contain_their_central_values(path, facts):
+    p = scenario_params(path)
+    records = story.dcf_metrics(p, story.reverse_dcf(p, facts))
+    records += story.can_pay_metrics(p, story.can_pay(p, facts))
+    for record in records:
+        if "p10" in record:
+            assert record["p10"] <= record["value"] <= record["p90"], (path.stem, record["name"])
+
+
+def test_base_reverse_dcf_uses_the_facts_burn_and_cash(facts):
+    p = scenario_params(ROOT / "data" / "scenarios" / "base.yaml")
+    # 2026 after Q1: 17 − 3.7; 2027 35; 2028 45; 2029: 115 − 9 − 17 − 35 − 45 = 9
+    assert_allclose(story.burn_before_target_usd_bn(p, facts), [13.3, 35.0, 45.0, 9.0],
+                    rtol=1e-12)
+    result = story.reverse_dcf(p, facts)
+    # cash 73 plus Amazon's 35 still to come
+    assert_allclose(result["stages"]["cash"], 108.0, rtol=1e-12)
+    assert_allclose(
+        sum(v for k, v in result["stages"].items() if k != "value"), result["value"], rtol=1e-12)
+    # the first edition's one-stage answer is kept for comparison (706 at 852)
+    assert_allclose(result["gordon_need"], 706.107, rtol=1e-5)
+    assert result["need"] < result["gordon_need"]
+
+
+def test_rumour_reading_has_no_money_to_come():
+    p = scenario_params(ROOT / "data" / "scenarios" / "rumour.yaml")
+    assert story.reading_of(p) == "rumour"
+    assert story.money_to_come_usd_bn(p) == 0.0
+    assert_allclose(story.enterprise_value_usd_bn(p), 830.0 - 73.0, rtol=1e-12)
