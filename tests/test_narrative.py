@@ -129,3 +129,10 @@ def test_check_rendered_finds_leftovers():
         "contains template syntax",
         "contains an unformatted number",
     ]
+
+
+def test_an_apostrophe_in_data_text_reads_as_an_apostrophe():
+    # HTML escaping turns ' into &#39;; its '#' must not be Markdown-escaped afterwards,
+    # or the reader sees "&#39;" written out.
+    text = str(escape_markdown("OpenAI's bill"))
+    assert text == "OpenAI&#39;s bill"

@@ -56,8 +56,10 @@ def escape_markdown(text: Any) -> Markup:
     """
     if isinstance(text, Markup):
         return text
-    html_safe = str(escape(str(text)))
-    return Markup(_MARKDOWN_SPECIAL.sub(r"\\\1", html_safe))
+    # Markdown punctuation first, then HTML: the entities HTML escaping makes (``&#39;``)
+    # carry a ``#`` that must not be backslash-escaped in turn.
+    md_safe = _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    return Markup(str(escape(md_safe)))
 
 
 def _finite(value: Any, filter_name: str) -> float:
