@@ -27,7 +27,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -40,14 +39,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from valse import __version__
+from valse import __version__, outfolder
 from valse.changes import changes_since, fact_fingerprints
 from valse.nbparams import NotebookParamsError, Param, notebook_parameters
 from valse.record import sort_records
 from valse.scenarios import Scenario, ScenarioError, declared_parameters, load_scenarios
 
 KERNEL_NAME = "python3"
-RUNS = ".runs"
+RUNS = outfolder.RUNS
 #: Packages whose versions go into each manifest.
 KEY_PACKAGES = ("papermill", "nbconvert", "nbclient", "nbformat", "jupyter_client", "ipykernel",
                 "ipython", "pandas", "numpy", "scipy", "matplotlib", "pyyaml")
@@ -214,79 +213,10 @@ def input_hash(nb: NotebookSource, parameters: dict[str, Any], lib_hash: str, da
 # --------------------------------------------------------------------------- output folder
 
 
-def run_folder_pid(name: str) -> int | None:
-    """The pid encoded in a run folder name ``<scenario>--<stamp>--<pid>``."""
-    parts = name.rsplit("--", 2)
-    if len(parts) == 3 and parts[2].isdigit():
-        return int(parts[2])
-    return None
-
-
-def pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def published_target(out: Path, scenario: str) -> Path | None:
-    """The run folder ``OUT/<scenario>`` points to (or is), or None."""
-    link = out / scenario
-    if link.is_symlink():
-        target = (out / os.readlink(link)).resolve() if not os.path.isabs(os.readlink(link)) \
-            else Path(os.readlink(link))
-        return target if target.is_dir() else None
-    return link if link.is_dir() else None
-
-
-def clean_stale(out: Path) -> None:
-    """Remove unpublished run folders and temporary links left by dead processes."""
-    if not out.is_dir():
-        return
-    published = set()
-    for entry in out.iterdir():
-        if entry.is_symlink():
-            target = published_target(out, entry.name)
-            if target is not None:
-                published.add(target.name)
-    runs = out / RUNS
-    if runs.is_dir():
-        for entry in runs.iterdir():
-            if entry.name in published:
-                continue
-            pid = run_folder_pid(entry.name)
-            if pid is None or not pid_alive(pid):
-                shutil.rmtree(entry, ignore_errors=True)
-    for entry in out.iterdir():
-        m = re.match(r"^\.(?:build|link|index)-(?:.*-)?(\d+)(?:\.tmp)?$", entry.name)
-        if m and not pid_alive(int(m.group(1))):
-            if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry, ignore_errors=True)
-            else:
-                entry.unlink(missing_ok=True)
-
-
-def publish(out: Path, scenario: str, build: Path) -> None:
-    """Point ``OUT/<scenario>`` at ``build`` atomically, then remove the previous run."""
-    link = out / scenario
-    previous = published_target(out, scenario)
-    if link.exists() and not link.is_symlink():
-        # results of an older layout: move them aside first (one-time, not atomic)
-        legacy = out / RUNS / f"{scenario}--legacy--0"
-        shutil.rmtree(legacy, ignore_errors=True)
-        os.rename(link, legacy)
-        previous = legacy
-    tmp = out / f".link-{scenario}-{os.getpid()}"
-    tmp.unlink(missing_ok=True)
-    os.symlink(os.path.relpath(build, out), tmp)
-    os.replace(tmp, link)
-    if previous is not None and previous.resolve() != build.resolve():
-        shutil.rmtree(previous, ignore_errors=True)
+    """The run folder valse published as ``OUT/<scenario>`` (see :mod:`valse.outfolder`), or
+    None: a folder or link valse did not make is never taken for a published run."""
+    return outfolder.published_run(out, scenario)
 
 
 def load_previous(out: Path, scenario: str) -> tuple[Path | None, dict[str, Any] | None]:
@@ -912,6 +842,8 @@ class Options:
     notebooks: Path
     data: Path
     timeout: float
+    publish_failed: bool = False  # publish a run with failed notebooks over good results
+    wait: bool = True  # wait for another run's lock on the output folder (else exit 3)
 
 
 class Console:
@@ -1131,9 +1063,27 @@ def _manifest(run: ScenarioRun, opts: Options, inputs: dict[str, Any], started: 
     }
 
 
+def may_publish(run: ScenarioRun, manifest: dict[str, Any], opts: Options) -> str | None:
+    """None when this build may replace the published results of its scenario; else why not.
+
+    A build with failed notebooks replaces the published run only when none of them had good
+    results there (or with ``--publish-failed``): a failure never replaces good results.
+    """
+    failed = manifest.get("failed") or []
+    if not failed or opts.publish_failed or run.previous is None:
+        return None
+    good = {e["name"] for e in run.previous.get("notebooks", []) if e.get("results_ok")}
+    lost = [name for name in failed if name in good]
+    if not lost:
+        return None
+    return f"{', '.join(lost)} failed, and the published run has good results for it"
+
+
 def _new_build(out: Path, scenario: str) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     build = out / RUNS / f"{scenario}--{stamp}--{os.getpid()}"
+    build.mkdir(parents=True)
+    outfolder.write_marker(build, scenario)  # the record that valse made it
     for sub in ("notebooks", "html"):
         (build / sub).mkdir(parents=True, exist_ok=True)
     return build
@@ -1148,7 +1098,7 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
     started = now_iso()
     out = opts.out
     out.mkdir(parents=True, exist_ok=True)
-    clean_stale(out)
+    outfolder.clean_stale(out)  # the caller holds the lock: no other run is writing
     set_kernel_env()
     todo: list[tuple[ScenarioRun, Job]] = []
     for run in runs:
@@ -1263,7 +1213,15 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
             manifest["changes"] = changes_since(run.previous, previous_records, manifest,
                                                 records)
             (run.build / "manifest.json").write_text(dump_json(manifest), encoding="utf-8")
-            publish(out, name, run.build)
+            keep = may_publish(run, manifest, opts)
+            if keep is None:
+                outfolder.publish(out, name, run.build)
+            else:
+                kept = outfolder.keep_failed(out, name, run.build)
+                run.build = None
+                console.line(f"[{name}] not published: {keep}; the previous results stay "
+                             f"published; this run is kept in {kept} (--publish-failed "
+                             "publishes a failed run anyway)")
 
     interrupted: BaseException | None = None
     previous_term = signal.getsignal(signal.SIGTERM)
@@ -1335,23 +1293,70 @@ def _terminate_pool(pool: Any) -> None:
             proc.kill()
 
 
+EXIT_LOCKED = 3  # --no-wait and another run holds the lock on the output folder
+
+
+def check_output_folder(out: Path, scenarios: Iterable[str]) -> None:
+    """Raise InvalidInput when ``out`` cannot be created or written, or when something valse
+    did not make is where it would write (:func:`valse.outfolder.obstacles`)."""
+    if out.exists() and not out.is_dir():
+        raise InvalidInput(f"--out {out}: exists and is not a folder")
+    existing = out
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        what = "written" if existing == out else f"created (cannot write to {existing})"
+        raise InvalidInput(f"--out {out}: the output folder cannot be {what}; choose a "
+                           "folder you may write to")
+    problems = outfolder.obstacles(out, list(scenarios))
+    if problems:
+        raise InvalidInput("in the way in the output folder (nothing was changed):\n  "
+                           + "\n  ".join(problems))
+
+
 def run(opts: Options, stream: Any = None) -> int:
-    """Plan, then execute what is needed. Returns the exit code (0, 1 or 2)."""
+    """Validate, plan, then execute what is needed holding the output folder's lock.
+
+    Returns the exit code: 0 ok, 1 a notebook failed, 2 invalid input (nothing changed),
+    3 another run holds the lock and ``opts.wait`` is False.
+    """
     stream = stream or sys.stderr
     try:
         runs, inputs = plan(opts)
+        check_output_folder(opts.out, [r.scenario.name for r in runs])
     except InvalidInput as exc:
         print(f"error: {exc}", file=stream)
         return 2
-    if all(up_to_date(r, opts, inputs) for r in runs):
-        if not (opts.out / "index.html").is_file():
-            from valse import site
-
-            site.write_index(opts.out)
+    index_ok = (opts.out / "index.html").is_file()
+    if index_ok and all(up_to_date(r, opts, inputs) for r in runs):
         names = ", ".join(r.scenario.name for r in runs)
         print(f"everything is up to date ({names}); nothing to do", file=stream)
         return 0
-    return execute(runs, inputs, opts, stream)
+    try:
+        opts.out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"error: --out {opts.out}: cannot create the output folder ({exc.strerror})",
+              file=stream)
+        return 2
+    try:
+        with outfolder.RunLock(opts.out, wait=opts.wait, stream=stream):
+            # again under the lock: another run may have published in the meantime
+            runs, inputs = plan(opts)
+            check_output_folder(opts.out, [r.scenario.name for r in runs])
+            if all(up_to_date(r, opts, inputs) for r in runs):
+                from valse import site
+
+                site.write_index(opts.out)
+                names = ", ".join(r.scenario.name for r in runs)
+                print(f"everything is up to date ({names}); nothing to do", file=stream)
+                return 0
+            return execute(runs, inputs, opts, stream)
+    except outfolder.LockBusy as exc:
+        print(f"error: {exc}", file=stream)
+        return EXIT_LOCKED
+    except (InvalidInput, outfolder.InTheWay) as exc:
+        print(f"error: {exc}", file=stream)
+        return 2
 
 
 if __name__ == "__main__":

@@ -33,6 +33,13 @@ RESERVED = (
 #: Top-level keys of a scenario file that are not parameters.
 META_KEYS = ("description",)
 _SCENARIO_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+#: Names of the published site's own files and folders next to the scenarios' folders
+#: (compared without regard to case): a scenario may not be named like them.
+SITE_NAMES = ("index.html", "index.fr.html", "index", "assets", "data", "static", "css", "js",
+              "img", "images", "fonts")
+#: Endings of file names a scenario name may not have (it would pass for a page or a file).
+SITE_SUFFIXES = (".html", ".htm", ".json", ".css", ".js", ".csv", ".txt", ".xml", ".ico",
+                 ".png", ".svg", ".tmp", ".lock")
 
 
 class ScenarioError(ValueError):
@@ -237,6 +244,11 @@ def load_scenario(path: str | Path, declared: Mapping[str, Param] | None = None)
     if not _SCENARIO_NAME.match(name):
         problems.append(f"{path}: scenario name {name!r} (the file name) must be letters, "
                         "digits, '_', '-' or '.', starting with a letter or digit")
+    elif name.lower() in SITE_NAMES or name.lower().endswith(SITE_SUFFIXES) \
+            or name.lower().startswith("index."):
+        problems.append(f"{path}: scenario name {name!r} (the file name) is taken by the "
+                        "published site's own files (index pages, assets, data); rename the "
+                        "file")
     description = data.pop("description", "")
     if description is None:
         description = ""
