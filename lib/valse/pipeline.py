@@ -51,7 +51,9 @@ RUNS = outfolder.RUNS
 KEY_PACKAGES = ("papermill", "nbconvert", "nbclient", "nbformat", "jupyter_client", "ipykernel",
                 "ipython", "pandas", "numpy", "scipy", "matplotlib", "pyyaml")
 #: Environment of the kernels: no debugger "frozen modules" warning.
-KERNEL_ENV = {"PYDEVD_DISABLE_FILE_VALIDATION": "1", "JUPYTER_PLATFORM_DIRS": "1"}
+KERNEL_ENV = {"PYDEVD_DISABLE_FILE_VALIDATION": "1", "JUPYTER_PLATFORM_DIRS": "1",
+              # dates ("as of" today) do not depend on the machine's time zone
+              "TZ": "UTC"}
 #: Defaults for the kernels unless set by the user: one BLAS/OpenMP thread per kernel, since
 #: the pool already runs one kernel per core (and thread counts can change the last digits
 #: of floating-point reductions, so results do not depend on the machine's core count).
@@ -59,9 +61,14 @@ KERNEL_ENV_DEFAULTS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
                        "MKL_NUM_THREADS": "1"}
 
 
-def set_kernel_env() -> None:
-    """Set the kernels' environment in this process (inherited by the kernels it starts)."""
+def set_kernel_env(data: Path | None = None) -> None:
+    """Set the kernels' environment in this process (inherited by the kernels it starts):
+    ``data`` is the data folder they read (:data:`valse.paths.DATA_ENV`)."""
+    from valse.paths import DATA_ENV
+
     os.environ.update(KERNEL_ENV)
+    if data is not None:
+        os.environ[DATA_ENV] = str(Path(data).resolve())
     for key, value in KERNEL_ENV_DEFAULTS.items():
         os.environ.setdefault(key, value)
 
@@ -745,6 +752,10 @@ def execute_job(spec: dict[str, Any]) -> dict[str, Any]:
         params["data_dir"] = spec["data_dir"]
     if spec.get("outputs_dir"):
         params["outputs_dir"] = spec["outputs_dir"]
+    if spec.get("data_env"):  # the kernel inherits it (a fork server may predate this run)
+        from valse.paths import DATA_ENV
+
+        os.environ[DATA_ENV] = spec["data_env"]
     error: dict[str, Any] | None = None
     timeout = spec["timeout"]
     timed_out = threading.Event()
@@ -989,6 +1000,7 @@ def _spec(run: ScenarioRun, job: Job, opts: Options, metrics_path: str | None) -
         "source": str(job.notebook.path), "build": str(run.build),
         "parameters": job.parameters, "cwd": str(job.notebook.path.parent),
         "timeout": opts.timeout,
+        "data_env": str(opts.data.resolve()),  # what the kernel reads (valse.paths.data_dir)
         "artifacts": "artifacts_dir" in declared,
         "metrics_path": metrics_path if "metrics_path" in declared else None,
         "data_dir": str(opts.data.resolve()) if "data_dir" in declared else None,
@@ -1099,7 +1111,7 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
     out = opts.out
     out.mkdir(parents=True, exist_ok=True)
     outfolder.clean_stale(out)  # the caller holds the lock: no other run is writing
-    set_kernel_env()
+    set_kernel_env(opts.data)
     todo: list[tuple[ScenarioRun, Job]] = []
     for run in runs:
         run.build = _new_build(out, run.scenario.name)

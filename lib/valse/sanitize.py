@@ -23,8 +23,12 @@ import hashlib
 import re
 from collections.abc import Iterable
 
-#: Characters that Markdown (CommonMark) gives a meaning to, escaped with a backslash.
-_MD_PUNCT = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+#: Characters that Markdown (CommonMark, with GitHub's tables and strikethrough) gives a
+#: meaning to anywhere in a line, escaped with a backslash: emphasis, code, links and images
+#: (``[`` and ``]``), table cells, strikethrough, and ``:`` (no address is made a link).
+_MD_PUNCT = re.compile(r"([\\`*_\[\]|~:])")
+#: What starts a block at the beginning of a line: a heading, a list item, a setext rule.
+_MD_BLOCK_START = re.compile(r"^(#|[-+=]|\d+(?=[.)]))")
 #: ``$`` is left alone: JupyterLab reads ``\$`` literally (see valse.summary.dollars_as_usd).
 
 #: Tags kept from notebook outputs (text, tables, lists, figures as data: images).
@@ -61,9 +65,10 @@ _CSS_FETCH = re.compile(r"@import[^;]*;?|url\s*\((?!\s*['\"]?\s*data:image/)[^)]
 def md_escape(text: object) -> str:
     """Return ``text`` for Markdown prose: shown as the same characters, never as markup.
 
-    ``&``, ``<`` and ``>`` become HTML entities (so no tag can open), Markdown punctuation is
-    backslash-escaped (no emphasis, link, image, code, heading or table), and line breaks
-    become spaces (no block can start). ``None`` gives ``""``.
+    ``&``, ``<`` and ``>`` become HTML entities (so no tag can open), the punctuation of
+    emphasis, code, links, images, tables and strikethrough is backslash-escaped, line breaks
+    become spaces and a leading block marker (``#``, ``-``, ``+``, ``=``, ``1.``) is escaped
+    (no block can start). ``None`` gives ``""``.
 
     Parameters
     ----------
@@ -80,7 +85,12 @@ def md_escape(text: object) -> str:
         return ""
     value = " ".join(str(text).split())
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_PUNCT.sub(r"\\\1", value)
+    value = _MD_PUNCT.sub(r"\\\1", value)
+    m = _MD_BLOCK_START.match(value)
+    if m:  # "- x", "# x" or "1. x" would open a block: escape its marker
+        at = m.end() if m.group(1)[0].isdigit() else 0
+        value = value[:at] + "\\" + value[at:]
+    return value
 
 
 def clean_css(css: str) -> str:
@@ -156,8 +166,76 @@ def add_csp(html: str) -> str:
     """Insert :func:`csp_meta` (with the hashes of the page's own inline scripts) right after
     the page's ``<head>`` tag, before anything that could load."""
     meta = csp_meta(script_hash(code) for code in inline_scripts(html))
-    new, n = re.subn(r"(<head\b[^>]*>)", lambda m: m.group(1) + "\n" + meta, html, count=1,
-                     flags=re.IGNORECASE)
+    new, n = re.subn(r"(<head\b[^>]*>\s*(?:<meta charset=[^>]*>)?)",
+                     lambda m: m.group(1) + "\n" + meta, html, count=1, flags=re.IGNORECASE)
     if n != 1:
         raise ValueError("page has no <head> to carry its Content-Security-Policy")
     return new
+
+
+def unsafe_constructs(html: str) -> list[str]:
+    """What in a page would run script or fetch from an address, one line each (empty when
+    nothing would).
+
+    Looked for: ``<script src>`` and any script not covered by the page's policy hash,
+    event-handler attributes (``on…``), ``javascript:`` addresses, frames, objects, embeds,
+    applets, ``<base>``, ``<link>`` to a stylesheet or preload, ``<meta http-equiv=refresh>``,
+    every fetching attribute (:data:`_FETCHING`) but ``data:`` images, and CSS ``url()`` or
+    ``@import`` other than ``data:`` images in ``<style>`` or ``style``.
+    """
+    from html.parser import HTMLParser
+
+    found: list[str] = []
+    allowed = set(re.findall(r"'sha256-[A-Za-z0-9+/=]+'", " ".join(
+        re.findall(r'http-equiv="Content-Security-Policy" content="([^"]*)"', html))))
+
+    class Finder(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.in_script: list[str] | None = None
+            self.in_style = False
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            a = {k.lower(): (v or "") for k, v in attrs}
+            if tag in ("iframe", "frame", "object", "embed", "applet", "base", "portal"):
+                found.append(f"<{tag}>")
+            if tag == "link" and a.get("rel", "").lower() not in ("", "noopener noreferrer"):
+                found.append(f"<link rel={a.get('rel')} href={a.get('href', '')}>")
+            if tag == "meta" and a.get("http-equiv", "").lower() == "refresh":
+                found.append("<meta http-equiv=refresh>")
+            for k, v in a.items():
+                if k.startswith("on"):
+                    found.append(f"<{tag} {k}=…>")
+                elif k in _FETCHING and not (k == "src" and _DATA_IMAGE.match(v)
+                                             or k == "src" and v.startswith("data:image/svg")):
+                    if v.strip():
+                        found.append(f"<{tag} {k}={v[:80]}>")
+                elif k in ("href", "xlink:href") and v.strip().lower().startswith(
+                        ("javascript:", "vbscript:")):
+                    found.append(f"<{tag} {k}={v[:80]}>")
+                elif k == "style" and clean_css(v) != v:
+                    found.append(f"<{tag} style={v[:80]}>")
+            if tag == "script":
+                if a.get("src"):
+                    found.append(f"<script src={a['src'][:80]}>")
+                self.in_script = []
+            if tag == "style":
+                self.in_style = True
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "script" and self.in_script is not None:
+                code = "".join(self.in_script)
+                if code.strip() and script_hash(code) not in allowed:
+                    found.append(f"<script> not allowed by the page's policy: {code[:80]!r}")
+                self.in_script = None
+            if tag == "style":
+                self.in_style = False
+
+        def handle_data(self, data: str) -> None:
+            if self.in_script is not None:
+                self.in_script.append(data)
+            elif self.in_style and clean_css(data) != data:
+                found.append(f"<style> that fetches: {_CSS_FETCH.search(data).group(0)[:80]}")
+
+    Finder().feed(html)
+    return found
