@@ -337,7 +337,8 @@ def _ipc_kernel_manager_class() -> type:
 
         def __init__(self, **kwargs: Any) -> None:
             super().__init__(**kwargs)
-            self.socket_dir = tempfile.mkdtemp(prefix="valse-k-")
+            self.socket_dir = tempfile.mkdtemp(prefix="valse-k-",
+                                               dir=os.environ.get(RUN_TMP_ENV) or None)
             self.transport = "ipc"
             self.ip = os.path.join(self.socket_dir, "k")
             _KERNEL_MANAGERS.append(self)
@@ -384,6 +385,7 @@ _MPL_INLINE = "module://matplotlib_inline.backend_inline"
 _FORK_CLIENT = r"""
 import json, os, select, signal, socket, sys, time
 path, cmd = sys.argv[1], sys.argv[2:]
+parent = os.getppid()
 try:
     s = socket.socket(socket.AF_UNIX)
     s.settimeout(60)
@@ -424,6 +426,12 @@ while True:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
+        break
+    if os.getppid() != parent:  # the worker died (killed): the kernel goes with it
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         break
 """
 
@@ -537,6 +545,7 @@ def zygote_main(socket_path: str, modules: list[str]) -> None:
 
     global _ZYGOTE_CWD
     _ZYGOTE_CWD = sys.path[0] if sys.path else ""
+    die_with_parent(signal.SIGTERM)
     parent = os.getppid()
     # listen at once: early stand-ins wait in the backlog while the libraries load
     server = socket.socket(socket.AF_UNIX)
@@ -599,7 +608,7 @@ def start_zygote(notebooks: Iterable[Path]) -> tuple[Any, str] | None:
     if os.environ.get("VALSE_FORK_KERNELS", "1") == "0" or not hasattr(os, "fork") \
             or not hasattr(__import__("socket"), "send_fds"):
         return None
-    folder = tempfile.mkdtemp(prefix="valse-z-")
+    folder = tempfile.mkdtemp(prefix="valse-z-", dir=os.environ.get(RUN_TMP_ENV) or None)
     path = os.path.join(folder, "zygote")
     modules = zygote_modules(notebook_imports(notebooks))
     proc = subprocess.Popen([sys.executable, "-m", "valse.pipeline", "--zygote", path, *modules],
@@ -664,10 +673,53 @@ def _register_engine() -> None:
     papermill_engines.register("valse", ValseEngine)
 
 
+def die_with_parent(sig: int = signal.SIGTERM) -> None:
+    """Have Linux send ``sig`` to this process when its parent exits (``prctl`` with
+    ``PR_SET_PDEATHSIG``), so that killing the main process (as the OOM killer does) does not
+    leave workers and the kernel zygote running. Does nothing where ``prctl`` is missing."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(sig), 0, 0, 0)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+#: Environment variable naming the run's private temporary folder (kernel sockets,
+#: connection files, the zygote's socket), removed when the run ends.
+RUN_TMP_ENV = "VALSE_RUN_TMP"
+
+
+def run_tmp_folder() -> tuple[str, Any]:
+    """Create the run's temporary folder and hold a lock in it; remove the folders of runs
+    that died without removing theirs (their lock is free). Returns (path, lock file)."""
+    import fcntl
+    import tempfile
+
+    root = Path(tempfile.gettempdir())
+    for old in root.glob("valse-run-*"):
+        try:
+            if old.is_symlink() or not old.is_dir() or old.stat().st_uid != os.getuid():
+                continue
+            with open(old / "lock", "rb") as fh:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # in use by a live run, or not one of ours
+        shutil.rmtree(old, ignore_errors=True)
+    folder = tempfile.mkdtemp(prefix="valse-run-")
+    lock = open(os.path.join(folder, "lock"), "wb")  # noqa: SIM115 - held for the whole run
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    os.mkdir(os.path.join(folder, "runtime"))
+    return folder, lock
+
+
 def _worker_init(events: Any) -> None:
     """Initialise a worker: environment, heavy imports and exporters, done once."""
     global _EVENTS
     _EVENTS = events
+    die_with_parent(signal.SIGTERM)  # on_term below: kill the kernels, then exit
     set_kernel_env()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it terminates us
 
@@ -756,6 +808,9 @@ def execute_job(spec: dict[str, Any]) -> dict[str, Any]:
         from valse.paths import DATA_ENV
 
         os.environ[DATA_ENV] = spec["data_env"]
+    if spec.get("run_tmp"):  # kernel sockets and connection files in the run's folder
+        os.environ[RUN_TMP_ENV] = spec["run_tmp"]
+        os.environ["JUPYTER_RUNTIME_DIR"] = os.path.join(spec["run_tmp"], "runtime")
     error: dict[str, Any] | None = None
     timeout = spec["timeout"]
     timed_out = threading.Event()
@@ -1001,6 +1056,7 @@ def _spec(run: ScenarioRun, job: Job, opts: Options, metrics_path: str | None) -
         "parameters": job.parameters, "cwd": str(job.notebook.path.parent),
         "timeout": opts.timeout,
         "data_env": str(opts.data.resolve()),  # what the kernel reads (valse.paths.data_dir)
+        "run_tmp": os.environ.get(RUN_TMP_ENV),
         "artifacts": "artifacts_dir" in declared,
         "metrics_path": metrics_path if "metrics_path" in declared else None,
         "data_dir": str(opts.data.resolve()) if "data_dir" in declared else None,
@@ -1112,6 +1168,10 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
     out.mkdir(parents=True, exist_ok=True)
     outfolder.clean_stale(out)  # the caller holds the lock: no other run is writing
     set_kernel_env(opts.data)
+    run_tmp, run_tmp_lock = run_tmp_folder()
+    saved_env = {k: os.environ.get(k) for k in (RUN_TMP_ENV, "JUPYTER_RUNTIME_DIR")}
+    os.environ[RUN_TMP_ENV] = run_tmp
+    os.environ["JUPYTER_RUNTIME_DIR"] = os.path.join(run_tmp, "runtime")
     todo: list[tuple[ScenarioRun, Job]] = []
     for run in runs:
         run.build = _new_build(out, run.scenario.name)
@@ -1134,7 +1194,8 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
     if zygote is not None:
         os.environ[ZYGOTE_ENV] = zygote[1]
     ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["valse.export", "valse.pipeline", "papermill", "nbformat"])
+    ctx.set_forkserver_preload(["valse.forkserver_guard", "valse.export", "valse.pipeline",
+                                "papermill", "nbformat"])
     events = ctx.SimpleQueue()
     n_workers = max(1, min(opts.jobs, len(todo)))
     pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx,
@@ -1279,6 +1340,13 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
         for run in runs:
             if run.scenario.name not in published and run.build is not None:
                 shutil.rmtree(run.build, ignore_errors=True)
+        shutil.rmtree(run_tmp, ignore_errors=True)
+        run_tmp_lock.close()
+        for key, value in saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
     if interrupted is not None:
         if isinstance(interrupted, KeyboardInterrupt):
             print("interrupted: previous results left as they were", file=sys.stderr)
