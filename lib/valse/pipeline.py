@@ -1273,7 +1273,6 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
             name = run.scenario.name
             if name in published or any(j.status == "pending" for j in run.jobs.values()):
                 continue
-            published.add(name)
             assert run.build is not None
             shutil.rmtree(run.build / ".work", ignore_errors=True)
             records = sort_records(r for j in run.jobs.values() if j.error is None
@@ -1287,6 +1286,7 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
                                                 records)
             (run.build / "manifest.json").write_text(dump_json(manifest), encoding="utf-8")
             keep = may_publish(run, manifest, opts)
+            published.add(name)  # from here the build is published or kept aside
             if keep is None:
                 outfolder.publish(out, name, run.build)
             else:
@@ -1394,6 +1394,33 @@ def check_output_folder(out: Path, scenarios: Iterable[str]) -> None:
                            + "\n  ".join(problems))
 
 
+def check_data(opts: Options, runs: list[ScenarioRun]) -> None:
+    """Raise InvalidInput listing every problem of the data files that the notebooks to run
+    read (:mod:`valse.datacheck`), before any kernel starts."""
+    from valse import datacheck
+    from valse.scenarios import CORE_BY_NAME
+
+    notebooks = {j.notebook.name: j.notebook for r in runs for j in r.jobs.values()}
+    selected = {name for r in runs for name in r.selected}
+    needed: dict[str, list[str]] = {}
+    for name in sorted(selected):
+        for file in datacheck.notebook_reads(notebooks[name].path)[0]:
+            needed.setdefault(file, []).append(name)
+    known = set(CORE_BY_NAME) | {p.name for nb in notebooks.values() for p in nb.params}
+    known |= datacheck.metric_names(nb.path for nb in notebooks.values())
+    problems = datacheck.validate_data(opts.data, needed, known)
+    if problems:
+        shown = problems[:MAX_DATA_PROBLEMS]
+        more = len(problems) - len(shown)
+        raise InvalidInput(f"invalid data in {opts.data} (nothing ran, nothing under the "
+                           "output folder changed):\n  " + "\n  ".join(shown)
+                           + (f"\n  … and {more} more" if more else ""))
+
+
+#: Data problems listed in the message (the others are counted).
+MAX_DATA_PROBLEMS = 60
+
+
 def run(opts: Options, stream: Any = None) -> int:
     """Validate, plan, then execute what is needed holding the output folder's lock.
 
@@ -1412,6 +1439,11 @@ def run(opts: Options, stream: Any = None) -> int:
         names = ", ".join(r.scenario.name for r in runs)
         print(f"everything is up to date ({names}); nothing to do", file=stream)
         return 0
+    try:
+        check_data(opts, runs)
+    except InvalidInput as exc:
+        print(f"error: {exc}", file=stream)
+        return 2
     try:
         opts.out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -1436,6 +1468,10 @@ def run(opts: Options, stream: Any = None) -> int:
         return EXIT_LOCKED
     except (InvalidInput, outfolder.InTheWay) as exc:
         print(f"error: {exc}", file=stream)
+        return 2
+    except OSError as exc:  # a full disk, a folder removed under the run
+        print(f"error: could not write under {opts.out}: {exc}; the results published "
+              "before this run are left as they were", file=stream)
         return 2
 
 
