@@ -4,22 +4,30 @@ The steps of :func:`run`:
 
 1. **Plan** (light: no papermill, nbconvert or pandas import). Read every notebook's
    ``parameters`` cell (:mod:`valse.nbparams`), validate every scenario
-   (:mod:`valse.scenarios`), and compute for each (scenario, notebook) an *input hash* over the
-   notebook's source, the parameters injected into it, the library's sources
-   (``lib/valse/*.py``) and the files under the data folder. A notebook whose hash matches its
-   last successful run is up to date; when every notebook of every scenario is, nothing is
-   rewritten.
+   (:mod:`valse.scenarios`) and the output folder (nothing valse did not make in the way:
+   :mod:`valse.outfolder`), and compute for each (scenario, notebook) an *input hash* over the
+   notebook's source, the parameters injected into it, the library modules a kernel imports
+   (``lib/valse/*.py`` but the runner's, :data:`RUNNER_MODULES`) and the data files it reads
+   (:func:`data_dependencies`). A notebook whose hash matches its last successful run is up to
+   date; when every notebook of every scenario is, nothing is rewritten. Otherwise every data
+   file the notebooks read is validated (:mod:`valse.datacheck`) before anything is written,
+   and the run takes the output folder's lock (:class:`valse.outfolder.RunLock`) and plans
+   again under it. The console says why each notebook runs.
 2. **Execute** the others in a pool of worker processes (``--jobs``). Each worker runs one
    notebook with papermill (kernels on the IPC transport, a per-notebook timeout) and exports
    its HTML pages in-process (:mod:`valse.export`). Notebooks whose name contains ``summary``
    run after the other notebooks of their scenario and get ``metrics_path``; a notebook
    that declares ``outputs_dir`` gets the output folder, where the scenarios are published.
-3. **Publish**. Each scenario is built in ``OUT/.runs/<scenario>--<stamp>--<pid>/``;
-   ``OUT/<scenario>`` is a symlink to the published run folder, swapped atomically with
-   :func:`os.replace` once the build is complete; the previous run folder is then removed.
+3. **Publish**. Each scenario is built in ``OUT/.runs/<scenario>--<stamp>--<pid>/`` (marked
+   as valse's); ``OUT/<scenario>`` is a symlink to the published run folder, swapped
+   atomically with :func:`os.replace` once the build is complete; the previous run folder is
+   then removed (only when valse made it). A build with a failed notebook that had good
+   published results is kept in ``OUT/.failed/`` instead (``--publish-failed`` publishes it).
    Killing the run at any moment leaves the previous results intact and readable; stale build
-   folders of dead processes are cleaned at the next start. ``OUT/index.html`` is then
-   rewritten (temporary file and :func:`os.replace`) by :mod:`valse.site`.
+   folders are cleaned at the next start, under the lock. ``OUT/index.html`` is then
+   rewritten (temporary file and :func:`os.replace`) by :mod:`valse.site`. Workers, the fork
+   server, the kernel zygote and the kernels die with the main process; kernel sockets and
+   connection files live in a per-run temporary folder.
 """
 
 from __future__ import annotations
@@ -121,6 +129,8 @@ class Job:
     records: list[dict[str, Any]] = field(default_factory=list)
     executed_at: str | None = None
     last_execution_s: float | None = None  # how long its last execution took
+    data_deps: list[str] = field(default_factory=list)  # data files in its input hash
+    data_hash: str = ""  # hash of those files
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -956,6 +966,74 @@ def _describe_error(error: dict[str, Any] | None) -> str:
     return f"{where}{error.get('ename', 'error')}: {evalue[0][:200] if evalue else ''}".rstrip()
 
 
+#: The runner's own modules: a kernel never imports them, so they are not in the notebooks'
+#: input hashes (editing the index or the console re-runs nothing).
+RUNNER_MODULES = frozenset({"pipeline.py", "__main__.py", "site.py", "export.py",
+                            "changes.py", "outfolder.py", "datacheck.py",
+                            "forkserver_guard.py"})
+
+
+def kernel_lib_files() -> dict[str, str]:
+    """{file: sha256} of the library modules a kernel may import (all but
+    :data:`RUNNER_MODULES`)."""
+    return {k: v for k, v in tree_hashes(Path(__file__).resolve().parent, "*.py").items()
+            if k not in RUNNER_MODULES}
+
+
+def data_dependencies(nb: NotebookSource, data_files: dict[str, str]) -> list[str]:
+    """The data files in a notebook's input hash: those it reads
+    (:func:`valse.datacheck.notebook_reads`, every scenario file when it reads them all), or,
+    when its code calls no known loader, every data file but the scenario files (its own
+    scenario's parameters are in the hash already)."""
+    from valse.datacheck import notebook_reads
+
+    reads, scenarios = notebook_reads(nb.path)
+    if reads or scenarios:
+        return sorted(f for f in data_files
+                      if f in reads or (scenarios and f.startswith("scenarios/")))
+    return sorted(f for f in data_files if not f.startswith("scenarios/"))
+
+
+def rerun_reason(run: ScenarioRun, job: Job, inputs: dict[str, Any], force: bool) -> str:
+    """Why ``job`` runs: what differs from its last run (``facts.csv changed``, ``parameter
+    discount_rate changed``, ``notebook changed``, ``first run``, ...)."""
+    if force:
+        return "--force"
+    prev = run.previous or {}
+    entry = next((e for e in prev.get("notebooks", []) if e.get("name") == job.notebook.name),
+                 None)
+    if entry is None:
+        return "first run"
+    if not entry.get("results_ok"):
+        return "failed last time"
+    reasons = []
+    if entry.get("source_sha256") != job.notebook.sha256:
+        reasons.append("notebook changed")
+    old_params = entry.get("parameters") or {}
+    changed = sorted(k for k in set(old_params) | set(job.parameters)
+                     if old_params.get(k) != job.parameters.get(k))
+    reasons += [f"parameter {k} changed" for k in changed[:3]]
+    old_inputs = prev.get("inputs") or {}
+    old_data = old_inputs.get("data_files") or {}
+    new_data = inputs.get("data_files") or {}
+    for f in job.data_deps:
+        if old_data.get(f) != new_data.get(f):
+            reasons.append(f"{f} {'added' if f not in old_data else 'changed'}")
+    for f in sorted(set(old_data) - set(new_data)):
+        if f in (entry.get("data_files") or []):
+            reasons.append(f"{f} removed")
+    old_lib = old_inputs.get("lib_files") or {}
+    new_lib = inputs.get("lib_files") or {}
+    lib = sorted(f for f in set(old_lib) | set(new_lib)
+                 if f not in RUNNER_MODULES and old_lib.get(f) != new_lib.get(f))
+    reasons += [f"library {f} changed" for f in lib[:3]]
+    if not reasons and job.notebook.is_summary:
+        reasons.append("the other notebooks' metrics changed")
+    if not reasons and not previous_entry_usable(run.previous_folder, entry):
+        reasons.append("published files missing")
+    return ", ".join(reasons[:6]) or "valse or Python version changed"
+
+
 def plan(opts: Options) -> tuple[list[ScenarioRun], dict[str, Any]]:
     """Validate everything and decide what to run. Raises InvalidInput (exit 2)."""
     if not opts.data.is_dir():
@@ -968,12 +1046,13 @@ def plan(opts: Options) -> tuple[list[ScenarioRun], dict[str, Any]]:
         raise InvalidInput(str(exc)) from None
     if opts.out.exists() and not opts.out.is_dir():
         raise InvalidInput(f"--out {opts.out}: exists and is not a folder")
-    lib_files = tree_hashes(Path(__file__).resolve().parent, "*.py")
+    lib_files = kernel_lib_files()
     data_files = tree_hashes(opts.data)
     inputs = {"lib_sha256": combined_hash(lib_files), "data_sha256": combined_hash(data_files),
               "lib_files": lib_files, "data_files": data_files,
               "notebooks": {nb.name: nb.sha256 for nb in notebooks}}
     selected = set(opts.only) if opts.only else {nb.name for nb in notebooks}
+    deps: dict[str, list[str]] = {}
     runs = []
     for sc in scenarios:
         prev_folder, prev = load_previous(opts.out, sc.name)
@@ -988,9 +1067,11 @@ def plan(opts: Options) -> tuple[list[ScenarioRun], dict[str, Any]]:
                     continue  # never run for this scenario: stays absent
             params = injected_parameters(nb, sc)
             job = Job(sc.name, nb, params)
+            job.data_deps = deps.get(nb.name) or data_dependencies(nb, data_files)
+            deps[nb.name] = job.data_deps
+            job.data_hash = combined_hash({f: data_files[f] for f in job.data_deps})
             if not nb.is_summary:
-                job.input_hash = input_hash(nb, params, inputs["lib_sha256"],
-                                            inputs["data_sha256"])
+                job.input_hash = input_hash(nb, params, inputs["lib_sha256"], job.data_hash)
             jobs[nb.name] = job
         runs.append(ScenarioRun(sc, prev_folder, prev, jobs, selected & set(jobs)))
     return runs, inputs
@@ -1008,7 +1089,7 @@ def _cached(run: ScenarioRun, job: Job, force: bool) -> bool:
 def summary_hash(job: Job, inputs: dict[str, Any], records: Iterable[dict[str, Any]]) -> str:
     """Input hash of a summary notebook: its own inputs plus the metrics it reads."""
     extra = sha256_bytes(canonical_json(sort_records(records)).encode())
-    return input_hash(job.notebook, job.parameters, inputs["lib_sha256"], inputs["data_sha256"],
+    return input_hash(job.notebook, job.parameters, inputs["lib_sha256"], job.data_hash,
                       extra="metrics:" + extra)
 
 
@@ -1100,6 +1181,7 @@ def _manifest(run: ScenarioRun, opts: Options, inputs: dict[str, Any], started: 
             "input_hash": job.input_hash if job.status != "skipped" or job.reason == "cached"
             else prev_entries.get(name, {}).get("input_hash"),
             "source_sha256": job.notebook.sha256,
+            "data_files": job.data_deps,
             "parameters": job.parameters,
             "error": job.error,
             "metrics": len(job.records),
@@ -1201,6 +1283,7 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
     pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx,
                                initializer=_worker_init, initargs=(events,))
     futures: dict[Future, tuple[ScenarioRun, Job]] = {}
+    reasons: dict[tuple[str, str], str] = {}  # why each notebook runs, for the console
     stop_events = threading.Event()
 
     def pump_events() -> None:
@@ -1209,7 +1292,8 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
             if msg is None:
                 return
             _, scenario, name = msg
-            console.line(f"[{scenario}] {name} ... started")
+            why = reasons.get((scenario, name))
+            console.line(f"[{scenario}] {name} ... started" + (f" ({why})" if why else ""))
 
     reader = threading.Thread(target=pump_events, daemon=True)
     reader.start()
@@ -1246,6 +1330,8 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
             console.line(f"[{run.scenario.name}] {job.notebook.name} ... up to date")
             console.advance()
             return
+        reasons[(run.scenario.name, job.notebook.name)] = rerun_reason(run, job, inputs,
+                                                                         opts.force)
         spec = _spec(run, job, opts, str(metrics_path) if metrics_path else None)
         futures[pool.submit(execute_job, spec)] = (run, job)
 
@@ -1406,8 +1492,9 @@ def check_data(opts: Options, runs: list[ScenarioRun]) -> None:
     for name in sorted(selected):
         for file in datacheck.notebook_reads(notebooks[name].path)[0]:
             needed.setdefault(file, []).append(name)
-    known = set(CORE_BY_NAME) | {p.name for nb in notebooks.values() for p in nb.params}
-    known |= datacheck.metric_names(nb.path for nb in notebooks.values())
+    every = discover_notebooks(opts.notebooks)  # all of them, whatever --only selects
+    known = set(CORE_BY_NAME) | {p.name for nb in every for p in nb.params}
+    known |= datacheck.metric_names(nb.path for nb in every)
     problems = datacheck.validate_data(opts.data, needed, known)
     if problems:
         shown = problems[:MAX_DATA_PROBLEMS]
