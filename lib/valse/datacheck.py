@@ -80,7 +80,7 @@ def _decode_problem(path: Path) -> str | None:
 
 
 def validate_data(data: Path, needed: Mapping[str, Iterable[str]],
-                  known_names: Iterable[str]) -> list[str]:
+                  known_names: Iterable[str], only_needed: bool = False) -> list[str]:
     """Validate the data files of ``data`` with their loaders; return every problem.
 
     Parameters
@@ -89,7 +89,10 @@ def validate_data(data: Path, needed: Mapping[str, Iterable[str]],
         The data folder of the run.
     needed : mapping of str to iterable of str
         Data file name -> the notebooks that read it; a file that is needed and missing is a
-        problem. Files of :data:`READERS` that are present are validated whether needed or not.
+        problem.
+    only_needed : bool
+        Validate only the needed files (the run: what the notebooks to run read); else every
+        file of :data:`READERS` that is present.
     known_names : iterable of str
         Parameter and metric names a claim's ``bearing`` may name.
 
@@ -104,6 +107,9 @@ def validate_data(data: Path, needed: Mapping[str, Iterable[str]],
     facts = None
     for name in READERS:
         path = data / name
+        if only_needed and name not in needed and not (name == "facts.csv" and "checks.csv"
+                                                       in needed):
+            continue
         if not path.is_file():
             readers = sorted(needed.get(name, ()))
             if readers:

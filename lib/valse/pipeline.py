@@ -1249,9 +1249,10 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
     out = opts.out
     out.mkdir(parents=True, exist_ok=True)
     outfolder.clean_stale(out)  # the caller holds the lock: no other run is writing
-    set_kernel_env(opts.data)
+    saved_env = {k: os.environ.get(k) for k in (RUN_TMP_ENV, "JUPYTER_RUNTIME_DIR", "TZ",
+                                                *KERNEL_ENV)}
+    set_kernel_env()  # the data folder goes to the kernels with each job (_spec)
     run_tmp, run_tmp_lock = run_tmp_folder()
-    saved_env = {k: os.environ.get(k) for k in (RUN_TMP_ENV, "JUPYTER_RUNTIME_DIR")}
     os.environ[RUN_TMP_ENV] = run_tmp
     os.environ["JUPYTER_RUNTIME_DIR"] = os.path.join(run_tmp, "runtime")
     todo: list[tuple[ScenarioRun, Job]] = []
@@ -1495,7 +1496,7 @@ def check_data(opts: Options, runs: list[ScenarioRun]) -> None:
     every = discover_notebooks(opts.notebooks)  # all of them, whatever --only selects
     known = set(CORE_BY_NAME) | {p.name for nb in every for p in nb.params}
     known |= datacheck.metric_names(nb.path for nb in every)
-    problems = datacheck.validate_data(opts.data, needed, known)
+    problems = datacheck.validate_data(opts.data, needed, known, only_needed=True)
     if problems:
         shown = problems[:MAX_DATA_PROBLEMS]
         more = len(problems) - len(shown)

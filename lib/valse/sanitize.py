@@ -29,7 +29,6 @@ from collections.abc import Iterable
 _MD_PUNCT = re.compile(r"([\\`*_\[\]|~:])")
 #: What starts a block at the beginning of a line: a heading, a list item, a setext rule.
 _MD_BLOCK_START = re.compile(r"^(#|[-+=]|\d+(?=[.)]))")
-#: ``$`` is left alone: JupyterLab reads ``\$`` literally (see valse.summary.dollars_as_usd).
 
 #: Tags kept from notebook outputs (text, tables, lists, figures as data: images).
 ALLOWED_TAGS = frozenset({
@@ -68,7 +67,7 @@ def md_escape(text: object) -> str:
     ``&``, ``<`` and ``>`` become HTML entities (so no tag can open), the punctuation of
     emphasis, code, links, images, tables and strikethrough is backslash-escaped, line breaks
     become spaces and a leading block marker (``#``, ``-``, ``+``, ``=``, ``1.``) is escaped
-    (no block can start). ``None`` gives ``""``.
+    (no block can start); ``$`` becomes ``&#36;`` (no mathematics). ``None`` gives ``""``.
 
     Parameters
     ----------
@@ -86,6 +85,8 @@ def md_escape(text: object) -> str:
     value = " ".join(str(text).split())
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     value = _MD_PUNCT.sub(r"\\\1", value)
+    # a dollar as an entity: neither JupyterLab nor nbconvert then sees mathematics in it
+    value = value.replace("$", "&#36;")
     m = _MD_BLOCK_START.match(value)
     if m:  # "- x", "# x" or "1. x" would open a block: escape its marker
         at = m.end() if m.group(1)[0].isdigit() else 0

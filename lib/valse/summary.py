@@ -434,7 +434,7 @@ def dollars_as_usd(text: str) -> str:
 
     from valse.sanitize import md_escape
 
-    return re.sub(r"\$\s?(?=\d)", "USD ", md_escape(text))
+    return md_escape(re.sub(r"\$\s?(?=\d)", "USD ", text))
 
 
 def claims_view(tracker: pd.DataFrame):
