@@ -1,6 +1,7 @@
 """The narrative layer: strict templates, one formatter per unit, data escaped for Markdown."""
 
 import math
+import re
 
 import pytest
 from hypothesis import given
@@ -43,7 +44,7 @@ def test_unit_filters_refuse_what_is_not_a_finite_number(filter_name, bad):
 def test_escape_markdown_makes_markup_inert():
     text = escape_markdown('<img src=x onerror="alert(1)"> [click](javascript:alert(1)) *b*')
     assert "<" not in text and ">" not in text
-    assert "\\[click\\]\\(javascript:alert\\(1\\)\\)" in text
+    assert "\\[click\\]" in text and "javascript\\:" in text
     assert "\\*b\\*" in text
     # Already-safe text (what the filters return) is left alone.
     assert escape_markdown(Markup("USD 5 billion")) == "USD 5 billion"
@@ -111,7 +112,7 @@ def test_data_text_in_a_template_is_escaped():
 def test_any_data_text_leaves_no_raw_markup(text):
     safe = str(escape_markdown(text))
     assert "<" not in safe and ">" not in safe
-    assert "](" not in safe
+    assert not re.search(r"(?<!\\)\]\(", safe)
 
 
 def test_every_template_parses():
@@ -135,4 +136,4 @@ def test_an_apostrophe_in_data_text_reads_as_an_apostrophe():
     # HTML escaping turns ' into &#39;; its '#' must not be Markdown-escaped afterwards,
     # or the reader sees "&#39;" written out.
     text = str(escape_markdown("OpenAI's bill"))
-    assert text == "OpenAI&#39;s bill"
+    assert text == "OpenAI's bill"

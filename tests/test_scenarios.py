@@ -91,7 +91,7 @@ def test_valid_values_have_no_problems():
                      "contingent_tranche_probability": 0, "discount_rate": 1.0,
                      "roles_cut": 0, "seed": 7, "alpha_share": 1, "beta_label": "<b>",
                      "beta_fail": True, "draws": 5, "years": [2026],
-                     "round_size_usd_bn": 10.0}) == []
+                     "round_size_usd_bn": 122.0}) == []
 
 
 @pytest.mark.parametrize(("values", "parameter", "expected", "found"), [
@@ -124,8 +124,12 @@ def test_each_rule_names_file_parameter_expected_and_found(values, parameter, ex
     assert f"found {found}" in message
 
 
-def test_round_may_be_smaller_than_amazon_commitment():
-    assert problems({"amazon_investment_usd_bn": 50.0, "round_size_usd_bn": 10.0}) == []
+def test_amazon_investment_larger_than_the_round_is_refused():
+    # the round counts all new money, Amazon's included (issue 17)
+    (message,) = problems({"amazon_investment_usd_bn": 50.0, "round_size_usd_bn": 10.0})
+    assert "'amazon_investment_usd_bn'" in message
+    assert "at most round_size_usd_bn (10.0)" in message and "found 50.0" in message
+    assert problems({"amazon_investment_usd_bn": 10.0, "round_size_usd_bn": 10.0}) == []
 
 
 def test_unknown_name_suggests_the_closest():
@@ -277,3 +281,103 @@ def test_every_scenario_file_has_a_reading_and_case():
             assert (reading(deal), case(deal)) == expected[path.stem], path
         assert reading(deal) in READING_NAMES, path
         assert case(deal) in CASE_NAMES, path
+# ------------------------------------------------------------------ bounded inputs (issue 17)
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+    f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+    f"*{chr(97 + i)}]\n" for i in range(8))
+
+
+def test_yaml_aliases_are_refused_before_they_expand(tmp_path):
+    path = tmp_path / "bomb.yaml"
+    path.write_text(BOMB)
+    assert len(BOMB) < 1000  # a billion-laughs file of a few hundred bytes
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path, DECLARED)
+    message = str(info.value)
+    assert "anchors and aliases are not allowed" in message and "line 1" in message
+    assert len(message) < 500
+
+
+def test_duplicate_keys_are_refused_with_both_lines(tmp_path):
+    path = tmp_path / "dup.yaml"
+    path.write_text("seed: 1\nroles_cut: 3\nseed: 2\n")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path, DECLARED)
+    assert "line 3: key 'seed' given twice (first on line 1)" in str(info.value)
+
+
+def test_error_output_is_capped_in_count_and_quoted_size(tmp_path):
+    path = tmp_path / "many.yaml"
+    long = "x" * 10_000
+    path.write_text("".join(f"unknown_{i}: 1\n" for i in range(200))
+                    + f"beta_fail: '{long}'\n")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path, DECLARED)
+    message = str(info.value)
+    lines = message.splitlines()
+    assert len(lines) == 21 and lines[-1].endswith("… and 181 more problems")
+    assert len(message) < 5000
+    path.write_text(f"beta_fail: '{long}'\n")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path, DECLARED)
+    assert len(str(info.value)) < 300 and "(10002 characters)" in str(info.value)
+
+
+def test_huge_files_are_not_read(tmp_path):
+    path = tmp_path / "big.yaml"
+    path.write_text("# " + "x" * 300_000 + "\nseed: 1\n")
+    with pytest.raises(ScenarioError, match="at most 262144 bytes"):
+        load_scenario(path, DECLARED)
+
+
+RANGE_DECLARED = {
+    **DECLARED,
+    "aws_ai_operating_margin_low": Param("aws_ai_operating_margin_low", "float", 0.15, "0.15",
+                                         "low", "0-1"),
+    "aws_ai_operating_margin_high": Param("aws_ai_operating_margin_high", "float", 0.4, "0.4",
+                                          "high", "0-1"),
+    "aws_ai_operating_margin": Param("aws_ai_operating_margin", "float", 0.3, "0.3", "m", "0-1"),
+    "run_date": Param("run_date", "str", "", '""', "date", "date"),
+    "stale_after_days": Param("stale_after_days", "int", 180, "180", "days", "days"),
+}
+
+
+@pytest.mark.parametrize(("values", "parameter", "expected", "found"), [
+    ({"amazon_investment_usd_bn": 1.0e308}, "amazon_investment_usd_bn",
+     "magnitude at most 1e+12", "1e+308"),
+    ({"roles_cut": 10**30}, "roles_cut", "magnitude at most 1e+12", str(10**30)),
+    ({"draws": -5}, "draws", "a value >= 0", "-5"),
+    ({"draws": 0}, "draws", "a value >= 1", "0"),
+    ({"stale_after_days": -1}, "stale_after_days", "a value >= 0", "-1"),
+    ({"aws_ai_operating_margin_low": 0.35}, "aws_ai_operating_margin_low",
+     "at most aws_ai_operating_margin (0.3 (the notebooks' default))", "0.35"),
+    ({"aws_ai_operating_margin": 0.5}, "aws_ai_operating_margin_high",
+     "at least aws_ai_operating_margin (0.5)", "0.4 (the notebooks' default)"),
+    ({"run_date": "yesterday"}, "run_date", "a date YYYY-MM-DD", "'yesterday'"),
+    ({"run_date": "2026-02-30"}, "run_date", "a date YYYY-MM-DD", "'2026-02-30'"),
+    ({"amazon_investment_usd_bn": 200.0, "round_size_usd_bn": 122.0},
+     "amazon_investment_usd_bn", "at most round_size_usd_bn (122.0)", "200.0"),
+])
+def test_values_the_models_cannot_take_are_refused(values, parameter, expected, found):
+    (message,) = validate_values(values, RANGE_DECLARED, "s.yaml")
+    assert repr(parameter) in message
+    assert expected in message
+    assert f"found {found}" in message
+
+
+def test_big_seeds_and_empty_run_date_are_fine():
+    assert validate_values({"seed": 2**63, "run_date": "", "draws": 1}, RANGE_DECLARED,
+                           "s.yaml") == []
+    assert validate_values({"run_date": "2026-12-02"}, RANGE_DECLARED, "s.yaml") == []
+
+
+@pytest.mark.parametrize("value", ["inf", "1e300", "nan", "0", "-1", "86401"])
+def test_timeout_is_bounded(value, capsys):
+    from valse.__main__ import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["run", "--timeout", value])
+    assert info.value.code == 2
+    assert "--timeout" in capsys.readouterr().err

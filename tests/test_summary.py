@@ -258,7 +258,7 @@ def test_headline_sentence_and_formats():
 
 def test_dollars_as_usd_and_bar_label():
     assert summary.dollars_as_usd("up to $50B ($15B now), $ 3 and $x") == (
-        "up to USD 50B (USD 15B now), USD 3 and $x"
+        "up to USD 50B (USD 15B now), USD 3 and &#36;x"  # escaped (valse.sanitize.md_escape)
     )
     assert summary.bar_label(1369.75) == "1,370"
     assert summary.bar_label(5.8685) == "5.87"

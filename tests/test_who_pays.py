@@ -56,7 +56,7 @@ def test_plain_words_say_the_reading_and_the_base_figures(waves):
     text = narrative.render(
         "03_labor_costs/plain_words", **_context(ROOT / "data/scenarios/base.yaml", waves)
     )
-    assert r"the deal as reported \(signed 2026-02-27\)" in text
+    assert "the deal as reported (signed 2026-02-27)" in text
     # by hand, with the base scenario's chance p of the tranche: OpenAI 15 + 35 p; AI spending
     # 160 + OpenAI + 5, of which 17.5 borrowed; the gap 200 + OpenAI + 5 - 148.5 - 17.5 from the
     # reserves; a year of cash savings 4.86 against 160 of AI capex = 3.0%
@@ -73,7 +73,7 @@ def test_plain_words_say_the_reading_and_the_base_figures(waves):
     rumour = narrative.render(
         "03_labor_costs/plain_words", **_context(ROOT / "data/scenarios/rumour.yaml", waves)
     )
-    assert r"the rumour as written \(before signing\)" in rumour
+    assert "the rumour as written (before signing)" in rumour
     assert "all of it at signing, as the rumour had it" in rumour
     assert "and 6.7 years for the part paid at signing" not in rumour
     no_deal = narrative.render(

@@ -1,8 +1,10 @@
 """The command line: ``python -m valse run [--scenario FILE ...] [--only NAME ...] ...``.
 
 Exit codes: 0 all went well (or everything was up to date), 1 a notebook failed (the others
-still ran and were published), 2 invalid input (nothing ran, nothing under the output folder
-changed).
+still ran; a failed run never replaces good published results unless ``--publish-failed``),
+2 invalid input or something in the way in the output folder (nothing ran, nothing under the
+output folder changed), 3 another run holds the output folder's lock and ``--no-wait`` was
+given.
 """
 
 from __future__ import annotations
@@ -22,6 +24,11 @@ def _positive_int(text: str) -> int:
     return value
 
 
+#: Longest notebook time limit accepted (one day): longer is no limit, and the watchdog's
+#: timer cannot take infinity.
+MAX_TIMEOUT_S = 86_400.0
+
+
 def _positive_float(text: str) -> float:
     try:
         value = float(text)
@@ -29,6 +36,9 @@ def _positive_float(text: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a number of seconds, found {text!r}") from None
     if not value > 0:
         raise argparse.ArgumentTypeError(f"expected a positive number of seconds, found {text}")
+    if not value <= MAX_TIMEOUT_S:
+        raise argparse.ArgumentTypeError(
+            f"expected at most {MAX_TIMEOUT_S:g} seconds (one day), found {text}")
     return value
 
 
@@ -43,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="execute the notebooks, export HTML, publish OUT/<scenario> and OUT/index.html",
         description="Execute the notebooks for each scenario (up-to-date ones are skipped), "
         "export reader and full HTML pages and publish them atomically. Exit codes: 0 ok, "
-        "1 a notebook failed, 2 invalid input.",
+        "1 a notebook failed, 2 invalid input or something in the way, 3 output folder "
+        "locked by another run (--no-wait).",
     )
     run.add_argument("--scenario", nargs="+", metavar="FILE", action="extend", default=None,
                      help="scenario YAML files (default: DATA/scenarios/base.yaml); results go "
@@ -61,7 +72,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--data", type=Path, default=None,
                      help="data folder (default: the project's data/)")
     run.add_argument("--timeout", type=_positive_float, default=900.0, metavar="SECONDS",
-                     help="execution time limit of one notebook (default: 900)")
+                     help="execution time limit of one notebook, at most 86400 "
+                     "(default: 900)")
+    run.add_argument("--publish-failed", action="store_true",
+                     help="publish a run with failed notebooks even over good published "
+                     "results (by default it is kept in OUT/.failed/ and the good results stay)")
+    run.add_argument("--no-wait", action="store_true",
+                     help="when another run is writing to the output folder, exit at once "
+                     "with code 3 instead of waiting for it")
     return parser
 
 
@@ -81,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
             notebooks=(args.notebooks or paths.notebooks_dir()).absolute(),
             data=data,
             timeout=args.timeout,
+            publish_failed=args.publish_failed,
+            wait=not args.no_wait,
         )
         return run(opts)
     return 2  # pragma: no cover - argparse requires a command

@@ -8,8 +8,12 @@ Two pages per notebook:
 
 Both are self-contained and safe to publish offline: figures are embedded and the template
 drops every script that nbconvert's ``lab`` template fetches from a CDN (require.js, MathJax,
-Mermaid, the widget manager). :func:`external_resources` lists anything left that would be
-fetched from the network; the exporter refuses to write a page that has some.
+Mermaid, the widget manager). HTML and Markdown outputs of the cells pass through
+:func:`valse.sanitize.clean_html` (``nh3``): no script, event handler or remote reference;
+JavaScript and widget-view outputs are dropped; SVG is shown as an image. Each page carries a
+Content-Security-Policy ``<meta>`` (:func:`valse.sanitize.add_csp`): nothing fetched, no script
+but the page's own inline code by hash. :func:`external_resources` lists anything left that
+would fetch or run; the exporter refuses to write a page that has some.
 
 Importing this module imports nbconvert: the pipeline's workers import it once, at start.
 """
@@ -17,7 +21,6 @@ Importing this module imports nbconvert: the pipeline's workers import it once, 
 from __future__ import annotations
 
 import copy
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -31,6 +34,7 @@ import jinja2  # noqa: E402
 from nbconvert import HTMLExporter  # noqa: E402
 
 from valse.record import MIMETYPE  # noqa: E402
+from valse.sanitize import add_csp, clean_html, unsafe_constructs  # noqa: E402
 
 _TEMPLATE_NAME = "valse_offline.html.j2"
 _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
@@ -49,18 +53,36 @@ _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {%- if height is not none %} height="{{ height | escape_html }}"{% endif %}>
 </div>
 {%- endblock data_png %}
+{% block data_html scoped -%}
+<div class="jp-RenderedHTMLCommon jp-RenderedHTML jp-OutputArea-output {{ extra_class }}"
+ data-mime-type="text/html">
+{{ output.data['text/html'] | valse_clean }}
+</div>
+{%- endblock data_html %}
+{% block data_markdown scoped -%}
+<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown jp-OutputArea-output {{ extra_class }}"
+ data-mime-type="text/markdown">
+{{ output.data['text/markdown'] | markdown2html | valse_clean }}
+</div>
+{%- endblock data_markdown %}
+{% block data_svg scoped -%}
+<div class="jp-RenderedSVG jp-OutputArea-output {{ extra_class }}" data-mime-type="image/svg+xml">
+<img src="data:image/svg+xml;base64,{{ output.data['image/svg+xml'] | text_base64 | escape_html }}">
+</div>
+{%- endblock data_svg %}
+{%- block data_javascript scoped -%}{%- endblock data_javascript -%}
+{%- block data_widget_view scoped -%}{%- endblock data_widget_view -%}
+{% block rawcell scoped %}
+{%- if cell.metadata.get('raw_mimetype', '').lower() in resources.get('raw_mimetypes', ['']) -%}
+{{ cell.source | valse_clean }}
+{%- endif -%}
+{%- endblock rawcell %}
 {%- block extra_css -%}
 <style type="text/css">
 @media print { .jp-Cell { break-inside: avoid; } }
 </style>
 {%- endblock extra_css -%}
 """
-
-_EXTERNAL_ATTR = re.compile(
-    r"<(script|link|img|iframe|source|video|audio|embed)\b[^>]*?\b(src|href)\s*=\s*"
-    r"[\"']?\s*(https?:)?//", re.IGNORECASE)
-_EXTERNAL_CSS = re.compile(
-    r"@import\s+(url\()?\s*[\"']?\s*(https?:)?//|url\(\s*[\"']?\s*(https?:)?//", re.IGNORECASE)
 
 _EXPORTERS: dict[bool, HTMLExporter] = {}
 
@@ -81,6 +103,7 @@ def _exporter(reader: bool) -> HTMLExporter:
             exclude_input_prompt=reader,
             exclude_output_prompt=reader,
         )
+        exporter.register_filter("valse_clean", clean_html)
         _EXPORTERS[reader] = exporter
     return exporter
 
@@ -102,11 +125,9 @@ def reader_notebook(nb: Any) -> Any:
 
 
 def external_resources(html: str) -> list[str]:
-    """Return the snippets of ``html`` that would fetch a resource from the network."""
-    found = [m.group(0) for m in _EXTERNAL_ATTR.finditer(html)]
-    for style in re.findall(r"<style\b[^>]*>(.*?)</style>", html, re.IGNORECASE | re.DOTALL):
-        found += [m.group(0) for m in _EXTERNAL_CSS.finditer(style)]
-    return found
+    """Return what in ``html`` would fetch a resource or run script
+    (:func:`valse.sanitize.unsafe_constructs`)."""
+    return unsafe_constructs(html)
 
 
 def notebook_to_html(nb: Any, *, reader: bool, title: str | None = None) -> str:
@@ -115,6 +136,7 @@ def notebook_to_html(nb: Any, *, reader: bool, title: str | None = None) -> str:
         nb = reader_notebook(nb)
     resources = {"metadata": {"name": title or "notebook"}}
     body, _ = _exporter(reader).from_notebook_node(nb, resources=resources)
+    body = add_csp(body)
     bad = external_resources(body)
     if bad:
         raise UnsafePageError(f"page would fetch from the network: {bad[:3]}")

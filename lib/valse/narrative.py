@@ -33,13 +33,13 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
+
+from valse.sanitize import md_escape
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 SUFFIX = ".md.j2"
 
-# Characters that Markdown (CommonMark, as JupyterLab and nbconvert read it) gives a meaning.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|~])")
 
 
 class NarrativeError(ValueError):
@@ -47,19 +47,15 @@ class NarrativeError(ValueError):
 
 
 def escape_markdown(text: Any) -> Markup:
-    """Text from data, made inert for Markdown and HTML.
+    """Text from data, made inert for Markdown and HTML (:func:`valse.sanitize.md_escape`).
 
-    HTML special characters become entities (``<`` → ``&lt;``) and Markdown punctuation is
-    backslash-escaped, so that ``<img onerror=…>`` or ``[x](javascript:…)`` in a data field is
-    shown as written, never interpreted. Already-safe text (:class:`markupsafe.Markup`, as
-    the unit filters return) passes unchanged.
+    ``<img onerror=…>`` or ``[x](javascript:…)`` in a data field is shown as written, never
+    interpreted. Already-safe text (:class:`markupsafe.Markup`, as the unit filters return)
+    passes unchanged.
     """
     if isinstance(text, Markup):
         return text
-    # Markdown punctuation first, then HTML: the entities HTML escaping makes (``&#39;``)
-    # carry a ``#`` that must not be backslash-escaped in turn.
-    md_safe = _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
-    return Markup(str(escape(md_safe)))
+    return Markup(md_escape(text))
 
 
 def _finite(value: Any, filter_name: str) -> float:

@@ -19,8 +19,17 @@ def project_root() -> Path:
     return Path(__file__).resolve().parents[2]
 
 
+#: Environment variable naming the data folder: set by ``python -m valse run --data DIR`` for
+#: its kernels, so that the notebooks read the folder the run was given.
+DATA_ENV = "VALSE_DATA"
+
+
 def data_dir() -> Path:
-    """Return the folder of the fact base (``data/``)."""
+    """Return the folder of the fact base: ``$VALSE_DATA`` when set, else ``data/`` of the
+    project."""
+    env = os.environ.get(DATA_ENV)
+    if env:
+        return Path(env).resolve()
     return project_root() / "data"
 
 

@@ -4,22 +4,30 @@ The steps of :func:`run`:
 
 1. **Plan** (light: no papermill, nbconvert or pandas import). Read every notebook's
    ``parameters`` cell (:mod:`valse.nbparams`), validate every scenario
-   (:mod:`valse.scenarios`), and compute for each (scenario, notebook) an *input hash* over the
-   notebook's source, the parameters injected into it, the library's sources
-   (``lib/valse/*.py``) and the files under the data folder. A notebook whose hash matches its
-   last successful run is up to date; when every notebook of every scenario is, nothing is
-   rewritten.
+   (:mod:`valse.scenarios`) and the output folder (nothing valse did not make in the way:
+   :mod:`valse.outfolder`), and compute for each (scenario, notebook) an *input hash* over the
+   notebook's source, the parameters injected into it, the library modules a kernel imports
+   (``lib/valse/*.py`` but the runner's, :data:`RUNNER_MODULES`) and the data files it reads
+   (:func:`data_dependencies`). A notebook whose hash matches its last successful run is up to
+   date; when every notebook of every scenario is, nothing is rewritten. Otherwise every data
+   file the notebooks read is validated (:mod:`valse.datacheck`) before anything is written,
+   and the run takes the output folder's lock (:class:`valse.outfolder.RunLock`) and plans
+   again under it. The console says why each notebook runs.
 2. **Execute** the others in a pool of worker processes (``--jobs``). Each worker runs one
    notebook with papermill (kernels on the IPC transport, a per-notebook timeout) and exports
    its HTML pages in-process (:mod:`valse.export`). Notebooks whose name contains ``summary``
    run after the other notebooks of their scenario and get ``metrics_path``; a notebook
    that declares ``outputs_dir`` gets the output folder, where the scenarios are published.
-3. **Publish**. Each scenario is built in ``OUT/.runs/<scenario>--<stamp>--<pid>/``;
-   ``OUT/<scenario>`` is a symlink to the published run folder, swapped atomically with
-   :func:`os.replace` once the build is complete; the previous run folder is then removed.
+3. **Publish**. Each scenario is built in ``OUT/.runs/<scenario>--<stamp>--<pid>/`` (marked
+   as valse's); ``OUT/<scenario>`` is a symlink to the published run folder, swapped
+   atomically with :func:`os.replace` once the build is complete; the previous run folder is
+   then removed (only when valse made it). A build with a failed notebook that had good
+   published results is kept in ``OUT/.failed/`` instead (``--publish-failed`` publishes it).
    Killing the run at any moment leaves the previous results intact and readable; stale build
-   folders of dead processes are cleaned at the next start. ``OUT/index.html`` is then
-   rewritten (temporary file and :func:`os.replace`) by :mod:`valse.site`.
+   folders are cleaned at the next start, under the lock. ``OUT/index.html`` is then
+   rewritten (temporary file and :func:`os.replace`) by :mod:`valse.site`. Workers, the fork
+   server, the kernel zygote and the kernels die with the main process; kernel sockets and
+   connection files live in a per-run temporary folder.
 """
 
 from __future__ import annotations
@@ -27,7 +35,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -40,19 +47,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from valse import __version__
+from valse import __version__, outfolder
 from valse.changes import changes_since, fact_fingerprints
 from valse.nbparams import NotebookParamsError, Param, notebook_parameters
 from valse.record import sort_records
 from valse.scenarios import Scenario, ScenarioError, declared_parameters, load_scenarios
 
 KERNEL_NAME = "python3"
-RUNS = ".runs"
+RUNS = outfolder.RUNS
 #: Packages whose versions go into each manifest.
 KEY_PACKAGES = ("papermill", "nbconvert", "nbclient", "nbformat", "jupyter_client", "ipykernel",
                 "ipython", "pandas", "numpy", "scipy", "matplotlib", "pyyaml")
 #: Environment of the kernels: no debugger "frozen modules" warning.
-KERNEL_ENV = {"PYDEVD_DISABLE_FILE_VALIDATION": "1", "JUPYTER_PLATFORM_DIRS": "1"}
+KERNEL_ENV = {"PYDEVD_DISABLE_FILE_VALIDATION": "1", "JUPYTER_PLATFORM_DIRS": "1",
+              # dates ("as of" today) do not depend on the machine's time zone
+              "TZ": "UTC"}
 #: Defaults for the kernels unless set by the user: one BLAS/OpenMP thread per kernel, since
 #: the pool already runs one kernel per core (and thread counts can change the last digits
 #: of floating-point reductions, so results do not depend on the machine's core count).
@@ -60,9 +69,14 @@ KERNEL_ENV_DEFAULTS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
                        "MKL_NUM_THREADS": "1"}
 
 
-def set_kernel_env() -> None:
-    """Set the kernels' environment in this process (inherited by the kernels it starts)."""
+def set_kernel_env(data: Path | None = None) -> None:
+    """Set the kernels' environment in this process (inherited by the kernels it starts):
+    ``data`` is the data folder they read (:data:`valse.paths.DATA_ENV`)."""
+    from valse.paths import DATA_ENV
+
     os.environ.update(KERNEL_ENV)
+    if data is not None:
+        os.environ[DATA_ENV] = str(Path(data).resolve())
     for key, value in KERNEL_ENV_DEFAULTS.items():
         os.environ.setdefault(key, value)
 
@@ -115,6 +129,8 @@ class Job:
     records: list[dict[str, Any]] = field(default_factory=list)
     executed_at: str | None = None
     last_execution_s: float | None = None  # how long its last execution took
+    data_deps: list[str] = field(default_factory=list)  # data files in its input hash
+    data_hash: str = ""  # hash of those files
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -214,79 +230,10 @@ def input_hash(nb: NotebookSource, parameters: dict[str, Any], lib_hash: str, da
 # --------------------------------------------------------------------------- output folder
 
 
-def run_folder_pid(name: str) -> int | None:
-    """The pid encoded in a run folder name ``<scenario>--<stamp>--<pid>``."""
-    parts = name.rsplit("--", 2)
-    if len(parts) == 3 and parts[2].isdigit():
-        return int(parts[2])
-    return None
-
-
-def pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def published_target(out: Path, scenario: str) -> Path | None:
-    """The run folder ``OUT/<scenario>`` points to (or is), or None."""
-    link = out / scenario
-    if link.is_symlink():
-        target = (out / os.readlink(link)).resolve() if not os.path.isabs(os.readlink(link)) \
-            else Path(os.readlink(link))
-        return target if target.is_dir() else None
-    return link if link.is_dir() else None
-
-
-def clean_stale(out: Path) -> None:
-    """Remove unpublished run folders and temporary links left by dead processes."""
-    if not out.is_dir():
-        return
-    published = set()
-    for entry in out.iterdir():
-        if entry.is_symlink():
-            target = published_target(out, entry.name)
-            if target is not None:
-                published.add(target.name)
-    runs = out / RUNS
-    if runs.is_dir():
-        for entry in runs.iterdir():
-            if entry.name in published:
-                continue
-            pid = run_folder_pid(entry.name)
-            if pid is None or not pid_alive(pid):
-                shutil.rmtree(entry, ignore_errors=True)
-    for entry in out.iterdir():
-        m = re.match(r"^\.(?:build|link|index)-(?:.*-)?(\d+)(?:\.tmp)?$", entry.name)
-        if m and not pid_alive(int(m.group(1))):
-            if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry, ignore_errors=True)
-            else:
-                entry.unlink(missing_ok=True)
-
-
-def publish(out: Path, scenario: str, build: Path) -> None:
-    """Point ``OUT/<scenario>`` at ``build`` atomically, then remove the previous run."""
-    link = out / scenario
-    previous = published_target(out, scenario)
-    if link.exists() and not link.is_symlink():
-        # results of an older layout: move them aside first (one-time, not atomic)
-        legacy = out / RUNS / f"{scenario}--legacy--0"
-        shutil.rmtree(legacy, ignore_errors=True)
-        os.rename(link, legacy)
-        previous = legacy
-    tmp = out / f".link-{scenario}-{os.getpid()}"
-    tmp.unlink(missing_ok=True)
-    os.symlink(os.path.relpath(build, out), tmp)
-    os.replace(tmp, link)
-    if previous is not None and previous.resolve() != build.resolve():
-        shutil.rmtree(previous, ignore_errors=True)
+    """The run folder valse published as ``OUT/<scenario>`` (see :mod:`valse.outfolder`), or
+    None: a folder or link valse did not make is never taken for a published run."""
+    return outfolder.published_run(out, scenario)
 
 
 def load_previous(out: Path, scenario: str) -> tuple[Path | None, dict[str, Any] | None]:
@@ -420,7 +367,8 @@ def _ipc_kernel_manager_class() -> type:
 
         def __init__(self, **kwargs: Any) -> None:
             super().__init__(**kwargs)
-            self.socket_dir = tempfile.mkdtemp(prefix="valse-k-")
+            self.socket_dir = tempfile.mkdtemp(prefix="valse-k-",
+                                               dir=os.environ.get(RUN_TMP_ENV) or None)
             self.transport = "ipc"
             self.ip = os.path.join(self.socket_dir, "k")
             _KERNEL_MANAGERS.append(self)
@@ -467,6 +415,7 @@ _MPL_INLINE = "module://matplotlib_inline.backend_inline"
 _FORK_CLIENT = r"""
 import json, os, select, signal, socket, sys, time
 path, cmd = sys.argv[1], sys.argv[2:]
+parent = os.getppid()
 try:
     s = socket.socket(socket.AF_UNIX)
     s.settimeout(60)
@@ -507,6 +456,12 @@ while True:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
+        break
+    if os.getppid() != parent:  # the worker died (killed): the kernel goes with it
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         break
 """
 
@@ -620,6 +575,7 @@ def zygote_main(socket_path: str, modules: list[str]) -> None:
 
     global _ZYGOTE_CWD
     _ZYGOTE_CWD = sys.path[0] if sys.path else ""
+    die_with_parent(signal.SIGTERM)
     parent = os.getppid()
     # listen at once: early stand-ins wait in the backlog while the libraries load
     server = socket.socket(socket.AF_UNIX)
@@ -682,7 +638,7 @@ def start_zygote(notebooks: Iterable[Path]) -> tuple[Any, str] | None:
     if os.environ.get("VALSE_FORK_KERNELS", "1") == "0" or not hasattr(os, "fork") \
             or not hasattr(__import__("socket"), "send_fds"):
         return None
-    folder = tempfile.mkdtemp(prefix="valse-z-")
+    folder = tempfile.mkdtemp(prefix="valse-z-", dir=os.environ.get(RUN_TMP_ENV) or None)
     path = os.path.join(folder, "zygote")
     modules = zygote_modules(notebook_imports(notebooks))
     proc = subprocess.Popen([sys.executable, "-m", "valse.pipeline", "--zygote", path, *modules],
@@ -747,10 +703,53 @@ def _register_engine() -> None:
     papermill_engines.register("valse", ValseEngine)
 
 
+def die_with_parent(sig: int = signal.SIGTERM) -> None:
+    """Have Linux send ``sig`` to this process when its parent exits (``prctl`` with
+    ``PR_SET_PDEATHSIG``), so that killing the main process (as the OOM killer does) does not
+    leave workers and the kernel zygote running. Does nothing where ``prctl`` is missing."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(sig), 0, 0, 0)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+#: Environment variable naming the run's private temporary folder (kernel sockets,
+#: connection files, the zygote's socket), removed when the run ends.
+RUN_TMP_ENV = "VALSE_RUN_TMP"
+
+
+def run_tmp_folder() -> tuple[str, Any]:
+    """Create the run's temporary folder and hold a lock in it; remove the folders of runs
+    that died without removing theirs (their lock is free). Returns (path, lock file)."""
+    import fcntl
+    import tempfile
+
+    root = Path(tempfile.gettempdir())
+    for old in root.glob("valse-run-*"):
+        try:
+            if old.is_symlink() or not old.is_dir() or old.stat().st_uid != os.getuid():
+                continue
+            with open(old / "lock", "rb") as fh:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # in use by a live run, or not one of ours
+        shutil.rmtree(old, ignore_errors=True)
+    folder = tempfile.mkdtemp(prefix="valse-run-")
+    lock = open(os.path.join(folder, "lock"), "wb")  # noqa: SIM115 - held for the whole run
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    os.mkdir(os.path.join(folder, "runtime"))
+    return folder, lock
+
+
 def _worker_init(events: Any) -> None:
     """Initialise a worker: environment, heavy imports and exporters, done once."""
     global _EVENTS
     _EVENTS = events
+    die_with_parent(signal.SIGTERM)  # on_term below: kill the kernels, then exit
     set_kernel_env()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it terminates us
 
@@ -835,6 +834,13 @@ def execute_job(spec: dict[str, Any]) -> dict[str, Any]:
         params["data_dir"] = spec["data_dir"]
     if spec.get("outputs_dir"):
         params["outputs_dir"] = spec["outputs_dir"]
+    if spec.get("data_env"):  # the kernel inherits it (a fork server may predate this run)
+        from valse.paths import DATA_ENV
+
+        os.environ[DATA_ENV] = spec["data_env"]
+    if spec.get("run_tmp"):  # kernel sockets and connection files in the run's folder
+        os.environ[RUN_TMP_ENV] = spec["run_tmp"]
+        os.environ["JUPYTER_RUNTIME_DIR"] = os.path.join(spec["run_tmp"], "runtime")
     error: dict[str, Any] | None = None
     timeout = spec["timeout"]
     timed_out = threading.Event()
@@ -932,6 +938,8 @@ class Options:
     notebooks: Path
     data: Path
     timeout: float
+    publish_failed: bool = False  # publish a run with failed notebooks over good results
+    wait: bool = True  # wait for another run's lock on the output folder (else exit 3)
 
 
 class Console:
@@ -978,6 +986,74 @@ def _describe_error(error: dict[str, Any] | None) -> str:
     return f"{where}{error.get('ename', 'error')}: {evalue[0][:200] if evalue else ''}".rstrip()
 
 
+#: The runner's own modules: a kernel never imports them, so they are not in the notebooks'
+#: input hashes (editing the index or the console re-runs nothing).
+RUNNER_MODULES = frozenset({"pipeline.py", "__main__.py", "site.py", "export.py",
+                            "changes.py", "outfolder.py", "datacheck.py",
+                            "forkserver_guard.py"})
+
+
+def kernel_lib_files() -> dict[str, str]:
+    """{file: sha256} of the library modules a kernel may import (all but
+    :data:`RUNNER_MODULES`)."""
+    return {k: v for k, v in tree_hashes(Path(__file__).resolve().parent, "*.py").items()
+            if k not in RUNNER_MODULES}
+
+
+def data_dependencies(nb: NotebookSource, data_files: dict[str, str]) -> list[str]:
+    """The data files in a notebook's input hash: those it reads
+    (:func:`valse.datacheck.notebook_reads`, every scenario file when it reads them all), or,
+    when its code calls no known loader, every data file but the scenario files (its own
+    scenario's parameters are in the hash already)."""
+    from valse.datacheck import notebook_reads
+
+    reads, scenarios = notebook_reads(nb.path)
+    if reads or scenarios:
+        return sorted(f for f in data_files
+                      if f in reads or (scenarios and f.startswith("scenarios/")))
+    return sorted(f for f in data_files if not f.startswith("scenarios/"))
+
+
+def rerun_reason(run: ScenarioRun, job: Job, inputs: dict[str, Any], force: bool) -> str:
+    """Why ``job`` runs: what differs from its last run (``facts.csv changed``, ``parameter
+    discount_rate changed``, ``notebook changed``, ``first run``, ...)."""
+    if force:
+        return "--force"
+    prev = run.previous or {}
+    entry = next((e for e in prev.get("notebooks", []) if e.get("name") == job.notebook.name),
+                 None)
+    if entry is None:
+        return "first run"
+    if not entry.get("results_ok"):
+        return "failed last time"
+    reasons = []
+    if entry.get("source_sha256") != job.notebook.sha256:
+        reasons.append("notebook changed")
+    old_params = entry.get("parameters") or {}
+    changed = sorted(k for k in set(old_params) | set(job.parameters)
+                     if old_params.get(k) != job.parameters.get(k))
+    reasons += [f"parameter {k} changed" for k in changed[:3]]
+    old_inputs = prev.get("inputs") or {}
+    old_data = old_inputs.get("data_files") or {}
+    new_data = inputs.get("data_files") or {}
+    for f in job.data_deps:
+        if old_data.get(f) != new_data.get(f):
+            reasons.append(f"{f} {'added' if f not in old_data else 'changed'}")
+    for f in sorted(set(old_data) - set(new_data)):
+        if f in (entry.get("data_files") or []):
+            reasons.append(f"{f} removed")
+    old_lib = old_inputs.get("lib_files") or {}
+    new_lib = inputs.get("lib_files") or {}
+    lib = sorted(f for f in set(old_lib) | set(new_lib)
+                 if f not in RUNNER_MODULES and old_lib.get(f) != new_lib.get(f))
+    reasons += [f"library {f} changed" for f in lib[:3]]
+    if not reasons and job.notebook.is_summary:
+        reasons.append("the other notebooks' metrics changed")
+    if not reasons and not previous_entry_usable(run.previous_folder, entry):
+        reasons.append("published files missing")
+    return ", ".join(reasons[:6]) or "valse or Python version changed"
+
+
 def plan(opts: Options) -> tuple[list[ScenarioRun], dict[str, Any]]:
     """Validate everything and decide what to run. Raises InvalidInput (exit 2)."""
     if not opts.data.is_dir():
@@ -990,12 +1066,13 @@ def plan(opts: Options) -> tuple[list[ScenarioRun], dict[str, Any]]:
         raise InvalidInput(str(exc)) from None
     if opts.out.exists() and not opts.out.is_dir():
         raise InvalidInput(f"--out {opts.out}: exists and is not a folder")
-    lib_files = tree_hashes(Path(__file__).resolve().parent, "*.py")
+    lib_files = kernel_lib_files()
     data_files = tree_hashes(opts.data)
     inputs = {"lib_sha256": combined_hash(lib_files), "data_sha256": combined_hash(data_files),
               "lib_files": lib_files, "data_files": data_files,
               "notebooks": {nb.name: nb.sha256 for nb in notebooks}}
     selected = set(opts.only) if opts.only else {nb.name for nb in notebooks}
+    deps: dict[str, list[str]] = {}
     runs = []
     for sc in scenarios:
         prev_folder, prev = load_previous(opts.out, sc.name)
@@ -1010,9 +1087,11 @@ def plan(opts: Options) -> tuple[list[ScenarioRun], dict[str, Any]]:
                     continue  # never run for this scenario: stays absent
             params = injected_parameters(nb, sc)
             job = Job(sc.name, nb, params)
+            job.data_deps = deps.get(nb.name) or data_dependencies(nb, data_files)
+            deps[nb.name] = job.data_deps
+            job.data_hash = combined_hash({f: data_files[f] for f in job.data_deps})
             if not nb.is_summary:
-                job.input_hash = input_hash(nb, params, inputs["lib_sha256"],
-                                            inputs["data_sha256"])
+                job.input_hash = input_hash(nb, params, inputs["lib_sha256"], job.data_hash)
             jobs[nb.name] = job
         runs.append(ScenarioRun(sc, prev_folder, prev, jobs, selected & set(jobs)))
     return runs, inputs
@@ -1030,7 +1109,7 @@ def _cached(run: ScenarioRun, job: Job, force: bool) -> bool:
 def summary_hash(job: Job, inputs: dict[str, Any], records: Iterable[dict[str, Any]]) -> str:
     """Input hash of a summary notebook: its own inputs plus the metrics it reads."""
     extra = sha256_bytes(canonical_json(sort_records(records)).encode())
-    return input_hash(job.notebook, job.parameters, inputs["lib_sha256"], inputs["data_sha256"],
+    return input_hash(job.notebook, job.parameters, inputs["lib_sha256"], job.data_hash,
                       extra="metrics:" + extra)
 
 
@@ -1077,6 +1156,8 @@ def _spec(run: ScenarioRun, job: Job, opts: Options, metrics_path: str | None) -
         "source": str(job.notebook.path), "build": str(run.build),
         "parameters": job.parameters, "cwd": str(job.notebook.path.parent),
         "timeout": opts.timeout,
+        "data_env": str(opts.data.resolve()),  # what the kernel reads (valse.paths.data_dir)
+        "run_tmp": os.environ.get(RUN_TMP_ENV),
         "artifacts": "artifacts_dir" in declared,
         "metrics_path": metrics_path if "metrics_path" in declared else None,
         "data_dir": str(opts.data.resolve()) if "data_dir" in declared else None,
@@ -1120,6 +1201,7 @@ def _manifest(run: ScenarioRun, opts: Options, inputs: dict[str, Any], started: 
             "input_hash": job.input_hash if job.status != "skipped" or job.reason == "cached"
             else prev_entries.get(name, {}).get("input_hash"),
             "source_sha256": job.notebook.sha256,
+            "data_files": job.data_deps,
             "parameters": job.parameters,
             "error": job.error,
             "metrics": len(job.records),
@@ -1151,9 +1233,27 @@ def _manifest(run: ScenarioRun, opts: Options, inputs: dict[str, Any], started: 
     }
 
 
+def may_publish(run: ScenarioRun, manifest: dict[str, Any], opts: Options) -> str | None:
+    """None when this build may replace the published results of its scenario; else why not.
+
+    A build with failed notebooks replaces the published run only when none of them had good
+    results there (or with ``--publish-failed``): a failure never replaces good results.
+    """
+    failed = manifest.get("failed") or []
+    if not failed or opts.publish_failed or run.previous is None:
+        return None
+    good = {e["name"] for e in run.previous.get("notebooks", []) if e.get("results_ok")}
+    lost = [name for name in failed if name in good]
+    if not lost:
+        return None
+    return f"{', '.join(lost)} failed, and the published run has good results for it"
+
+
 def _new_build(out: Path, scenario: str) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     build = out / RUNS / f"{scenario}--{stamp}--{os.getpid()}"
+    build.mkdir(parents=True)
+    outfolder.write_marker(build, scenario)  # the record that valse made it
     for sub in ("notebooks", "html"):
         (build / sub).mkdir(parents=True, exist_ok=True)
     return build
@@ -1168,8 +1268,13 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
     started = now_iso()
     out = opts.out
     out.mkdir(parents=True, exist_ok=True)
-    clean_stale(out)
-    set_kernel_env()
+    outfolder.clean_stale(out)  # the caller holds the lock: no other run is writing
+    saved_env = {k: os.environ.get(k) for k in (RUN_TMP_ENV, "JUPYTER_RUNTIME_DIR", "TZ",
+                                                *KERNEL_ENV)}
+    set_kernel_env()  # the data folder goes to the kernels with each job (_spec)
+    run_tmp, run_tmp_lock = run_tmp_folder()
+    os.environ[RUN_TMP_ENV] = run_tmp
+    os.environ["JUPYTER_RUNTIME_DIR"] = os.path.join(run_tmp, "runtime")
     todo: list[tuple[ScenarioRun, Job]] = []
     for run in runs:
         run.build = _new_build(out, run.scenario.name)
@@ -1192,12 +1297,14 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
     if zygote is not None:
         os.environ[ZYGOTE_ENV] = zygote[1]
     ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["valse.export", "valse.pipeline", "papermill", "nbformat"])
+    ctx.set_forkserver_preload(["valse.forkserver_guard", "valse.export", "valse.pipeline",
+                                "papermill", "nbformat"])
     events = ctx.SimpleQueue()
     n_workers = max(1, min(opts.jobs, len(todo)))
     pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx,
                                initializer=_worker_init, initargs=(events,))
     futures: dict[Future, tuple[ScenarioRun, Job]] = {}
+    reasons: dict[tuple[str, str], str] = {}  # why each notebook runs, for the console
     stop_events = threading.Event()
 
     def pump_events() -> None:
@@ -1206,7 +1313,8 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
             if msg is None:
                 return
             _, scenario, name = msg
-            console.line(f"[{scenario}] {name} ... started")
+            why = reasons.get((scenario, name))
+            console.line(f"[{scenario}] {name} ... started" + (f" ({why})" if why else ""))
 
     reader = threading.Thread(target=pump_events, daemon=True)
     reader.start()
@@ -1243,6 +1351,8 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
             console.line(f"[{run.scenario.name}] {job.notebook.name} ... up to date")
             console.advance()
             return
+        reasons[(run.scenario.name, job.notebook.name)] = rerun_reason(run, job, inputs,
+                                                                         opts.force)
         spec = _spec(run, job, opts, str(metrics_path) if metrics_path else None)
         futures[pool.submit(execute_job, spec)] = (run, job)
 
@@ -1270,7 +1380,6 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
             name = run.scenario.name
             if name in published or any(j.status == "pending" for j in run.jobs.values()):
                 continue
-            published.add(name)
             assert run.build is not None
             shutil.rmtree(run.build / ".work", ignore_errors=True)
             records = sort_records(r for j in run.jobs.values() if j.error is None
@@ -1284,7 +1393,16 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
             manifest["changes"] = changes_since(run.previous, previous_records, manifest,
                                                 records)
             (run.build / "manifest.json").write_text(dump_json(manifest), encoding="utf-8")
-            publish(out, name, run.build)
+            keep = may_publish(run, manifest, opts)
+            published.add(name)  # from here the build is published or kept aside
+            if keep is None:
+                outfolder.publish(out, name, run.build)
+            else:
+                kept = outfolder.keep_failed(out, name, run.build)
+                run.build = None
+                console.line(f"[{name}] not published: {keep}; the previous results stay "
+                             f"published; this run is kept in {kept} (--publish-failed "
+                             "publishes a failed run anyway)")
 
     interrupted: BaseException | None = None
     previous_term = signal.getsignal(signal.SIGTERM)
@@ -1330,6 +1448,13 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
         for run in runs:
             if run.scenario.name not in published and run.build is not None:
                 shutil.rmtree(run.build, ignore_errors=True)
+        shutil.rmtree(run_tmp, ignore_errors=True)
+        run_tmp_lock.close()
+        for key, value in saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
     if interrupted is not None:
         if isinstance(interrupted, KeyboardInterrupt):
             print("interrupted: previous results left as they were", file=sys.stderr)
@@ -1356,23 +1481,107 @@ def _terminate_pool(pool: Any) -> None:
             proc.kill()
 
 
+EXIT_LOCKED = 3  # --no-wait and another run holds the lock on the output folder
+
+
+def check_output_folder(out: Path, scenarios: Iterable[str]) -> None:
+    """Raise InvalidInput when ``out`` cannot be created or written, or when something valse
+    did not make is where it would write (:func:`valse.outfolder.obstacles`)."""
+    if out.exists() and not out.is_dir():
+        raise InvalidInput(f"--out {out}: exists and is not a folder")
+    existing = out
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        what = "written" if existing == out else f"created (cannot write to {existing})"
+        raise InvalidInput(f"--out {out}: the output folder cannot be {what}; choose a "
+                           "folder you may write to")
+    problems = outfolder.obstacles(out, list(scenarios))
+    if problems:
+        raise InvalidInput("in the way in the output folder (nothing was changed):\n  "
+                           + "\n  ".join(problems))
+
+
+def check_data(opts: Options, runs: list[ScenarioRun]) -> None:
+    """Raise InvalidInput listing every problem of the data files that the notebooks to run
+    read (:mod:`valse.datacheck`), before any kernel starts."""
+    from valse import datacheck
+    from valse.scenarios import CORE_BY_NAME
+
+    notebooks = {j.notebook.name: j.notebook for r in runs for j in r.jobs.values()}
+    selected = {name for r in runs for name in r.selected}
+    needed: dict[str, list[str]] = {}
+    for name in sorted(selected):
+        for file in datacheck.notebook_reads(notebooks[name].path)[0]:
+            needed.setdefault(file, []).append(name)
+    every = discover_notebooks(opts.notebooks)  # all of them, whatever --only selects
+    known = set(CORE_BY_NAME) | {p.name for nb in every for p in nb.params}
+    known |= datacheck.metric_names(nb.path for nb in every)
+    problems = datacheck.validate_data(opts.data, needed, known, only_needed=True)
+    if problems:
+        shown = problems[:MAX_DATA_PROBLEMS]
+        more = len(problems) - len(shown)
+        raise InvalidInput(f"invalid data in {opts.data} (nothing ran, nothing under the "
+                           "output folder changed):\n  " + "\n  ".join(shown)
+                           + (f"\n  … and {more} more" if more else ""))
+
+
+#: Data problems listed in the message (the others are counted).
+MAX_DATA_PROBLEMS = 60
+
+
 def run(opts: Options, stream: Any = None) -> int:
-    """Plan, then execute what is needed. Returns the exit code (0, 1 or 2)."""
+    """Validate, plan, then execute what is needed holding the output folder's lock.
+
+    Returns the exit code: 0 ok, 1 a notebook failed, 2 invalid input (nothing changed),
+    3 another run holds the lock and ``opts.wait`` is False.
+    """
     stream = stream or sys.stderr
     try:
         runs, inputs = plan(opts)
+        check_output_folder(opts.out, [r.scenario.name for r in runs])
     except InvalidInput as exc:
         print(f"error: {exc}", file=stream)
         return 2
-    if all(up_to_date(r, opts, inputs) for r in runs):
-        if not (opts.out / "index.html").is_file():
-            from valse import site
-
-            site.write_index(opts.out)
+    index_ok = (opts.out / "index.html").is_file()
+    if index_ok and all(up_to_date(r, opts, inputs) for r in runs):
         names = ", ".join(r.scenario.name for r in runs)
         print(f"everything is up to date ({names}); nothing to do", file=stream)
         return 0
-    return execute(runs, inputs, opts, stream)
+    try:
+        check_data(opts, runs)
+    except InvalidInput as exc:
+        print(f"error: {exc}", file=stream)
+        return 2
+    try:
+        opts.out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"error: --out {opts.out}: cannot create the output folder ({exc.strerror})",
+              file=stream)
+        return 2
+    try:
+        with outfolder.RunLock(opts.out, wait=opts.wait, stream=stream):
+            # again under the lock: another run may have published in the meantime
+            runs, inputs = plan(opts)
+            check_output_folder(opts.out, [r.scenario.name for r in runs])
+            if all(up_to_date(r, opts, inputs) for r in runs):
+                from valse import site
+
+                site.write_index(opts.out)
+                names = ", ".join(r.scenario.name for r in runs)
+                print(f"everything is up to date ({names}); nothing to do", file=stream)
+                return 0
+            return execute(runs, inputs, opts, stream)
+    except outfolder.LockBusy as exc:
+        print(f"error: {exc}", file=stream)
+        return EXIT_LOCKED
+    except (InvalidInput, outfolder.InTheWay) as exc:
+        print(f"error: {exc}", file=stream)
+        return 2
+    except OSError as exc:  # a full disk, a folder removed under the run
+        print(f"error: could not write under {opts.out}: {exc}; the results published "
+              "before this run are left as they were", file=stream)
+        return 2
 
 
 if __name__ == "__main__":

@@ -33,6 +33,13 @@ RESERVED = (
 #: Top-level keys of a scenario file that are not parameters.
 META_KEYS = ("description",)
 _SCENARIO_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+#: Names of the published site's own files and folders next to the scenarios' folders
+#: (compared without regard to case): a scenario may not be named like them.
+SITE_NAMES = ("index.html", "index.fr.html", "index", "assets", "data", "static", "css", "js",
+              "img", "images", "fonts")
+#: Endings of file names a scenario name may not have (it would pass for a page or a file).
+SITE_SUFFIXES = (".html", ".htm", ".json", ".css", ".js", ".csv", ".txt", ".xml", ".ico",
+                 ".png", ".svg", ".tmp", ".lock")
 
 
 class ScenarioError(ValueError):
@@ -87,22 +94,57 @@ class Scenario:
     values: dict[str, Any] = field(default_factory=dict)
 
 
+#: Largest scenario file read (bytes): a scenario is a few dozen lines.
+MAX_FILE_BYTES = 256 * 1024
+#: Problems listed per file; the others are counted.
+MAX_PROBLEMS = 20
+#: Characters of a value quoted in a message.
+MAX_QUOTED = 80
+#: Largest magnitude of a number (a figure beyond it overflows in the models' arithmetic).
+MAX_MAGNITUDE = 1e12
+#: Seeds may be any 64-bit unsigned integer.
+MAX_SEED = 2**64 - 1
+#: Units (of a notebook's declaration) whose values cannot be negative.
+NON_NEGATIVE_UNITS = ("count", "days", "years", "months", "year")
+#: Parameters that must be at least 1 (a number of random draws).
+AT_LEAST_ONE = ("draws",)
+
+
+def quoted(value: Any) -> str:
+    """``repr(value)``, cut to :data:`MAX_QUOTED` characters."""
+    text = repr(value)
+    if len(text) > MAX_QUOTED:
+        text = text[: MAX_QUOTED - 1] + f"… ({len(text)} characters)"
+    return text
+
+
 def _describe(value: Any) -> str:
     kind = "boolean" if isinstance(value, bool) else type(value).__name__
     if value is None:
         return "nothing (null)"
-    return f"{value!r} ({kind})"
+    return f"{quoted(value)} ({kind})"
+
+
+def cap_problems(problems: list[str], where: str) -> list[str]:
+    """The first :data:`MAX_PROBLEMS` problems, and a line counting the others."""
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    return problems[:MAX_PROBLEMS] + [
+        f"{where}: … and {len(problems) - MAX_PROBLEMS} more problems"]
 
 
 def _type_problem(type_name: str | None, value: Any) -> str | None:
     """Return what was expected when ``value`` does not fit ``type_name``, else None."""
     if type_name == "float":
         ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-        if ok and not math.isfinite(float(value)):
-            return "a finite number"
+        if ok and not (math.isfinite(float(value)) and abs(value) <= MAX_MAGNITUDE):
+            return f"a finite number of magnitude at most {MAX_MAGNITUDE:g}"
         return None if ok else "a number"
     if type_name == "int":
-        return None if isinstance(value, int) and not isinstance(value, bool) else "an integer"
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        if ok and abs(value) > MAX_MAGNITUDE:
+            return f"an integer of magnitude at most {MAX_MAGNITUDE:g}"
+        return None if ok else "an integer"
     if type_name == "bool":
         return None if isinstance(value, bool) else "true or false"
     if type_name == "str":
@@ -121,6 +163,8 @@ def _range_problem(rule: str, value: Any) -> str | None:
         return "a value >= 0"
     if rule == "> 0" and value <= 0:
         return "a value > 0"
+    if rule == ">= 1" and value < 1:
+        return "a value >= 1"
     if rule == "[0, 1]" and not 0 <= value <= 1:
         return "a value between 0 and 1"
     return None
@@ -128,6 +172,58 @@ def _range_problem(rule: str, value: Any) -> str | None:
 
 def _unit_rule(unit: str) -> str | None:
     return "[0, 1]" if unit.replace(" ", "") in ("0-1", "0–1") else None
+
+
+class DuplicateKey(ValueError):
+    """A mapping of a scenario file gives the same key twice."""
+
+
+_LOADER: Any = None
+
+
+def _strict_loader() -> Any:
+    """PyYAML's safe loader (the C one when available) refusing duplicate keys."""
+    global _LOADER
+    if _LOADER is not None:
+        return _LOADER
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class StrictLoader(base):  # type: ignore[misc, valid-type]
+        pass
+
+    def mapping(loader: Any, node: Any) -> dict[Any, Any]:
+        loader.flatten_mapping(node)
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            try:
+                if key in seen:
+                    raise DuplicateKey(f"line {line}: key {quoted(key)} given twice (first on "
+                                       f"line {seen[key]}); the last would silently win")
+            except TypeError:  # an unhashable key: construct_mapping reports it
+                continue
+            seen[key] = line
+        return loader.construct_mapping(node, deep=True)
+
+    StrictLoader.add_constructor("tag:yaml.org,2002:map", mapping)
+    _LOADER = StrictLoader
+    return _LOADER
+
+
+def _refuse_aliases(path: Path, text: str, loader: Any) -> None:
+    """Raise ScenarioError at the first anchor or alias (``&a``, ``*a``): they can expand a
+    small file into a huge value, and a scenario has no use for them."""
+    import yaml
+
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            mark = event.start_mark
+            raise ScenarioError(f"{path}: YAML anchors and aliases are not allowed in a "
+                                f"scenario file (line {mark.line + 1}, column "
+                                f"{mark.column + 1}); write each value out")
 
 
 def load_yaml_mapping(path: Path) -> dict[str, Any]:
@@ -141,8 +237,12 @@ def load_yaml_mapping(path: Path) -> dict[str, Any]:
         raise ScenarioError(f"{path}: scenario file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(f"{path}: cannot read the scenario file ({exc})") from None
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+        raise ScenarioError(f"{path}: expected a scenario file of at most {MAX_FILE_BYTES} "
+                            f"bytes, found {len(text.encode('utf-8'))}")
+    loader = _strict_loader()
     try:
+        _refuse_aliases(path, text, loader)
         data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -150,7 +250,11 @@ def load_yaml_mapping(path: Path) -> dict[str, Any]:
         problem = exc.problem or exc.context or "syntax error"
         raise ScenarioError(f"{path}: YAML syntax error at {where}: {problem}") from None
     except yaml.YAMLError as exc:
-        raise ScenarioError(f"{path}: YAML error: {exc}") from None
+        raise ScenarioError(f"{path}: YAML error: {str(exc)[:200]}") from None
+    except DuplicateKey as exc:
+        raise ScenarioError(f"{path}: {exc}") from None
+    except RecursionError:
+        raise ScenarioError(f"{path}: YAML nested too deeply") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -174,7 +278,7 @@ def validate_values(
     known = sorted(set(CORE_BY_NAME) | set(declared))
     for name, value in values.items():
         if not isinstance(name, str):
-            problems.append(f"{where}: parameter name {name!r}: expected a string")
+            problems.append(f"{where}: parameter name {quoted(name)}: expected a string")
             continue
         if name in RESERVED:
             problems.append(
@@ -188,12 +292,15 @@ def validate_values(
             close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             problems.append(
-                f"{where}: unknown parameter {name!r} (neither a core parameter nor declared "
+                f"{where}: unknown parameter {quoted(name)} (neither a core parameter nor declared "
                 f"by a notebook){hint}"
             )
             continue
         type_name = core.type if core else decl.type  # type: ignore[union-attr]
         expected = _type_problem(type_name, value)
+        if name == "seed" and isinstance(value, int) and not isinstance(value, bool) \
+                and 0 <= value <= MAX_SEED:
+            expected = None  # any 64-bit seed
         if expected:
             problems.append(f"{where}: parameter {name!r}: expected {expected}, "
                             f"found {_describe(value)}")
@@ -201,21 +308,74 @@ def validate_values(
         rules = [core.rule] if core else []
         if decl is not None and _unit_rule(decl.unit):
             rules.append(_unit_rule(decl.unit))  # type: ignore[arg-type]
+        if decl is not None and decl.unit.strip() in NON_NEGATIVE_UNITS:
+            rules.append(">= 0")
+        if name in AT_LEAST_ONE:
+            rules.append(">= 1")
+        if decl is not None and decl.unit.strip() == "date" and isinstance(value, str) \
+                and value and not _is_date(value):
+            problems.append(f"{where}: parameter {name!r}: expected a date YYYY-MM-DD (or "
+                            f"nothing), found {quoted(value)}")
+            continue
         for rule in rules:
             expected = _range_problem(rule, value)
             if expected:
                 unit = f" {core.unit}" if core and core.unit not in ("0-1", "int") else ""
                 problems.append(f"{where}: parameter {name!r}: expected {expected}{unit}, "
-                                f"found {value!r}")
+                                f"found {quoted(value)}")
                 break
-    upfront = values.get("amazon_upfront_usd_bn")
-    total = values.get("amazon_investment_usd_bn")
-    if (_type_problem("float", upfront) is None and _type_problem("float", total) is None
-            and upfront is not None and total is not None and upfront > total):
-        problems.append(
-            f"{where}: parameter 'amazon_upfront_usd_bn': expected at most "
-            f"amazon_investment_usd_bn ({total!r}), found {upfront!r}"
-        )
+    return problems + relation_problems(values, declared, where)
+
+
+def _is_date(text: str) -> bool:
+    import datetime as dt
+
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def relation_problems(values: Mapping[str, Any], declared: Mapping[str, Param],
+                      where: str) -> list[str]:
+    """Problems between parameters, with the notebooks' defaults for those the scenario does
+    not set: the upfront part at most the investment, the investment at most the round (the
+    round counts Amazon's money), and ``X_low <= X <= X_high`` for every range."""
+    merged: dict[str, Any] = {n: p.default for n, p in declared.items()}
+    merged.update(values)
+    problems = []
+
+    def given(name: str) -> str:
+        return "" if name in values else " (the notebooks' default)"
+
+    for small, big in (("amazon_upfront_usd_bn", "amazon_investment_usd_bn"),
+                       ("amazon_investment_usd_bn", "round_size_usd_bn")):
+        a, b = merged.get(small), merged.get(big)
+        if _number(a) and _number(b) and a > b and (small in values or big in values):
+            problems.append(f"{where}: parameter {small!r}: expected at most {big} "
+                            f"({b!r}{given(big)}), found {a!r}{given(small)}")
+    for name in sorted(merged):
+        if not name.endswith("_low"):
+            continue
+        centre = name.removesuffix("_low")
+        high = f"{centre}_high"
+        lo, mid, hi = merged.get(name), merged.get(centre), merged.get(high)
+        if not any(n in values for n in (name, centre, high)):
+            continue
+        if _number(lo) and _number(mid) and lo > mid:
+            problems.append(f"{where}: parameter {name!r}: expected at most {centre} "
+                            f"({mid!r}{given(centre)}), found {lo!r}{given(name)}")
+        if _number(mid) and _number(hi) and mid > hi:
+            problems.append(f"{where}: parameter {high!r}: expected at least {centre} "
+                            f"({mid!r}{given(centre)}), found {hi!r}{given(high)}")
+        elif not _number(mid) and _number(lo) and _number(hi) and lo > hi:
+            problems.append(f"{where}: parameter {high!r}: expected at least {name} "
+                            f"({lo!r}), found {hi!r}")
     return problems
 
 
@@ -237,15 +397,21 @@ def load_scenario(path: str | Path, declared: Mapping[str, Param] | None = None)
     if not _SCENARIO_NAME.match(name):
         problems.append(f"{path}: scenario name {name!r} (the file name) must be letters, "
                         "digits, '_', '-' or '.', starting with a letter or digit")
+    elif name.lower() in SITE_NAMES or name.lower().endswith(SITE_SUFFIXES) \
+            or name.lower().startswith("index."):
+        problems.append(f"{path}: scenario name {name!r} (the file name) is taken by the "
+                        "published site's own files (index pages, assets, data); rename the "
+                        "file")
     description = data.pop("description", "")
     if description is None:
         description = ""
     if not isinstance(description, str):
-        problems.append(f"{path}: 'description': expected a string, found {_describe(description)}")
+        problems.append(f"{path}: 'description': expected a string, "
+                        f"found {_describe(description)}")
         description = ""
     problems += validate_values(data, declared or {}, str(path))
     if problems:
-        raise ScenarioError("\n".join(problems))
+        raise ScenarioError("\n".join(cap_problems(problems, str(path))))
     return Scenario(name=name, path=path, description=description.strip(), values=data)
 
 

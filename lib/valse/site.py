@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from valse.outfolder import GENERATOR_META, TMP_PREFIX
+from valse.sanitize import csp_meta
+
 _CSS = """
 .comparison th[scope=row] { font-weight: normal; text-transform: none; letter-spacing: normal;
   white-space: normal; font-size: 0.95em; color: inherit; min-width: 16em; max-width: 24em; }
@@ -266,6 +269,8 @@ def render_index(scenarios: list[ScenarioResults], title: str = "valse: results"
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
+        csp_meta(),
+        GENERATOR_META,
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
         f"<header><h1>{_e(title)}</h1>",
@@ -354,7 +359,7 @@ def write_index(out: Path) -> Path:
     """Write ``out/index.html`` for what is published under ``out`` (atomically)."""
     out.mkdir(parents=True, exist_ok=True)
     path = out / "index.html"
-    tmp = out / f".index-{os.getpid()}.tmp"
+    tmp = out / f"{TMP_PREFIX}index-{os.getpid()}.tmp"
     tmp.write_text(render_index(collect(out)), encoding="utf-8")
     os.replace(tmp, path)
     return path

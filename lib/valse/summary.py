@@ -346,7 +346,9 @@ def headline_sentence(row: Mapping[str, Any], name: str | None = None) -> str:
     template = PLAIN_SENTENCES.get(name or "")
     if template:
         return template.format(value=value, range=spread)
-    return f"{row['label'].rstrip('.')}: {value}{spread}."
+    from valse.sanitize import md_escape
+
+    return f"{md_escape(row['label'].rstrip('.'))}: {value}{spread}."
 
 
 def records_with_computed(
@@ -421,14 +423,34 @@ def bar_label(value: float) -> str:
 
 
 def dollars_as_usd(text: str) -> str:
-    """Write ``$50B`` as ``USD 50B`` in text from the data shown as Markdown.
+    """Text from the data (a scenario's description) for Markdown: escaped, so that it shows
+    as written and never as markup (:func:`valse.sanitize.md_escape`), with ``$50B`` written
+    ``USD 50B``.
 
     JupyterLab typesets the text between two dollar signs as mathematics, and no escape
     works both there and on the exported pages.
     """
     import re
 
-    return re.sub(r"\$\s?(?=\d)", "USD ", text)
+    from valse.sanitize import md_escape
+
+    return md_escape(re.sub(r"\$\s?(?=\d)", "USD ", text))
+
+
+def claims_view(tracker: pd.DataFrame):
+    """The claims tracker (:func:`valse.claims.claims_frame`) as a table for the page.
+
+    Cells are HTML-escaped, text left-aligned; the table's id is fixed (``T_claims``) where
+    pandas' Styler would draw a random one, so that the same inputs give the same page bytes.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+    """
+    return (tracker.reset_index(drop=True).style.set_uuid("claims").hide(axis="index")
+            .format(escape="html")
+            .set_properties(**{"text-align": "left", "vertical-align": "top", "font-size": "90%"})
+            .set_table_styles([{"selector": "th", "props": [("text-align", "left")]}]))
 
 
 def scenario_order(names: Iterable[str]) -> list[str]:
