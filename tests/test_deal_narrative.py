@@ -1,0 +1,55 @@
+"""Every template of 00 and 02 renders cleanly for every scenario file (no kernel)."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from valse import deal_report, narrative
+from valse.facts import load_facts
+from valse.nbparams import notebook_parameters
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = sorted((ROOT / "data" / "scenarios").glob("*.yaml"))
+TEMPLATES = [n for n in narrative.template_names()
+             if n.startswith(("02_cloud_economics/", "00_overview/"))]
+
+
+def params_for(path: Path) -> dict:
+    defaults = {p.name: p.default
+                for p in notebook_parameters(ROOT / "notebooks" / "02_cloud_economics.ipynb")}
+    data = yaml.safe_load(path.read_text())
+    data.pop("description", None)
+    return {**defaults, **data, "scenario_name": path.stem, "draws": 2000}
+
+
+@pytest.fixture(scope="module")
+def facts():
+    return load_facts()
+
+
+def test_the_templates_exist():
+    assert {"02_cloud_economics/npv", "02_cloud_economics/contract", "02_cloud_economics/tranche",
+            "02_cloud_economics/counterfactual", "02_cloud_economics/anatomy",
+            "00_overview/headline"} <= set(TEMPLATES)
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_template_renders_for_every_scenario(path, name, facts):
+    p = params_for(path)
+    figures = deal_report.figures(p, deal_report.run_monte_carlo(p), facts)
+    text = narrative.render(name, **figures)
+    assert narrative.check_rendered(text) == [], text
+    assert text.startswith("**In plain words**")
+    assert figures["reading_name"] in text.replace("\\", "")
+
+
+def test_the_npv_paragraph_leads_with_its_conclusion(facts):
+    p = params_for(ROOT / "data" / "scenarios" / "base.yaml")
+    figures = deal_report.figures(p, deal_report.run_monte_carlo(p), facts)
+    text = narrative.render("02_cloud_economics/npv", **figures)
+    first = text.split("\n", 1)[1].strip()
+    assert first.startswith("On its cash flows the deal")
+    assert "real exposure is the equity" in text
+    assert "money returned" not in narrative.render("02_cloud_economics/npv", **figures)
