@@ -103,3 +103,39 @@ def test_negative_pct_and_band_rules():
     assert deal_npv.negative_pct(np.array([-1.0, 0.0, 2.0, -3.0])) == 50.0
     assert deal_npv.band_containing(100.0, np.arange(10.0)) is None
     assert deal_npv.band_containing(4.0, np.arange(10.0)) is not None
+
+
+def test_npv_defaults_are_the_cloud_notebooks_defaults():
+    from valse import deal_report
+    from valse.facts import load_facts
+
+    defaults = deal_report.npv_defaults(load_facts())
+    declared = notebook_defaults()
+    for name, value in defaults.items():
+        assert declared[name] == value, f"{name}: 02 declares {declared[name]}, facts {value}"
+
+
+def test_every_npv_parameter_a_scenario_sets_is_declared_by_the_overview():
+    from valse import deal_report
+
+    path = ROOT / "notebooks" / "00_overview.ipynb"
+    overview = {p.name for p in notebook_parameters(path)}
+    for scenario in SCENARIOS:
+        data = yaml.safe_load(scenario.read_text())
+        for name in data:
+            if name in deal_report.NPV_DEFAULT_FACTS:
+                assert name in overview, f"{scenario.name} sets {name}; 00 must declare it"
+
+
+def test_scenarios_ranked_by_npv():
+    from valse import deal_report
+    from valse.facts import load_facts
+
+    files = {p.stem: yaml.safe_load(p.read_text()) for p in SCENARIOS}
+    table = deal_report.scenario_npv_parts(files, load_facts())
+    assert list(table["amazon_deal_npv_usd_bn"]) == sorted(table["amazon_deal_npv_usd_bn"],
+                                                           reverse=True)
+    base = deal_npv.npv_parts(scenario_params(ROOT / "data" / "scenarios" / "base.yaml"))
+    assert_allclose(table.loc["base", "amazon_deal_npv_usd_bn"], base["amazon_deal_npv_usd_bn"],
+                    rtol=1e-12)
+    assert table.loc["no_deal", "amazon_deal_npv_usd_bn"] == 0.0

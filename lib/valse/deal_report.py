@@ -137,6 +137,8 @@ def figures(params: Mapping[str, Any], mc: Mapping[str, np.ndarray] | None = Non
         "scenario": params.get("scenario_name", ""),
         "reading": deal.reading(d), "reading_name": deal.READING_NAMES[deal.reading(d)],
         "case": deal.case(d), "case_name": deal.CASE_NAMES[deal.case(d)],
+        "reading_label": (deal.CASE_NAMES["no_deal"] if deal.case(d) == "no_deal"
+                          else deal.READING_NAMES[deal.reading(d)]),
         "pricing": t.tranche_pricing, "pricing_name": tranche.PRICING_NAMES[t.tranche_pricing],
         "investment": d.amazon_investment_usd_bn, "upfront": d.amazon_upfront_usd_bn,
         "contingent": t.contingent_usd_bn, "has_tranche": t.has_tranche,
@@ -442,3 +444,93 @@ def states_chart(frame: pd.DataFrame, title: str):
     ax.set_title(title)
     ax.legend(loc="lower right", fontsize=8)
     return fig, ax
+
+
+#: Where each parameter of the NPV (beyond the deal's core parameters) takes its default: a
+#: fact id, ``id.low`` / ``id.high`` for its range. The cloud-economics notebook declares the
+#: same defaults (a test keeps them equal); the overview and the summary, which declare only the
+#: parameters a scenario file sets, take the rest from here.
+NPV_DEFAULT_FACTS: dict[str, str] = {
+    "contingent_tranche_year": "cloud_assumption_contingent_tranche_year",
+    "contingent_tranche_probability_low": "assumption_contingent_tranche_probability.low",
+    "contingent_tranche_probability_high": "assumption_contingent_tranche_probability.high",
+    "discount_rate_low": "assumption_discount_rate.low",
+    "discount_rate_high": "assumption_discount_rate.high",
+    "gpu_utilisation": "cloud_assumption_gpu_utilisation",
+    "gpu_utilisation_low": "cloud_assumption_gpu_utilisation.low",
+    "gpu_utilisation_high": "cloud_assumption_gpu_utilisation.high",
+    "deal_caused_share": "npv_assumption_deal_caused_share",
+    "deal_caused_share_low": "npv_assumption_deal_caused_share.low",
+    "deal_caused_share_high": "npv_assumption_deal_caused_share.high",
+    "accelerator_hour_price_usd": "npv_assumption_accelerator_hour_price_usd",
+    "accelerator_hour_price_usd_low": "npv_assumption_accelerator_hour_price_usd.low",
+    "accelerator_hour_price_usd_high": "npv_assumption_accelerator_hour_price_usd.high",
+    "tax_rate": "valuation_tax_rate",
+    "accelerators_per_gw_it": "gpus_per_gw_gb200_it_load",
+    "pue": "npv_assumption_pue",
+    "power_price_usd_per_mwh": "npv_assumption_power_price_usd_per_mwh",
+    "it_capex_usd_bn_per_gw": "npv_assumption_it_capex_usd_bn_per_gw",
+    "facility_capex_usd_bn_per_gw": "npv_estimate_facility_capex_usd_bn_per_gw",
+    "it_useful_life_years": "aws_server_useful_life_years",
+    "facility_useful_life_years": "npv_assumption_facility_life_years",
+    "operations_share_of_it_capex": "npv_assumption_operations_share_of_it_capex",
+    "aws_contract_start_year": "npv_assumption_aws_contract_start_year",
+    "aws_contract_ramp_years": "npv_assumption_aws_contract_ramp_years",
+    "counterparty_loss_probability": "npv_assumption_counterparty_loss_probability",
+    "counterparty_loss_probability_low": "npv_assumption_counterparty_loss_probability.low",
+    "counterparty_loss_probability_high": "npv_assumption_counterparty_loss_probability.high",
+    "counterparty_recovery_rate": "npv_assumption_counterparty_recovery_rate",
+    "openai_listing_value_usd_bn": "npv_assumption_openai_listing_value_usd_bn",
+    "openai_private_value_usd_bn": "npv_assumption_openai_private_value_usd_bn",
+    "openai_value_volatility": "npv_assumption_openai_value_volatility",
+    "openai_listing_probability": "npv_assumption_openai_listing_probability",
+    "listing_year": "npv_assumption_listing_year",
+    "lapse_year": "cloud_assumption_contingent_tranche_year.high",
+    "ipo_dilution": "valuation_ipo_dilution",
+    "stake_discount_rate": "valuation_openai_discount_rate",
+    "value_correlation": "npv_assumption_value_correlation",
+    "default_correlation": "npv_assumption_default_correlation",
+    "tranche_pricing": "npv_assumption_tranche_pricing",
+}
+
+
+def npv_defaults(facts: Any) -> dict[str, Any]:
+    """The NPV's parameters beyond the core ones, at their defaults from the fact base."""
+    out: dict[str, Any] = {}
+    for name, ref in NPV_DEFAULT_FACTS.items():
+        fact_id, _, end = ref.partition(".")
+        fact = facts[fact_id]
+        out[name] = fact.value if fact.unit == "text" else (
+            float(getattr(fact, end)) if end else float(fact.number))
+    return out
+
+
+def scenario_npv_parts(scenarios: Mapping[str, Mapping[str, Any]], facts: Any) -> pd.DataFrame:
+    """The NPV and its parts for every scenario (its file over the facts' defaults), best first.
+
+    Returns
+    -------
+    DataFrame
+        One row per scenario, sorted by ``amazon_deal_npv_usd_bn`` (highest first), with the
+        columns of :data:`valse.deal_npv.NPV_METRICS` and ``amazon_net_cost_pv_usd_bn``.
+    """
+    defaults = npv_defaults(facts)
+    rows = {}
+    for name, params in scenarios.items():
+        p = {**defaults, **{k: v for k, v in params.items() if k != "description"}}
+        parts = deal_npv.npv_parts(p)
+        rows[name] = {k: parts[k] for k in (*deal_npv.NPV_METRICS, "amazon_net_cost_pv_usd_bn")}
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    return frame.sort_values("amazon_deal_npv_usd_bn", ascending=False, kind="stable")
+
+
+def reading_the_chart_context(facts: Any) -> dict[str, Any]:
+    """Context of ``00_overview/reading_the_chart``: the two readings' amounts, from the facts."""
+    fv = facts.value
+    return {"commitment": fv("amazon_openai_commitment_usd_bn"),
+            "upfront": fv("amazon_openai_upfront_usd_bn"),
+            "contingent": fv("amazon_openai_contingent_usd_bn"),
+            "lapse": facts["amazon_openai_contingent_lapse_year"].value,
+            "rumour_services": fv("rumour_aws_services_in_investment_usd_bn"),
+            "expansion": fv("aws_openai_contract_expansion_usd_bn"),
+            "expansion_years": fv("aws_openai_contract_expansion_years")}
