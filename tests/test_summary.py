@@ -51,8 +51,6 @@ HAND_FIGURES = {
     "amazon_stake_pct": STAKE,
     "amazon_expected_stake_pct": 0.5 * STAKE + 0.5 * STAKE_MISSED,
     "amazon_stake_if_milestones_missed_pct": STAKE_MISSED,
-    "amazon_net_cash_outlay_usd_bn": -50.0,
-    "amazon_economic_cost_usd_bn": 50 - 0.3 * 100,
     "amazon_expected_investment_usd_bn": 15 + 0.5 * 35,
     "circularity_pct": 200.0,
     "layoff_savings_usd_bn_per_year": 30000 * 225 / 1e6,
@@ -91,9 +89,9 @@ def test_key_figures_of_the_rumour_all_paid_at_once():
         "amazon_stake_if_milestones_missed_pct",
     ):
         assert_allclose(figures[name], 100 * 50 / 830, rtol=1e-12, err_msg=name)
-    assert_allclose(figures["amazon_net_cash_outlay_usd_bn"], 12.0, rtol=1e-12)
-    assert_allclose(figures["amazon_economic_cost_usd_bn"], 50 - 0.3 * 38, rtol=1e-12)
     assert_allclose(figures["circularity_pct"], 76.0, rtol=1e-12)
+    # retired as headlines: revenue (or a margin on it) is not money returned
+    assert "amazon_net_cash_outlay_usd_bn" not in figures
 
 
 def test_key_figures_reject_a_bad_scenario_naming_the_parameter():
@@ -107,9 +105,8 @@ def test_scenario_comparison_has_one_row_per_scenario_in_order():
     frame = summary.scenario_comparison({"b": HAND, "a": {**HAND, "aws_services_usd_bn": 0.0}})
     assert list(frame.index) == ["b", "a"]
     assert list(frame.columns) == list(summary.KEY_FIGURES)
-    assert_allclose(frame.loc["a", "amazon_net_cash_outlay_usd_bn"], 50.0, rtol=1e-12)
     assert_allclose(frame.loc["a", "circularity_pct"], 0.0, atol=1e-12)
-    assert_allclose(frame.loc["b", "amazon_economic_cost_usd_bn"], 20.0, rtol=1e-12)
+    assert_allclose(frame.loc["b", "circularity_pct"], 200.0, rtol=1e-12)
 
 
 def test_every_scenario_file_loads_and_base_matches_the_hand_computation():
@@ -196,20 +193,20 @@ def test_cross_check_flags_exactly_the_gaps_beyond_the_tolerance(value, rel):
 
 
 def test_best_records_prefer_the_one_with_a_range():
-    plain = rec("amazon_economic_cost_usd_bn", 20.0)
+    plain = rec("aws_contract_npv_usd_bn", 20.0)
     banded = rec(
-        "amazon_economic_cost_usd_bn",
+        "aws_contract_npv_usd_bn",
         20.0,
         notebook="02_cloud_economics",
         p10=15.0,
         p50=20.0,
         p90=28.0,
     )
-    best = summary.best_records([plain, banded, rec("amazon_economic_cost_usd_bn", 99.0)])
-    assert best["amazon_economic_cost_usd_bn"]["notebook"] == "02_cloud_economics"
+    best = summary.best_records([plain, banded, rec("aws_contract_npv_usd_bn", 99.0)])
+    assert best["aws_contract_npv_usd_bn"]["notebook"] == "02_cloud_economics"
     assert (
-        summary.best_records([plain, rec("amazon_economic_cost_usd_bn", 99.0)])[
-            "amazon_economic_cost_usd_bn"
+        summary.best_records([plain, rec("aws_contract_npv_usd_bn", 99.0)])[
+            "aws_contract_npv_usd_bn"
         ]["value"]
         == 20.0
     )
@@ -236,16 +233,17 @@ def test_headline_sentence_and_formats():
         "p90": 28.83,
     }
     assert summary.headline_sentence(row) == (
-        "Amazon's economic cost: **USD 20.0 billion** (P10–P90 USD 15.1 billion to "
-        "USD 28.8 billion)."
+        "Amazon's economic cost: **USD 20.0 billion** (P10–P90 over the assumptions "
+        "USD 15.1 billion to USD 28.8 billion)."
     )
     flat = {**row, "p10": 20.0, "p90": 20.0}
     assert "no spread" in summary.headline_sentence(flat)
     none = {**row, "p10": math.nan, "p90": math.nan}
     assert summary.headline_sentence(none) == "Amazon's economic cost: **USD 20.0 billion**."
-    assert summary.headline_sentence(row, "amazon_economic_cost_usd_bn") == (
-        "Net only of the operating profit AWS keeps on that revenue, the deal costs Amazon "
-        "**USD 20.0 billion** (P10–P90 USD 15.1 billion to USD 28.8 billion)."
+    assert summary.headline_sentence(row, "amazon_deal_npv_usd_bn") == (
+        "On its cash flows, the deal's expected net present value to Amazon is "
+        "**USD 20.0 billion** (P10–P90 over the assumptions USD 15.1 billion to "
+        "USD 28.8 billion)."
     )
     assert set(summary.HEADLINE_METRICS) <= set(summary.PLAIN_SENTENCES)
     assert summary.format_value(-50, "USD bn") == "−USD 50.0 billion"
@@ -329,9 +327,11 @@ def test_the_claims_file_loads_and_counts_match_an_independent_count():
 
 
 def test_every_bearing_name_is_a_core_parameter_or_a_design_metric():
+    from valse.deal_npv import NPV_METRICS
     from valse.scenarios import CORE_BY_NAME
 
-    known = set(CORE_BY_NAME) | set(summary.KEY_FIGURES) | {"cloud_hhi"}
+    known = (set(CORE_BY_NAME) | set(summary.KEY_FIGURES) | {"cloud_hhi"} | set(NPV_METRICS)
+             | {"amazon_net_cost_pv_usd_bn"})
     load_claims(known_names=known)  # raises on an unknown name
 
 
