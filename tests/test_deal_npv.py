@@ -139,3 +139,29 @@ def test_scenarios_ranked_by_npv():
     assert_allclose(table.loc["base", "amazon_deal_npv_usd_bn"], base["amazon_deal_npv_usd_bn"],
                     rtol=1e-12)
     assert table.loc["no_deal", "amazon_deal_npv_usd_bn"] == 0.0
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_the_recorded_metrics_keep_both_identities_and_contain_their_centres(path, monkeypatch):
+    """What 02 records for every scenario file, without a kernel (the recording is captured)."""
+    import valse.record
+    from valse import deal_report
+
+    seen = {}
+
+    def capture(name, value, unit, label, **kw):
+        seen[name] = valse.record.make_record(name, value, unit, label, notebook="02", **kw)
+
+    monkeypatch.setattr(valse.record, "metric", capture)
+    p = {**scenario_params(path), "draws": 3000}
+    deal_report.record_npv_metrics(p, deal_report.run_monte_carlo(p))
+    v = {k: r["value"] for k, r in seen.items()}
+    assert abs(v["amazon_deal_npv_usd_bn"] - (v["amazon_stake_value_pv_usd_bn"]
+               - v["amazon_investment_pv_usd_bn"] + v["aws_contract_npv_usd_bn"])) < 0.01
+    assert abs(v["amazon_net_cost_pv_usd_bn"]
+               - (v["amazon_investment_pv_usd_bn"] - v["aws_contract_npv_usd_bn"])) < 0.01
+    for r in seen.values():
+        assert r["sources"] and r["params"], r["name"]
+        if r.get("p10") is not None:
+            assert r["p10"] <= r["value"] <= r["p90"], r["name"]
+    assert 0 <= v["amazon_deal_npv_negative_pct"] <= 100

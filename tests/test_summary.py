@@ -482,13 +482,15 @@ def _scenario(name):
 
 def _core_records(params, notebook="00_overview"):
     """Records of the core figures of a scenario, computed here by the library (the test's
-    stand-in for the other notebooks), with a hand-made range on the economic cost."""
+    stand-in for the other notebooks), plus a hand-made NPV record with a range."""
     figures = headline_metrics(create_deal(params))
-    out = []
+    out = [make_record("amazon_deal_npv_usd_bn", 20.0, "USD bn", "the NPV",
+                       sources=["amazon_openai_commitment_usd_bn"], notebook="02_cloud_economics",
+                       p10=15.0, p50=20.0, p90=28.0),
+           make_record("amazon_investment_pv_usd_bn", 31.0, "USD bn", "what Amazon pays",
+                       sources=["amazon_openai_commitment_usd_bn"], notebook="02_cloud_economics")]
     for name, value in figures.items():
         band = {}
-        if name == "amazon_economic_cost_usd_bn":
-            band = {"p10": value - 5, "p50": value, "p90": value + 8}
         out.append(
             make_record(
                 name,
@@ -573,15 +575,16 @@ def test_notebook_reads_the_metrics_and_cross_checks_the_published_scenarios(tmp
     table = pd.read_csv(tmp_path / "art" / "scenario_comparison.csv", index_col="scenario")
     for name, expected in HAND_FIGURES.items():
         assert_allclose(table.loc["base", name], expected, rtol=1e-9, err_msg=name)
-    # the executive summary shows the recorded range of the economic cost (20 - 5, 20 + 8)
+    # the executive summary shows the recorded NPV with its range over the assumptions
     text = _text(nb)
-    assert "Amazon **USD 20.0 billion** (P10–P90 USD 15.0 billion to USD 28.0 billion)." in text
+    assert ("Amazon is **USD 20.0 billion** (P10–P90 over the assumptions USD 15.0 billion to "
+            "USD 28.0 billion).") in text
     assert "have not been run" not in text
     # one chart per question (Q1-Q9), each saved with the numbers behind it
     assert {p.stem for p in (tmp_path / "art").glob("q*.csv")} >= {
         "q1_who_pays",
         "q2_stakes",
-        "q6_scenarios",
+        "q6_scenarios_by_npv",
         "q8_claims_by_status",
         "q9_rumour_vs_reported",
     }
@@ -610,9 +613,13 @@ def test_notebook_opened_by_hand_without_metrics_shows_what_the_library_computes
     assert "the other notebooks have not been run" in text
     n_files = len(list(SCENARIOS.glob("*.yaml")))
     assert got["scenarios_compared"]["value"] == n_files + 1
-    # figures computed from the injected values: 50 - 40 = 10 net cash out
-    assert "its cash outlay is USD 10.0 billion" in text
     import pandas as pd
+    # the scenarios are ranked by the NPV the library computes, this run's included
+    ranked = pd.read_csv(tmp_path / "art" / "q6_scenarios_by_npv.csv", index_col=0)
+    assert "rumour_by_hand" in ranked.index
+    npv = list(ranked["amazon_deal_npv_usd_bn"])
+    assert npv == sorted(npv, reverse=True)
+    assert "Ranked by the deal's expected NPV to Amazon" in text
 
     table = pd.read_csv(tmp_path / "art" / "scenario_comparison.csv", index_col="scenario")
     assert_allclose(table.loc["rumour_by_hand", "amazon_stake_pct"], 100 * 50 / 830, rtol=1e-9)

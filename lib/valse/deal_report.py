@@ -350,8 +350,9 @@ def npv_histogram(draws: np.ndarray, centre: float, title: str):
 
 
 def npv_tornado(params: Mapping[str, Any]) -> list[tuple[str, float, float, float]]:
-    """Rows of the tornado on the NPV (inputs moved one at a time over their ranges)."""
-    return deal_npv.tornado_rows(params, tornado_ranges(params))
+    """Rows of the tornado on the NPV (inputs moved one at a time over their ranges); inputs
+    that do not move it in this scenario are left out."""
+    return [r for r in deal_npv.tornado_rows(params, tornado_ranges(params)) if r[3] > 0]
 
 
 def caused_share_sweep(params: Mapping[str, Any], n: int = 21) -> pd.DataFrame:
