@@ -301,8 +301,8 @@ def contract_chart(frame: pd.DataFrame, title: str):
     for i, col in enumerate(parts):
         v = frame[col].to_numpy()
         base = np.where(v >= 0, pos, neg)
-        ax.bar(x, v, bottom=base, color=PALETTE[i % len(PALETTE)],
-               label=col.replace(" (USD bn)", ""))
+        colour = "#e7ba52" if col.startswith("residual") else PALETTE[i % len(PALETTE)]
+        ax.bar(x, v, bottom=base, color=colour, label=col.replace(" (USD bn)", ""))
         pos, neg = pos + np.clip(v, 0, None), neg + np.clip(v, None, 0)
     ax.plot(x, frame["cash flow (USD bn)"], color="black", marker="o", label="net cash flow")
     ax.axhline(0, color="black", linewidth=0.6)
