@@ -340,99 +340,56 @@ def test_waterfall_adds_up_to_the_library_figures(params, profile):
     assert_allclose(levels, expected, rtol=1e-12)
 
 
+def _npv_params(name="base"):
+    declared, values = _scenario(name)
+    return {**declared, **values}
+
+
 def test_panel_figures_follow_the_sliders():
     import ipywidgets  # noqa: F401 - a dependency: fail, never skip, when missing
 
+    from valse import deal_npv
     from valse.explore_cloud import cloud_panel
 
-    panel = cloud_panel(REPORTED, counterfactual_share=0.5, contingent_tranche_year=1.0, draw=False)
-    assert_allclose(panel.figures["amazon_economic_cost_usd_bn"], 20.0, rtol=1e-12)
-    panel.sliders["aws_ai_operating_margin"].value = 0.4
-    panel.sliders["counterfactual_share"].value = 0.8
-    panel.sliders["contract_years"].value = 5.0
-    moved = dict(REPORTED, aws_ai_operating_margin=0.4, contract_years=5.0)
-    expected = cloud.cloud_economics(moved, counterfactual_share=0.8, contingent_tranche_year=1.0)
-    for name in ("amazon_economic_cost_usd_bn", "amazon_economic_cost_pv_usd_bn"):
+    p = _npv_params()
+    panel = cloud_panel(p, draw=False)
+    assert_allclose(panel.figures["amazon_deal_npv_usd_bn"],
+                    deal_npv.npv_parts(p)["amazon_deal_npv_usd_bn"], rtol=1e-12)
+    panel.sliders["deal_caused_share"].value = 0.0
+    assert panel.figures["aws_contract_npv_usd_bn"] == 0.0
+    panel.sliders["accelerator_hour_price_usd"].value = 3.0
+    panel.sliders["deal_caused_share"].value = 0.8
+    moved = dict(p, accelerator_hour_price_usd=3.0, deal_caused_share=0.8)
+    expected = deal_npv.npv_parts(moved)
+    for name in ("aws_contract_npv_usd_bn", "amazon_deal_npv_usd_bn", "amazon_net_cost_pv_usd_bn"):
         assert_allclose(panel.figures[name], expected[name], rtol=1e-12, err_msg=name)
-    assert_allclose(panel.figures["amazon_economic_cost_usd_bn"], 50 - 0.4 * 100, rtol=1e-12)
     # an investment below the upfront part pulls the upfront part down with it
     panel.sliders["amazon_investment_usd_bn"].value = 10.0
     assert panel.current()["amazon_upfront_usd_bn"] == 10.0
-    assert_allclose(panel.figures["amazon_net_cash_outlay_usd_bn"], 10 - 100, rtol=1e-12)
-    # no investment: the circularity ratio is not defined, and the panel says so
-    panel.sliders["amazon_investment_usd_bn"].value = 0.0
-    assert math.isnan(panel.figures["circularity_pct"])
-    assert_allclose(panel.figures["amazon_net_cash_outlay_usd_bn"], 0 - 100, rtol=1e-12)
+    assert_allclose(panel.figures["amazon_investment_pv_usd_bn"], 10.0, rtol=1e-12)
 
 
-def test_panel_redraws_the_waterfall_as_html_bars():
+def test_panel_redraws_the_bridge_as_html_bars():
     import ipywidgets  # noqa: F401 - a dependency: fail, never skip, when missing
     from bs4 import BeautifulSoup
 
     from valse.explore_cloud import cloud_panel
 
-    def shown(panel) -> dict[str, str]:
-        soup = BeautifulSoup(panel.chart.value, "html.parser")
-        return {
-            v.parent.get_text().removesuffix(v.get_text()): v.get_text()
-            for v in soup.select(".valse-value")
-        }
-
-    panel = cloud_panel(REPORTED, counterfactual_share=0.5, contingent_tranche_year=1.0)
-    assert 'role="img"' in panel.chart.value
-    first = shown(panel)
-    assert len(first) == 11  # every step of the waterfall
-    # by hand: headline 50; the 100 of AWS services are a separate contract, back to Amazon
-    assert first["Headline commitment"] == "50.0"
-    assert first["Separate AWS contract, back to Amazon as revenue"] == "−100.0"
-    assert first["= Net cash outlay"] == "−50.0"
-    assert first["AWS's cost of serving that spend (1 − margin)"] == "+70.0"
-    assert first["= Economic cost (undiscounted)"] == "20.0"
-    panel.sliders["aws_ai_operating_margin"].value = 0.4
-    moved = shown(panel)
-    assert moved["AWS's cost of serving that spend (1 − margin)"] == "+60.0"
-    assert moved["= Economic cost (undiscounted)"] == "10.0"  # 50 − 0.4 × 100
-    pv = panel.figures["amazon_economic_cost_pv_usd_bn"]
-    assert moved["= Economic cost, present value (incremental)"] == f"{pv:,.1f}".replace("-", "−")
-    off = cloud_panel(REPORTED, counterfactual_share=0.5, draw=False)
-    assert off.chart.value == ""
+    panel = cloud_panel(_npv_params())
+    soup = BeautifulSoup(panel.chart.value, "html.parser")
+    values = [v.get_text() for v in soup.select(".valse-value")]
+    assert 'role="img"' in panel.chart.value and len(values) == 4
+    f = panel.figures
+    assert values[-1] == f"{f['amazon_deal_npv_usd_bn']:,.1f}".replace("-", "−")
+    assert cloud_panel(_npv_params(), draw=False).chart.value == ""
 
 
-def test_waterfall_html_floats_the_changes():
-    import pandas as pd
-
-    from valse.charts_cloud import WATERFALL_COLOURS
-    from valse.explore_cloud import waterfall_html
-
-    steps = pd.DataFrame(
-        {
-            "kind": ["level", "change", "level", "change"],
-            "change (USD bn)": [math.nan, -40.0, math.nan, 10.0],
-            "level (USD bn)": [50.0, 10.0, 10.0, 20.0],
-        },
-        index=["headline", "spend", "= net", "cost"],
-    )
-    chart = waterfall_html(steps, "t")
-    found = re.findall(r"left:([0-9.]+)%;width:([0-9.]+)%;background:(#\w+)", chart)
-    # scale 0..50: headline 0..50, spend 10..50, net 0..10, cost 10..20
-    assert [(float(a), float(b)) for a, b, _ in found] == [(0, 100), (20, 80), (0, 20), (20, 20)]
-    assert [c for *_, c in found] == [
-        WATERFALL_COLOURS["level"],
-        WATERFALL_COLOURS["down"],
-        WATERFALL_COLOURS["level"],
-        WATERFALL_COLOURS["up"],
-    ]
-
-
-def test_panel_table_says_not_defined_without_investment():
+def test_panel_table_says_not_defined_without_flows():
     from valse.explore_cloud import NOT_DEFINED, _figures_html, panel_figures
 
-    figures = panel_figures(
-        dict(REPORTED, amazon_investment_usd_bn=0.0, amazon_upfront_usd_bn=0.0),
-        counterfactual_share=0.5,
-    )
-    assert math.isnan(figures["circularity_pct"])
-    assert figures["amazon_economic_cost_usd_bn"] == pytest.approx(0 - 0.3 * 100, rel=1e-12)
+    figures = panel_figures(dict(_npv_params(), deal_caused_share=0.0))
+    assert math.isnan(figures["aws_contract_irr_pct"])
+    assert figures["aws_contract_npv_usd_bn"] == 0.0
     html = _figures_html(figures)
     assert html.count(NOT_DEFINED) == 1 and "nan" not in html
 
@@ -450,6 +407,9 @@ def test_notebook_defaults_equal_the_facts_they_name():
         if not m:
             continue
         fact = facts[m.group(1)]
+        if fact.unit == "text":  # a reading named by a text fact
+            assert param.default == fact.value, param.name
+            continue
         value = getattr(fact, m.group(2)[1:]) if m.group(2) else fact.number
         value = value / 100 if m.group(3) else value
         assert param.default == pytest.approx(value, rel=1e-12), (
@@ -467,79 +427,68 @@ def _scenario(name):
 
 
 REQUIRED = {
-    "amazon_net_cash_outlay_usd_bn",
-    "amazon_economic_cost_usd_bn",
-    "amazon_economic_cost_pv_usd_bn",
     "circularity_pct",
     "aws_revenue_share_pct_peak_year",
-    "gpus_funded",
     "gigawatts_funded",
+    "amazon_investment_pv_usd_bn",
+    "amazon_stake_value_pv_usd_bn",
+    "aws_contract_npv_usd_bn",
+    "amazon_net_cost_pv_usd_bn",
+    "amazon_deal_npv_usd_bn",
+    "amazon_deal_npv_negative_pct",
+    "tranche_value_usd_bn",
 }
+RETIRED = {"amazon_net_cash_outlay_usd_bn", "amazon_economic_cost_usd_bn",
+           "amazon_economic_cost_pv_usd_bn", "aws_capex_irr_pct"}
+
+
+def _run(tmp_path, scenario, art=None):
+    import papermill as pm
+    _, values = _scenario(scenario)
+    out = tmp_path / "out.ipynb"
+    extra = {"artifacts_dir": str(art)} if art else {}
+    pm.execute_notebook(str(NOTEBOOK), str(out),
+                        parameters={**values, "draws": 400, "scenario_name": scenario, **extra},
+                        kernel_name="python3", progress_bar=False, cwd=str(tmp_path))
+    nb = json.loads(out.read_text())
+    return nb, {r["name"]: r for r in metrics_from_notebook(nb, "02_cloud_economics")}
 
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("scenario", ["base", "rumour"])
 def test_notebook_end_to_end(tmp_path, scenario):
-    import papermill as pm
-    declared, values = _scenario(scenario)
-    art = tmp_path / "artifacts"
-    out = tmp_path / "out.ipynb"
-    pm.execute_notebook(
-        str(NOTEBOOK),
-        str(out),
-        parameters={**values, "draws": 200, "artifacts_dir": str(art), "scenario_name": scenario},
-        kernel_name="python3",
-        progress_bar=False,
-        cwd=str(tmp_path),
-    )
-    records = {
-        r["name"]: r
-        for r in metrics_from_notebook(json.loads(out.read_text()), "02_cloud_economics")
-    }
-    assert REQUIRED <= records.keys(), REQUIRED - records.keys()
-    for name in ("amazon_economic_cost_pv_usd_bn", "gpus_funded", "gigawatts_funded"):
-        r = records[name]
-        assert r["p10"] <= r["p50"] <= r["p90"], name
-        assert r["sources"], name
+    from valse import deal_npv
 
-    p = {**declared, **values}
-    inv, up, prob = (
-        p["amazon_investment_usd_bn"],
-        p["amazon_upfront_usd_bn"],
-        p["contingent_tranche_probability"],
-    )
-    s, m, n, r = (
-        p["aws_services_usd_bn"],
-        p["aws_ai_operating_margin"],
-        p["contract_years"],
-        p["discount_rate"],
-    )
-    c, t = p["counterfactual_share"], p["contingent_tranche_year"]
-    assert p["spend_profile"] == "even" and float(n).is_integer()
-    # hand formulas (DESIGN.md; annuity; capacity), independent of valse.cloud
-    inv_pv = up + prob * (inv - up) / (1 + r) ** t
-    expected = {
-        "amazon_net_cash_outlay_usd_bn": inv - s,
-        "amazon_economic_cost_usd_bn": inv - m * s,
-        "circularity_pct": 100 * s / inv,
-        "amazon_economic_cost_pv_usd_bn": inv_pv - m * c * _annuity_pv(s, int(n), r),
-        "gpus_funded": s * 1e9 / n / (p["gpu_hour_price_usd"] * 8760 * p["gpu_utilisation"]),
-    }
-    expected["gigawatts_funded"] = expected["gpus_funded"] / p["gpus_per_gw"]
-    for name, value in expected.items():
-        assert_allclose(records[name]["value"], value, rtol=1e-9, err_msg=name)
-    # and the library says the same
-    lib = cloud.cloud_economics(p, counterfactual_share=c, contingent_tranche_year=t)
-    assert_allclose(
-        records["amazon_economic_cost_pv_usd_bn"]["value"],
-        lib["amazon_economic_cost_pv_usd_bn"],
-        rtol=1e-12,
-    )
+    art = tmp_path / "artifacts"
+    nb, records = _run(tmp_path, scenario, art)
+    assert REQUIRED <= records.keys(), REQUIRED - records.keys()
+    assert not RETIRED & records.keys()
+    v = {k: r["value"] for k, r in records.items()}
+    # the two identities of DESIGN.md, as recorded
+    assert abs(v["amazon_deal_npv_usd_bn"] - (v["amazon_stake_value_pv_usd_bn"]
+               - v["amazon_investment_pv_usd_bn"] + v["aws_contract_npv_usd_bn"])) < 0.01
+    assert abs(v["amazon_net_cost_pv_usd_bn"]
+               - (v["amazon_investment_pv_usd_bn"] - v["aws_contract_npv_usd_bn"])) < 0.01
+    for r in records.values():  # every band contains its centre
+        if r.get("p10") is not None:
+            assert r["p10"] <= r["value"] <= r["p90"], r["name"]
+        assert r["sources"], r["name"]
+    p = _npv_params(scenario)
+    inv, up, prob = (p["amazon_investment_usd_bn"], p["amazon_upfront_usd_bn"],
+                     p["contingent_tranche_probability"])
+    # by hand: upfront now, the tranche in the state it is paid, when it is paid
+    inv_pv = up + prob * (inv - up) / (1 + p["discount_rate"]) ** p["contingent_tranche_year"]
+    assert_allclose(v["amazon_investment_pv_usd_bn"], inv_pv, rtol=1e-12)
+    assert_allclose(v["circularity_pct"], 100 * p["aws_services_usd_bn"] / inv, rtol=1e-12)
+    lib = deal_npv.npv_parts(p)
+    for name in ("amazon_deal_npv_usd_bn", "aws_contract_npv_usd_bn", "tranche_value_usd_bn"):
+        assert_allclose(v[name], lib[name], rtol=1e-12, err_msg=name)
     saved = {f.stem for f in art.glob("*.csv")}
-    assert {"waterfall_headline_to_economic_cost", "openai_commitments"} <= saved
-    if scenario == "rumour":
-        assert_allclose(records["amazon_net_cash_outlay_usd_bn"]["value"], 12.0, rtol=1e-12)
-        assert_allclose(records["circularity_pct"]["value"], 76.0, rtol=1e-12)
+    assert {"value_bridge", "tranche_states", "aws_contract_cash_flows", "openai_commitments",
+            "tornado_npv"} <= saved
+    if scenario == "rumour":  # the November 2025 contract is not caused by the investment
+        assert v["aws_contract_npv_usd_bn"] == 0.0 and "aws_contract_irr_pct" not in records
+        assert_allclose(v["circularity_pct"], 76.0, rtol=1e-12)
 
 
 def test_in_kind_reading_of_the_rumour():
@@ -565,62 +514,23 @@ def test_amounts_in_prose_show_the_sign_before_the_dollar():
 @pytest.mark.notebook
 @pytest.mark.parametrize("scenario", ["equity_only", "no_deal"])
 def test_notebook_without_aws_spend(tmp_path, scenario):
-    """No AWS spend tied to the deal: zero capacity is recorded, an IRR or payback is not; with
-    no investment (no_deal) the circularity ratio is not recorded either."""
-    import papermill as pm
-    declared, values = _scenario(scenario)
-    assert values["aws_services_usd_bn"] == 0
-    out = tmp_path / "out.ipynb"
-    pm.execute_notebook(
-        str(NOTEBOOK),
-        str(out),
-        parameters={**values, "draws": 200, "scenario_name": scenario},
-        kernel_name="python3",
-        progress_bar=False,
-        cwd=str(tmp_path),
-    )
-    nb = json.loads(out.read_text())
-    records = {r["name"]: r for r in metrics_from_notebook(nb, "02_cloud_economics")}
-    p = {**declared, **values}
-    inv, up, prob = (
-        p["amazon_investment_usd_bn"],
-        p["amazon_upfront_usd_bn"],
-        p["contingent_tranche_probability"],
-    )
-    r, t = p["discount_rate"], p["contingent_tranche_year"]
-    # nothing comes back: every cost is the investment (its expected present value for PVs)
-    inv_pv = up + prob * (inv - up) / (1 + r) ** t
-    expected = {
-        "amazon_net_cash_outlay_usd_bn": inv,
-        "amazon_economic_cost_usd_bn": inv,
-        "amazon_economic_cost_incremental_usd_bn": inv,
-        "amazon_economic_cost_pv_usd_bn": inv_pv,
-        "amazon_investment_pv_usd_bn": inv_pv,
-        "openai_net_new_cash_usd_bn": inv,
-        # no spend buys no capacity: zero, a defined value
-        "gpus_funded": 0.0,
-        "gigawatts_funded": 0.0,
-        "gpu_hours_funded": 0.0,
-        "aws_capex_to_serve_usd_bn": 0.0,
-        "aws_operating_profit_from_deal_usd_bn": 0.0,
-        "aws_revenue_share_pct_peak_year": 0.0,
-    }
-    for name, value in expected.items():
-        assert_allclose(records[name]["value"], value, rtol=1e-12, atol=0, err_msg=name)
-    assert records["amazon_economic_cost_pv_usd_bn"]["p90"] == pytest.approx(inv_pv, rel=1e-12)
-    # a rate of return and a payback of no capex are not defined: not recorded
-    assert "aws_capex_irr_pct" not in records and "aws_capex_payback_years" not in records
+    """No AWS spend tied to the deal: the contract is worth nothing and has no IRR; with no
+    investment (no_deal) the circularity ratio is not recorded either."""
+    nb, records = _run(tmp_path, scenario)
+    p = _npv_params(scenario)
+    assert p["aws_services_usd_bn"] == 0
+    assert records["aws_contract_npv_usd_bn"]["value"] == 0.0
+    assert "aws_contract_irr_pct" not in records
+    inv = p["amazon_investment_usd_bn"]
+    assert_allclose(records["amazon_net_cost_pv_usd_bn"]["value"], inv, rtol=1e-12)
     shown = "".join(
         "".join(o.get("data", {}).get("text/markdown", ""))
         for c in nb["cells"]
         for o in c.get("outputs", [])
     )
-    assert "not defined when no AWS spend is tied to the deal" in shown
     assert not re.search(r"\b(nan|inf)\b", shown, re.IGNORECASE)
     if scenario == "no_deal":
-        assert inv == 0
-        assert "circularity_pct" not in records
-        assert "not defined when Amazon invests nothing" in shown
+        assert inv == 0 and "circularity_pct" not in records
+        assert records["amazon_deal_npv_usd_bn"]["value"] == 0.0
     else:
-        assert inv == 50 and up == 50
-        assert records["circularity_pct"]["value"] == 0.0
+        assert inv == 50 and records["circularity_pct"]["value"] == 0.0

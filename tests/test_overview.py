@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 from numpy.testing import assert_allclose
@@ -12,14 +13,6 @@ from numpy.testing import assert_allclose
 from valse.deal import create_deal, headline_metrics
 
 ROOT = Path(__file__).resolve().parents[1]
-CORE = [
-    "post_money_valuation_usd_bn",
-    "amazon_stake_pct",
-    "amazon_expected_investment_usd_bn",
-    "amazon_net_cash_outlay_usd_bn",
-    "amazon_economic_cost_usd_bn",
-    "circularity_pct",
-]
 
 
 @pytest.fixture(scope="module")
@@ -53,24 +46,29 @@ def run_out(tmp_path_factory):
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("scenario", ["base", "rumour", "no_deal"])
-def test_overview_records_the_core_metrics_of_its_scenario(run_out, scenario):
+def test_overview_records_nothing_and_shows_the_npv_of_its_scenario(run_out, scenario):
+    """Each metric has one owning notebook: the overview shows the core figures and the NPV
+    (recorded by 01 and 02), and records none of them; its bridge adds up to the NPV."""
+    from valse import deal_npv, deal_report
+    from valse.facts import load_facts
+
+    assert json.loads((run_out / scenario / "metrics.json").read_text()) == []
     params = yaml.safe_load((ROOT / "data" / "scenarios" / f"{scenario}.yaml").read_text())
+    p = {**deal_report.npv_defaults(load_facts()), **params}
+    parts = deal_npv.npv_parts(p)
+    bridge = pd.read_csv(run_out / scenario / "data" / "00_overview" / "value_bridge.csv",
+                         index_col=0)
+    assert_allclose(bridge["level (USD bn)"].iloc[-1], parts["amazon_deal_npv_usd_bn"],
+                    rtol=1e-9, atol=1e-12)
+    core = pd.read_csv(run_out / scenario / "data" / "00_overview" / "core_figures.csv",
+                       index_col=0)["value"]
     expected = headline_metrics(create_deal(params))
-    records = {r["name"]: r for r in json.loads((run_out / scenario / "metrics.json").read_text())}
-    # with no investment, the share of it that comes back is not defined: not recorded
-    core = [n for n in CORE if not (scenario == "no_deal" and n == "circularity_pct")]
+    assert_allclose(core.iloc[0], expected["post_money_valuation_usd_bn"], rtol=1e-12)
+    assert_allclose(core.iloc[2], expected["amazon_expected_investment_usd_bn"], rtol=1e-12)
+    html = (run_out / scenario / "html" / "00_overview.html").read_text()
+    assert "not money returned" in html
     if scenario == "no_deal":
-        assert "circularity_pct" not in records
-    assert set(core) <= set(records)
-    for name in core:
-        assert_allclose(records[name]["value"], expected[name], rtol=1e-12, err_msg=name)
-        assert records[name]["sources"], f"{name} names no fact"
-    # the ranges bracket a sensible centre
-    cost = records["amazon_economic_cost_usd_bn"]
-    assert cost["p10"] <= cost["p50"] <= cost["p90"]
-    if scenario == "rumour":  # nothing is contingent: the expected investment is certain
-        band = records["amazon_expected_investment_usd_bn"]
-        assert band["p10"] == band["p90"] == params["amazon_investment_usd_bn"]
+        assert pd.isna(core.iloc[3])
 
 
 @pytest.mark.notebook

@@ -24,8 +24,8 @@ def test_comparison_sets_scenarios_side_by_side():
         {"description": "reported"},
         [
             rec("post_money_valuation_usd_bn", 852.0),
-            rec("amazon_economic_cost_usd_bn", 20.0, p10=15.0, p50=21.0, p90=29.0),
-            rec("amazon_economic_cost_usd_bn", 19.0, notebook="02_cloud_economics"),
+            rec("amazon_deal_npv_usd_bn", 20.0, p10=15.0, p50=21.0, p90=29.0),
+            rec("amazon_deal_npv_usd_bn", 19.0, notebook="02_cloud_economics"),
         ],
     )
     none = ScenarioResults(
@@ -45,7 +45,7 @@ def test_comparison_sets_scenarios_side_by_side():
     # labels come from the data and are escaped: the markup shows as text
     assert rows["<b>post_money_valuation_usd_bn</b> [USD bn]"] == ["852.0", "802.0"]
     # the record with a band wins over another notebook's; a missing figure shows a dash
-    assert rows["<b>amazon_economic_cost_usd_bn</b> [USD bn]"] == ["20.00 15.00–29.00", "—"]
+    assert rows["<b>amazon_deal_npv_usd_bn</b> [USD bn]"] == ["20.00 15.00–29.00", "—"]
 
 
 def test_no_comparison_for_a_single_scenario():

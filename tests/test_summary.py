@@ -51,8 +51,6 @@ HAND_FIGURES = {
     "amazon_stake_pct": STAKE,
     "amazon_expected_stake_pct": 0.8 * STAKE + 0.2 * STAKE_MISSED,
     "amazon_stake_if_milestones_missed_pct": STAKE_MISSED,
-    "amazon_net_cash_outlay_usd_bn": -50.0,
-    "amazon_economic_cost_usd_bn": 50 - 0.3 * 100,
     "amazon_expected_investment_usd_bn": 15 + 0.8 * 35,
     "circularity_pct": 200.0,
     "layoff_savings_usd_bn_per_year": 30000 * 225 / 1e6,
@@ -91,9 +89,9 @@ def test_key_figures_of_the_rumour_all_paid_at_once():
         "amazon_stake_if_milestones_missed_pct",
     ):
         assert_allclose(figures[name], 100 * 50 / 830, rtol=1e-12, err_msg=name)
-    assert_allclose(figures["amazon_net_cash_outlay_usd_bn"], 12.0, rtol=1e-12)
-    assert_allclose(figures["amazon_economic_cost_usd_bn"], 50 - 0.3 * 38, rtol=1e-12)
     assert_allclose(figures["circularity_pct"], 76.0, rtol=1e-12)
+    # retired as headlines: revenue (or a margin on it) is not money returned
+    assert "amazon_net_cash_outlay_usd_bn" not in figures
 
 
 def test_key_figures_reject_a_bad_scenario_naming_the_parameter():
@@ -107,9 +105,8 @@ def test_scenario_comparison_has_one_row_per_scenario_in_order():
     frame = summary.scenario_comparison({"b": HAND, "a": {**HAND, "aws_services_usd_bn": 0.0}})
     assert list(frame.index) == ["b", "a"]
     assert list(frame.columns) == list(summary.KEY_FIGURES)
-    assert_allclose(frame.loc["a", "amazon_net_cash_outlay_usd_bn"], 50.0, rtol=1e-12)
     assert_allclose(frame.loc["a", "circularity_pct"], 0.0, atol=1e-12)
-    assert_allclose(frame.loc["b", "amazon_economic_cost_usd_bn"], 20.0, rtol=1e-12)
+    assert_allclose(frame.loc["b", "circularity_pct"], 200.0, rtol=1e-12)
 
 
 def test_every_scenario_file_loads_and_base_matches_the_hand_computation():
@@ -196,20 +193,20 @@ def test_cross_check_flags_exactly_the_gaps_beyond_the_tolerance(value, rel):
 
 
 def test_best_records_prefer_the_one_with_a_range():
-    plain = rec("amazon_economic_cost_usd_bn", 20.0)
+    plain = rec("aws_contract_npv_usd_bn", 20.0)
     banded = rec(
-        "amazon_economic_cost_usd_bn",
+        "aws_contract_npv_usd_bn",
         20.0,
         notebook="02_cloud_economics",
         p10=15.0,
         p50=20.0,
         p90=28.0,
     )
-    best = summary.best_records([plain, banded, rec("amazon_economic_cost_usd_bn", 99.0)])
-    assert best["amazon_economic_cost_usd_bn"]["notebook"] == "02_cloud_economics"
+    best = summary.best_records([plain, banded, rec("aws_contract_npv_usd_bn", 99.0)])
+    assert best["aws_contract_npv_usd_bn"]["notebook"] == "02_cloud_economics"
     assert (
-        summary.best_records([plain, rec("amazon_economic_cost_usd_bn", 99.0)])[
-            "amazon_economic_cost_usd_bn"
+        summary.best_records([plain, rec("aws_contract_npv_usd_bn", 99.0)])[
+            "aws_contract_npv_usd_bn"
         ]["value"]
         == 20.0
     )
@@ -236,16 +233,17 @@ def test_headline_sentence_and_formats():
         "p90": 28.83,
     }
     assert summary.headline_sentence(row) == (
-        "Amazon's economic cost: **USD 20.0 billion** (P10–P90 USD 15.1 billion to "
-        "USD 28.8 billion)."
+        "Amazon's economic cost: **USD 20.0 billion** (P10–P90 over the assumptions "
+        "USD 15.1 billion to USD 28.8 billion)."
     )
     flat = {**row, "p10": 20.0, "p90": 20.0}
     assert "no spread" in summary.headline_sentence(flat)
     none = {**row, "p10": math.nan, "p90": math.nan}
     assert summary.headline_sentence(none) == "Amazon's economic cost: **USD 20.0 billion**."
-    assert summary.headline_sentence(row, "amazon_economic_cost_usd_bn") == (
-        "Net only of the operating profit AWS keeps on that revenue, the deal costs Amazon "
-        "**USD 20.0 billion** (P10–P90 USD 15.1 billion to USD 28.8 billion)."
+    assert summary.headline_sentence(row, "amazon_deal_npv_usd_bn") == (
+        "On its cash flows, the deal's expected net present value to Amazon is "
+        "**USD 20.0 billion** (P10–P90 over the assumptions USD 15.1 billion to "
+        "USD 28.8 billion)."
     )
     assert set(summary.HEADLINE_METRICS) <= set(summary.PLAIN_SENTENCES)
     assert summary.format_value(-50, "USD bn") == "−USD 50.0 billion"
@@ -329,9 +327,11 @@ def test_the_claims_file_loads_and_counts_match_an_independent_count():
 
 
 def test_every_bearing_name_is_a_core_parameter_or_a_design_metric():
+    from valse.deal_npv import NPV_METRICS
     from valse.scenarios import CORE_BY_NAME
 
-    known = set(CORE_BY_NAME) | set(summary.KEY_FIGURES) | {"cloud_hhi"}
+    known = (set(CORE_BY_NAME) | set(summary.KEY_FIGURES) | {"cloud_hhi"} | set(NPV_METRICS)
+             | {"amazon_net_cost_pv_usd_bn"})
     load_claims(known_names=known)  # raises on an unknown name
 
 
@@ -482,13 +482,15 @@ def _scenario(name):
 
 def _core_records(params, notebook="00_overview"):
     """Records of the core figures of a scenario, computed here by the library (the test's
-    stand-in for the other notebooks), with a hand-made range on the economic cost."""
+    stand-in for the other notebooks), plus a hand-made NPV record with a range."""
     figures = headline_metrics(create_deal(params))
-    out = []
+    out = [make_record("amazon_deal_npv_usd_bn", 20.0, "USD bn", "the NPV",
+                       sources=["amazon_openai_commitment_usd_bn"], notebook="02_cloud_economics",
+                       p10=15.0, p50=20.0, p90=28.0),
+           make_record("amazon_investment_pv_usd_bn", 31.0, "USD bn", "what Amazon pays",
+                       sources=["amazon_openai_commitment_usd_bn"], notebook="02_cloud_economics")]
     for name, value in figures.items():
         band = {}
-        if name == "amazon_economic_cost_usd_bn":
-            band = {"p10": value - 5, "p50": value, "p90": value + 8}
         out.append(
             make_record(
                 name,
@@ -573,15 +575,16 @@ def test_notebook_reads_the_metrics_and_cross_checks_the_published_scenarios(tmp
     table = pd.read_csv(tmp_path / "art" / "scenario_comparison.csv", index_col="scenario")
     for name, expected in HAND_FIGURES.items():
         assert_allclose(table.loc["base", name], expected, rtol=1e-9, err_msg=name)
-    # the executive summary shows the recorded range of the economic cost (20 - 5, 20 + 8)
+    # the executive summary shows the recorded NPV with its range over the assumptions
     text = _text(nb)
-    assert "Amazon **USD 20.0 billion** (P10–P90 USD 15.0 billion to USD 28.0 billion)." in text
+    assert ("Amazon is **USD 20.0 billion** (P10–P90 over the assumptions USD 15.0 billion to "
+            "USD 28.0 billion).") in text
     assert "have not been run" not in text
     # one chart per question (Q1-Q9), each saved with the numbers behind it
     assert {p.stem for p in (tmp_path / "art").glob("q*.csv")} >= {
         "q1_who_pays",
         "q2_stakes",
-        "q6_scenarios",
+        "q6_scenarios_by_npv",
         "q8_claims_by_status",
         "q9_rumour_vs_reported",
     }
@@ -610,9 +613,13 @@ def test_notebook_opened_by_hand_without_metrics_shows_what_the_library_computes
     assert "the other notebooks have not been run" in text
     n_files = len(list(SCENARIOS.glob("*.yaml")))
     assert got["scenarios_compared"]["value"] == n_files + 1
-    # figures computed from the injected values: 50 - 40 = 10 net cash out
-    assert "its cash outlay is USD 10.0 billion" in text
     import pandas as pd
+    # the scenarios are ranked by the NPV the library computes, this run's included
+    ranked = pd.read_csv(tmp_path / "art" / "q6_scenarios_by_npv.csv", index_col=0)
+    assert "rumour_by_hand" in ranked.index
+    npv = list(ranked["amazon_deal_npv_usd_bn"])
+    assert npv == sorted(npv, reverse=True)
+    assert "Ranked by the deal's expected NPV to Amazon" in text
 
     table = pd.read_csv(tmp_path / "art" / "scenario_comparison.csv", index_col="scenario")
     assert_allclose(table.loc["rumour_by_hand", "amazon_stake_pct"], 100 * 50 / 830, rtol=1e-9)

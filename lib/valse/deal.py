@@ -75,9 +75,12 @@ def headline_metrics(deal: Deal) -> dict[str, float]:
     """The core headline metrics of DESIGN.md for one deal.
 
     Returns a dict name -> value: ``post_money_valuation_usd_bn``, ``amazon_stake_pct``,
-    ``amazon_net_cash_outlay_usd_bn``, ``amazon_economic_cost_usd_bn``,
-    ``amazon_expected_investment_usd_bn``, ``circularity_pct``,
-    ``layoff_savings_usd_bn_per_year``, ``years_of_savings_to_match_investment``.
+    ``amazon_expected_investment_usd_bn``, ``circularity_pct`` (a size ratio, not money
+    returned), ``layoff_savings_usd_bn_per_year``, ``years_of_savings_to_match_investment``.
+    The first edition's ``amazon_net_cash_outlay_usd_bn`` and margin-based
+    ``amazon_economic_cost_usd_bn`` are retired as headlines (DESIGN.md): they counted contract
+    revenue, or an accounting margin, as money coming back; the deal's value to Amazon is
+    :func:`valse.deal_npv.npv_parts`.
     """
     post = valuation.post_money_valuation_usd_bn(
         deal.pre_money_valuation_usd_bn, deal.round_size_usd_bn
@@ -86,12 +89,6 @@ def headline_metrics(deal: Deal) -> dict[str, float]:
     return {
         "post_money_valuation_usd_bn": post,
         "amazon_stake_pct": valuation.stake_pct(deal.amazon_investment_usd_bn, post),
-        "amazon_net_cash_outlay_usd_bn": cloud.net_cash_outlay_usd_bn(
-            deal.amazon_investment_usd_bn, deal.aws_services_usd_bn
-        ),
-        "amazon_economic_cost_usd_bn": cloud.economic_cost_usd_bn(
-            deal.amazon_investment_usd_bn, deal.aws_services_usd_bn, deal.aws_ai_operating_margin
-        ),
         "amazon_expected_investment_usd_bn": valuation.expected_investment_usd_bn(
             deal.amazon_investment_usd_bn,
             deal.amazon_upfront_usd_bn,

@@ -19,7 +19,6 @@ SLIDERS: dict[str, tuple[float, float, float, str]] = {
     "amazon_investment_usd_bn": (0.0, 100.0, 1.0, "Investment [USD bn]"),
     "amazon_upfront_usd_bn": (0.0, 100.0, 1.0, "At signing [USD bn]"),
     "aws_services_usd_bn": (0.0, 200.0, 1.0, "AWS spend tied [USD bn]"),
-    "aws_ai_operating_margin": (0.0, 1.0, 0.01, "AWS AI margin [0-1]"),
     "pre_money_valuation_usd_bn": (100.0, 1500.0, 10.0, "Pre-money [USD bn]"),
     "round_size_usd_bn": (0.0, 300.0, 1.0, "Round size [USD bn]"),
 }
@@ -29,9 +28,7 @@ METRIC_LABELS: dict[str, tuple[str, str]] = {
     "post_money_valuation_usd_bn": ("OpenAI post-money valuation", "USD bn"),
     "amazon_stake_pct": ("Amazon's stake", "%"),
     "amazon_expected_investment_usd_bn": ("Amazon's expected investment", "USD bn"),
-    "amazon_net_cash_outlay_usd_bn": ("Amazon's net cash outlay", "USD bn"),
-    "amazon_economic_cost_usd_bn": ("Amazon's economic cost", "USD bn"),
-    "circularity_pct": ("Circularity (AWS spend / investment)", "%"),
+    "circularity_pct": ("Circularity (AWS spend / investment, a size ratio)", "%"),
     "layoff_savings_usd_bn_per_year": ("Payroll saved by the cuts", "USD bn per year"),
     "years_of_savings_to_match_investment": ("Years of savings to match the investment", "years"),
 }

@@ -34,8 +34,6 @@ KEY_FIGURES: dict[str, str] = {
     "amazon_stake_pct": "%",
     "amazon_expected_stake_pct": "%",
     "amazon_stake_if_milestones_missed_pct": "%",
-    "amazon_net_cash_outlay_usd_bn": "USD bn",
-    "amazon_economic_cost_usd_bn": "USD bn",
     "amazon_expected_investment_usd_bn": "USD bn",
     "circularity_pct": "%",
     "layoff_savings_usd_bn_per_year": "USD bn per year",
@@ -59,21 +57,27 @@ SHORT_LABELS: dict[str, str] = {
     "amazon_stake_pct": "Amazon's stake",
     "amazon_expected_stake_pct": "expected stake",
     "amazon_stake_if_milestones_missed_pct": "stake if milestones are missed",
-    "amazon_net_cash_outlay_usd_bn": "net cash outlay",
-    "amazon_economic_cost_usd_bn": "economic cost",
     "amazon_expected_investment_usd_bn": "expected investment",
-    "circularity_pct": "circularity",
+    "circularity_pct": "circularity (a size ratio, not money returned)",
+    "amazon_deal_npv_usd_bn": "NPV to Amazon",
+    "amazon_net_cost_pv_usd_bn": "net cost of the stake, present value",
+    "amazon_investment_pv_usd_bn": "what Amazon pays, present value",
+    "amazon_stake_value_pv_usd_bn": "stake value, present value",
+    "aws_contract_npv_usd_bn": "AWS contract NPV (after tax)",
+    "aws_contract_irr_pct": "AWS contract IRR",
+    "tranche_value_usd_bn": "value of the contingent tranche",
+    "amazon_deal_npv_negative_pct": "chance the NPV is negative",
+    "amazon_break_even_strategic_value_usd_bn": "strategic value needed to break even",
+    "deal_caused_share": "share of the AWS spending the deal causes",
     "layoff_savings_usd_bn_per_year": "layoff savings",
     "years_of_savings_to_match_investment": "years of savings to match the investment",
     "cloud_hhi": "cloud market HHI",
     "cloud_hhi_after_shift": "cloud market HHI after the deal's shift",
     "cloud_hhi_delta": "HHI change from the deal",
-    "amazon_economic_cost_pv_usd_bn": "economic cost, present value",
     "amazon_stake_value_at_ipo_usd_bn": "Amazon's stake at the IPO",
     "microsoft_stake_after_round_pct": "Microsoft's stake after the round",
     "aws_revenue_share_pct_peak_year": "share of AWS revenue, peak year",
     "aws_growth_share_pct_first_year": "share of AWS growth, first year",
-    "aws_capex_irr_pct": "AWS return on the capex (IRR)",
     "total_flows_usd_bn": "all money in the web",
     "one_way_volume_usd_bn": "money that goes one way",
     "circular_volume_usd_bn": "money that goes round",
@@ -84,12 +88,16 @@ SHORT_LABELS: dict[str, str] = {
     "savings_share_of_aws_operating_income_pct": "layoff savings / AWS operating income",
 }
 
-#: The figures of the executive summary (when recorded), in reading order: who pays what,
-#: the stake and its value, what AWS gets, the money that goes round, the payroll.
+#: The figures of the executive summary (when recorded), in reading order: what the deal is
+#: worth to Amazon and what the stake costs it, what AWS gets, who pays what, the stake, the
+#: money that goes round, the payroll. (The first edition's net cash outlay and margin-based
+#: economic cost are retired: they counted AWS revenue, or its accounting margin, as money
+#: returned.)
 HEADLINE_METRICS: tuple[str, ...] = (
+    "amazon_deal_npv_usd_bn",
+    "amazon_net_cost_pv_usd_bn",
+    "aws_contract_npv_usd_bn",
     "amazon_expected_investment_usd_bn",
-    "amazon_net_cash_outlay_usd_bn",
-    "amazon_economic_cost_usd_bn",
     "amazon_stake_pct",
     "amazon_stake_value_at_ipo_usd_bn",
     "aws_revenue_share_pct_peak_year",
@@ -301,15 +309,18 @@ def format_value(value: float, unit: str) -> str:
 PLAIN_SENTENCES: dict[str, str] = {
     "amazon_expected_investment_usd_bn": (
         "Counting the milestone part at its probability, Amazon is expected to invest "
-        "{value}{range}."
+        "{value}{range}, an expectation: it pays either the upfront part or all of it."
     ),
-    "amazon_net_cash_outlay_usd_bn": (
-        "Net of the AWS revenue that comes back, Amazon's cash outlay is {value}{range} "
-        "(negative: more comes back than goes out)."
+    "amazon_deal_npv_usd_bn": (
+        "On its cash flows, the deal's expected net present value to Amazon is {value}{range}."
     ),
-    "amazon_economic_cost_usd_bn": (
-        "Net only of the operating profit AWS keeps on that revenue, the deal costs Amazon "
-        "{value}{range}."
+    "amazon_net_cost_pv_usd_bn": (
+        "Amazon's real exposure is the equity: net of what the AWS contract the deal causes is "
+        "worth, the stake costs it {value} in today's money{range}."
+    ),
+    "aws_contract_npv_usd_bn": (
+        "The part of OpenAI's AWS contract the deal causes is worth {value} to AWS after its "
+        "capex, running costs and tax{range}: revenue, not money returned."
     ),
     "amazon_stake_pct": "If the whole commitment is paid, Amazon owns {value} of OpenAI{range}.",
     "amazon_stake_value_at_ipo_usd_bn": (
@@ -341,7 +352,8 @@ def headline_sentence(row: Mapping[str, Any], name: str | None = None) -> str:
             spread = " (no spread over the assumptions' ranges)"
         else:
             spread = (
-                f" (P10–P90 {format_value(p10, row['unit'])} to {format_value(p90, row['unit'])})"
+                f" (P10–P90 over the assumptions {format_value(p10, row['unit'])} to "
+                f"{format_value(p90, row['unit'])})"
             )
     template = PLAIN_SENTENCES.get(name or "")
     if template:
@@ -570,3 +582,51 @@ def outputs_root(metrics_path: str | Path) -> Path:
         if parent.name == ".runs" or parent.name.startswith(".build"):
             return parent.parent
     return path.parent
+
+
+def npv_figures(values: Mapping[str, float], params: Mapping[str, Any]) -> dict[str, Any]:
+    """Context of the summary's templates on the NPV (``05_summary/who_pays``, ``aws``).
+
+    Parameters
+    ----------
+    values : mapping
+        Recorded metric values by name (the NPV metrics of the cloud-economics notebook).
+    params : mapping
+        The scenario's core parameters (for the headline investment and the reading).
+    """
+    from valse import deal
+
+    d = create_deal(params)
+    label = (deal.CASE_NAMES["no_deal"] if deal.case(d) == "no_deal"
+             else deal.READING_NAMES[deal.reading(d)])
+    out: dict[str, Any] = {"reading_label": label,
+                           "amazon_investment_usd_bn": d.amazon_investment_usd_bn,
+                           "aws_contract_irr_pct": None}
+    out.update({k: float(v) for k, v in values.items()})
+    irr = out.get("aws_contract_irr_pct")
+    if irr is not None and not math.isfinite(irr):
+        out["aws_contract_irr_pct"] = None
+    return out
+
+
+def ranking_figures(table: pd.DataFrame, investments: Mapping[str, float]) -> dict[str, Any]:
+    """Context of ``05_summary/ranking`` from a table sorted by NPV (best first)."""
+    npv = table["amazon_deal_npv_usd_bn"]
+    invested = [n for n in table.index if investments.get(n, 0) > 0]
+    return {"best": str(npv.index[0]), "best_npv": float(npv.iloc[0]),
+            "worst": str(npv.index[-1]), "worst_npv": float(npv.iloc[-1]),
+            "invested_count": len(invested),
+            "negative_count": int(sum(npv[n] < 0 for n in invested))}
+
+
+def readings_figures(table: pd.DataFrame, scenarios: Mapping[str, Mapping[str, Any]]
+                     ) -> dict[str, Any]:
+    """Context of ``05_summary/readings``: the rumour's and the reported deal's NPV parts."""
+    r, b = table.loc["rumour"], table.loc["base"]
+    return {"rumour_investment": float(scenarios["rumour"]["amazon_investment_usd_bn"]),
+            "rumour_npv": float(r["amazon_deal_npv_usd_bn"]),
+            "rumour_net_cost": float(r["amazon_net_cost_pv_usd_bn"]),
+            "reported_upfront": float(scenarios["base"]["amazon_upfront_usd_bn"]),
+            "reported_npv": float(b["amazon_deal_npv_usd_bn"]),
+            "reported_services": float(scenarios["base"]["aws_services_usd_bn"]),
+            "reported_contract_npv": float(b["aws_contract_npv_usd_bn"])}

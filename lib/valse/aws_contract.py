@@ -1,0 +1,504 @@
+"""The AWS contract in cash: what the part of OpenAI's contract the deal causes is worth to AWS.
+
+Bottom-up, as a cloud provider's TCO model (SemiAnalysis-style AI-cloud build; Epoch AI's
+hardware and data-centre cost data): the revenue is an input, the operating margin an output.
+
+For contract year ``j = 1 … n`` (``n = ceil(contract_years)``), which runs from
+``s + j − 1`` to ``s + j`` years after signing (``s``, the start year: the February 2026
+expansion ramps from 2027):
+
+* revenue ``R_j``: ``deal_caused_share × aws_services`` spread over the years with a linear
+  ramp to full rate over ``ramp_years`` (:func:`ramp_weights`);
+* accelerators needed ``N_j = R_j × 1e9 / (price × 8760 × utilisation)``; installed
+  capacity ``C_j = max(N_1 … N_j)`` (capacity is never torn down before the end);
+* capex at the start of the year in which capacity is added: IT systems (accelerators,
+  servers, network) and the facility (shell, power, cooling), each priced per GW of site power,
+  a GW holding ``1e6 / (kW per accelerator × PUE)`` accelerators (the kW from the
+  accelerators a GW of IT load holds); IT is bought again at the
+  end of its useful life while the contract needs it (refresh); the facility's life is longer
+  than the contract;
+* power ``C_j × kW × PUE × 8760 × utilisation × USD/MWh`` and operations (a yearly share of
+  the IT capex installed);
+* depreciation straight-line over each asset's life; tax at ``tax_rate`` on operating profit
+  (a loss lowers the tax Amazon pays on its other profits: Amazon is profitable);
+* residual value at the end of the contract: each asset's book value (straight-line), so its
+  sale carries no tax;
+* counterparty risk: with probability ``counterparty_loss_probability`` OpenAI renegotiates or
+  defaults and AWS loses ``1 − counterparty_recovery_rate`` of the revenue (it re-lets part of
+  the capacity); the expected lost revenue comes off every year's revenue, after tax.
+
+Cash flows fall at the end of each year (capex at the start of its year); the NPV is at
+``discount_rate`` (Brealey, Myers & Allen, *Principles of Corporate Finance*, ch. 6), the IRR
+solves ``NPV = 0`` (``numpy_financial.irr``) and may be negative.
+
+Price and utilisation may be NumPy arrays of draws (a leading axis): every capacity-driven
+cost scales with ``1 / (price × utilisation)``, so the same code serves a vectorised
+Monte Carlo.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy_financial as npf
+
+#: Hours in a (non-leap) year, 365 × 24: a definition, not a fact.
+HOURS_PER_YEAR: float = 365.0 * 24.0
+
+#: Parameters (scenario or notebook names) that :func:`create_contract` reads.
+CONTRACT_PARAMS: tuple[str, ...] = (
+    "aws_services_usd_bn",
+    "contract_years",
+    "deal_caused_share",
+    "accelerator_hour_price_usd",
+    "gpu_utilisation",
+    "accelerators_per_gw_it",
+    "pue",
+    "power_price_usd_per_mwh",
+    "it_capex_usd_bn_per_gw",
+    "facility_capex_usd_bn_per_gw",
+    "it_useful_life_years",
+    "facility_useful_life_years",
+    "operations_share_of_it_capex",
+    "tax_rate",
+    "aws_contract_start_year",
+    "aws_contract_ramp_years",
+    "counterparty_loss_probability",
+    "counterparty_recovery_rate",
+    "discount_rate",
+)
+
+
+@dataclass(frozen=True)
+class Contract:
+    """The caused part of OpenAI's AWS contract and what it costs AWS to serve it."""
+
+    aws_services_usd_bn: float  # OpenAI's AWS spending tied to the deal [USD bn]
+    contract_years: float  # years over which it is consumed [years]
+    deal_caused_share: float  # share of it the deal itself causes [0-1]
+    accelerator_hour_price_usd: float  # price per accelerator-hour [USD]
+    gpu_utilisation: float  # share of installed accelerator-hours billed [0-1]
+    accelerators_per_gw_it: float  # accelerators per GW of IT load (1e6 / kW each) [count]
+    pue: float  # power usage effectiveness: site power over IT power [ratio >= 1]
+    power_price_usd_per_mwh: float  # price of electricity [USD per MWh]
+    it_capex_usd_bn_per_gw: float  # IT systems per GW of site power [USD bn per GW]
+    facility_capex_usd_bn_per_gw: float  # shell, power and cooling per GW [USD bn per GW]
+    it_useful_life_years: float  # life of the IT systems [years]
+    facility_useful_life_years: float  # life of the facility [years]
+    operations_share_of_it_capex: float  # yearly operations cost over installed IT capex [0-1]
+    tax_rate: float  # tax on AWS's operating profit from the contract [0-1]
+    aws_contract_start_year: float  # years after signing when the spending starts [years]
+    aws_contract_ramp_years: float  # years to reach the full spending rate [years]
+    counterparty_loss_probability: float  # chance OpenAI renegotiates or defaults [0-1]
+    counterparty_recovery_rate: float  # share of the revenue recovered then [0-1]
+    discount_rate: float  # annual rate for present values [0-1]
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise TypeError(f"Contract.{f.name}: expected a number, found {value!r}")
+            if not value >= 0:
+                raise ValueError(
+                    f"Contract.{f.name}: expected a non-negative number, found {value}")
+        for name in ("deal_caused_share", "gpu_utilisation", "operations_share_of_it_capex",
+                     "tax_rate", "counterparty_loss_probability", "counterparty_recovery_rate",
+                     "discount_rate"):
+            if getattr(self, name) > 1:
+                raise ValueError(f"Contract.{name}: expected a value in [0, 1], "
+                                 f"found {getattr(self, name)}")
+        for name in ("contract_years", "accelerator_hour_price_usd", "gpu_utilisation",
+                     "accelerators_per_gw_it", "it_useful_life_years",
+                     "facility_useful_life_years"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"Contract.{name}: expected a positive number, "
+                                 f"found {getattr(self, name)}")
+        if self.pue < 1:
+            raise ValueError("Contract.pue: expected at least 1 (site power >= IT power), "
+                             f"found {self.pue}")
+        for name in ("it_useful_life_years", "facility_useful_life_years"):
+            if float(getattr(self, name)) != int(getattr(self, name)):
+                raise ValueError(f"Contract.{name}: expected a whole number of years, "
+                                 f"found {getattr(self, name)}")
+
+
+def create_contract(params: Mapping[str, Any] | None = None, /, **overrides: Any) -> Contract:
+    """Build a :class:`Contract` from a parameter mapping (a scenario), with overrides.
+
+    Keys that are not fields are ignored, so a notebook's whole parameter set can be passed.
+    """
+    merged = {**(params or {}), **overrides}
+    names = [f.name for f in dataclasses.fields(Contract)]
+    missing = [n for n in names if n not in merged]
+    if missing:
+        raise KeyError(f"create_contract: missing parameters {', '.join(missing)}")
+    return Contract(**{n: merged[n] for n in names})
+
+
+# --- pure pieces ------------------------------------------------------------------------------
+
+
+def ramp_weights(contract_years: float, ramp_years: float) -> np.ndarray:
+    """Share of a contract's spending in each contract year, with a linear ramp-up.
+
+    The spending rate rises linearly from zero to its full level over ``ramp_years`` and
+    stays there until ``contract_years``; year ``j`` gets the integral of the rate over
+    ``[j − 1, min(j, T)]``, normalised so the weights add up to 1.
+
+    Parameters
+    ----------
+    contract_years : float
+        Length ``T`` [years]; positive.
+    ramp_years : float
+        Length of the ramp ``a`` [years], ``0 <= a <= T``; 0 is an even spread.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``ceil(T)`` weights [0–1] adding up to 1. With ``a = 0`` year ``j`` gets
+        ``(min(j, T) − (j − 1)) / T``; the rate's integral to ``t`` is ``t² / (2a)`` for
+        ``t <= a`` and ``a / 2 + (t − a)`` after.
+    """
+    t_total = float(contract_years)
+    a = float(ramp_years)
+    if not t_total > 0:
+        raise ValueError(f"contract_years must be positive, found {contract_years}")
+    if not 0 <= a <= t_total:
+        raise ValueError(f"ramp_years must be in [0, contract_years], found {ramp_years}")
+    n = math.ceil(t_total)
+    ends = np.minimum(np.arange(1, n + 1, dtype=float), t_total)
+    starts = np.arange(n, dtype=float)
+
+    def cumulative(t: np.ndarray) -> np.ndarray:
+        if a == 0:
+            return t
+        return np.where(t <= a, t**2 / (2 * a), a / 2 + (t - a))
+
+    w = cumulative(ends) - cumulative(starts)
+    return w / w.sum()
+
+
+def caused_revenue_by_year_usd_bn(
+    aws_services_usd_bn: float, deal_caused_share: float, contract_years: float,
+    ramp_years: float,
+) -> np.ndarray:
+    """AWS revenue from the part of the contract the deal causes, by contract year.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``deal_caused_share × aws_services × w_j`` [USD bn per contract year], ``w`` from
+        :func:`ramp_weights`; adds up to ``deal_caused_share × aws_services``.
+    """
+    if not 0 <= deal_caused_share <= 1:
+        raise ValueError(f"deal_caused_share must be in [0, 1], found {deal_caused_share}")
+    if aws_services_usd_bn < 0:
+        raise ValueError(f"aws_services_usd_bn must be non-negative, found {aws_services_usd_bn}")
+    return deal_caused_share * aws_services_usd_bn * ramp_weights(contract_years, ramp_years)
+
+
+def accelerators_for_revenue(
+    revenue_usd_bn_per_year: np.ndarray | float,
+    accelerator_hour_price_usd: np.ndarray | float,
+    utilisation: np.ndarray | float,
+) -> np.ndarray:
+    """Accelerators installed to bill a yearly revenue.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``revenue × 1e9 / (price × 8760 × utilisation)`` [accelerators].
+    """
+    return (np.asarray(revenue_usd_bn_per_year, dtype=float) * 1e9
+            / (np.asarray(accelerator_hour_price_usd, dtype=float) * HOURS_PER_YEAR
+               * np.asarray(utilisation, dtype=float)))
+
+
+def accelerator_kw(accelerators_per_gw_it: float) -> float:
+    """IT power of one accelerator with its share of servers and network.
+
+    Returns
+    -------
+    float
+        ``1e6 / accelerators per GW of IT load`` [kW] (1 GW = 1e6 kW).
+    """
+    if not accelerators_per_gw_it > 0:
+        raise ValueError(f"accelerators_per_gw_it must be positive, found {accelerators_per_gw_it}")
+    return 1e6 / accelerators_per_gw_it
+
+
+def accelerators_per_gw(kw_per_accelerator: float, pue: float) -> float:
+    """Accelerators one GW of site power holds.
+
+    Returns
+    -------
+    float
+        ``1e6 / (kW per accelerator × PUE)`` [accelerators per GW] (1 GW = 1e6 kW).
+    """
+    if not kw_per_accelerator > 0 or not pue >= 1:
+        raise ValueError(f"expected kW per accelerator > 0 and pue >= 1, found "
+                         f"{kw_per_accelerator}, {pue}")
+    return 1e6 / (kw_per_accelerator * pue)
+
+
+def purchase_schedule(additions: np.ndarray, life_years: int) -> np.ndarray:
+    """Purchases of an asset with a finite life, refreshed while the contract needs it.
+
+    Parameters
+    ----------
+    additions : numpy.ndarray
+        Units added at the start of each contract year (last axis: years).
+    life_years : int
+        Useful life [years]: a unit bought at the start of year ``j`` is bought again at the
+        start of year ``j + life`` if the contract still runs then.
+
+    Returns
+    -------
+    numpy.ndarray
+        Units bought at the start of each year (additions plus refreshes), same shape.
+    """
+    life = int(life_years)
+    if life < 1:
+        raise ValueError(f"life_years must be at least 1, found {life_years}")
+    bought = np.array(additions, dtype=float, copy=True)
+    n = bought.shape[-1]
+    for j in range(life, n):
+        bought[..., j] += bought[..., j - life]
+    return bought
+
+
+def depreciation_by_year(purchases: np.ndarray, life_years: int) -> np.ndarray:
+    """Straight-line depreciation of purchases, by contract year.
+
+    Returns
+    -------
+    numpy.ndarray
+        Year ``j`` charges ``1 / life`` of every purchase made in years ``j − life + 1 … j``.
+    """
+    life = int(life_years)
+    n = purchases.shape[-1]
+    dep = np.zeros_like(purchases, dtype=float)
+    for j in range(n):
+        lo = max(0, j - life + 1)
+        dep[..., j] = purchases[..., lo : j + 1].sum(axis=-1) / life
+    return dep
+
+
+def residual_value(purchases: np.ndarray, life_years: int) -> np.ndarray:
+    """Book value at the end of the last contract year of purchases made at each year's start.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``Σ_j purchase_j × max(0, 1 − (n − j + 1) / life)`` (year ``j`` counted from 1, ``n``
+        years), straight-line: the last axis is summed.
+    """
+    life = float(life_years)
+    n = purchases.shape[-1]
+    age = n - np.arange(n, dtype=float)  # years in service by the end, bought at start of j
+    remaining = np.clip(1.0 - age / life, 0.0, None)
+    return (purchases * remaining).sum(axis=-1)
+
+
+def npv_usd_bn(cash_flows_usd_bn: np.ndarray, discount_rate: float) -> np.ndarray:
+    """Net present value of yearly cash flows, year 0 first (last axis).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``Σ_t cf_t / (1 + r)^t`` [USD bn].
+    """
+    flows = np.asarray(cash_flows_usd_bn, dtype=float)
+    t = np.arange(flows.shape[-1], dtype=float)
+    return (flows / (1.0 + discount_rate) ** t).sum(axis=-1)
+
+
+def irr(cash_flows_usd_bn: np.ndarray) -> float:
+    """Internal rate of return of yearly cash flows (``numpy_financial.irr``); NaN if none.
+
+    Returns
+    -------
+    float
+        ``r`` with ``Σ cf_t / (1 + r)^t = 0`` [fraction per year]; may be negative.
+    """
+    flows = np.asarray(cash_flows_usd_bn, dtype=float)
+    if not (flows < 0).any() or not (flows > 0).any():
+        return math.nan
+    return float(npf.irr(flows))
+
+
+def expected_loss_share(loss_probability: float, recovery_rate: float) -> float:
+    """Expected share of the revenue lost to OpenAI renegotiating or defaulting.
+
+    Returns
+    -------
+    float
+        ``probability × (1 − recovery)`` [0–1] (expected loss = PD × LGD; the exposure is
+        the revenue).
+    """
+    for name, v in (("loss_probability", loss_probability), ("recovery_rate", recovery_rate)):
+        if not 0 <= v <= 1:
+            raise ValueError(f"{name} must be in [0, 1], found {v}")
+    return loss_probability * (1.0 - recovery_rate)
+
+
+# --- the whole contract --------------------------------------------------------------------
+
+
+def cash_flows(c: Contract, *, price: Any = None, utilisation: Any = None,
+               loss_share: Any = None) -> dict[str, np.ndarray]:
+    """AWS's after-tax cash flows from the caused part of the contract, line by line.
+
+    Parameters
+    ----------
+    c : Contract
+        The inputs.
+    price, utilisation, loss_share : float or numpy.ndarray, optional
+        Override ``c.accelerator_hour_price_usd``, ``c.gpu_utilisation`` and the expected
+        loss share (:func:`expected_loss_share`) with arrays of draws (shape ``(d,)``): the
+        lines then have a leading axis of draws.
+
+    Returns
+    -------
+    dict
+        By contract year (last axis ``n`` years): ``revenue``, ``expected_loss``, ``power``,
+        ``operations``, ``ebitda``, ``depreciation``, ``ebit``, ``tax``, ``accelerators``
+        (installed), ``it_capex``, ``facility_capex``; on the timeline from signing (last axis
+        ``T = ceil(start) + n + 1`` points, year 0 first): ``times`` and ``cash_flow``
+        [USD bn]; ``residual`` (at the end) [USD bn]; ``gigawatts`` (peak site power) [GW].
+        Each year's revenue is reduced by its expected loss before tax.
+    """
+    price = np.asarray(c.accelerator_hour_price_usd if price is None else price, dtype=float)
+    util = np.asarray(c.gpu_utilisation if utilisation is None else utilisation, dtype=float)
+    loss = np.asarray(expected_loss_share(c.counterparty_loss_probability,
+                                          c.counterparty_recovery_rate)
+                      if loss_share is None else loss_share, dtype=float)
+    lead = np.broadcast_shapes(price.shape, util.shape, loss.shape)
+    price, util, loss = (np.broadcast_to(x, lead)[..., None] for x in (price, util, loss))
+    revenue = caused_revenue_by_year_usd_bn(c.aws_services_usd_bn, c.deal_caused_share,
+                                            c.contract_years, c.aws_contract_ramp_years)
+    n = len(revenue)
+    # a partial last year bills at a yearly rate over its length
+    lengths = np.minimum(np.arange(1, n + 1, dtype=float), c.contract_years) - np.arange(n)
+    needed = accelerators_for_revenue(revenue / lengths, price, util)
+    installed = np.maximum.accumulate(needed, axis=-1)
+    added = np.diff(installed, axis=-1, prepend=0.0)
+    kw = accelerator_kw(c.accelerators_per_gw_it)
+    per_gw = accelerators_per_gw(kw, c.pue)
+    it_unit = c.it_capex_usd_bn_per_gw / per_gw  # USD bn per accelerator
+    fac_unit = c.facility_capex_usd_bn_per_gw / per_gw
+    it_bought = purchase_schedule(added, int(c.it_useful_life_years))
+    fac_bought = purchase_schedule(added, int(c.facility_useful_life_years))
+    it_capex, fac_capex = it_unit * it_bought, fac_unit * fac_bought
+    dep = (depreciation_by_year(it_capex, int(c.it_useful_life_years))
+           + depreciation_by_year(fac_capex, int(c.facility_useful_life_years)))
+    mwh = installed * kw * c.pue * HOURS_PER_YEAR * util * lengths / 1e3
+    power = mwh * c.power_price_usd_per_mwh / 1e9
+    operations = c.operations_share_of_it_capex * it_unit * installed * lengths
+    expected_loss = loss * revenue
+    ebitda = revenue - expected_loss - power - operations
+    ebit = ebitda - dep
+    tax = c.tax_rate * ebit
+    residual = (residual_value(it_capex, int(c.it_useful_life_years))
+                + residual_value(fac_capex, int(c.facility_useful_life_years)))
+    # timeline: capex of contract year j at start + j - 1, its operating flow at start + j
+    start = c.aws_contract_start_year
+    k0 = int(math.ceil(start))
+    if k0 != start:
+        raise ValueError(
+            f"aws_contract_start_year: expected a whole number of years, found {start}")
+    flows = np.zeros(lead + (k0 + n + 1,))
+    flows[..., k0 : k0 + n] -= it_capex + fac_capex
+    flows[..., k0 + 1 : k0 + n + 1] += ebitda - tax
+    flows[..., k0 + n] += residual
+    return {
+        "revenue": np.broadcast_to(revenue, lead + (n,)), "expected_loss": expected_loss,
+        "power": power, "operations": operations, "ebitda": ebitda, "depreciation": dep,
+        "ebit": ebit, "tax": tax, "accelerators": installed, "it_capex": it_capex,
+        "facility_capex": fac_capex, "residual": residual,
+        "times": np.arange(k0 + n + 1, dtype=float), "cash_flow": flows,
+        "gigawatts": installed.max(axis=-1) / per_gw,
+    }
+
+
+def contract_npv_usd_bn(c: Contract, **draws: Any) -> Any:
+    """``aws_contract_npv_usd_bn``: NPV at ``discount_rate`` of :func:`cash_flows`.
+
+    After tax, with capex, refresh and residual value, less the expected counterparty loss.
+    Zero when ``deal_caused_share`` is 0 (nothing is caused, nothing is built). Returns a
+    float, or an array with ``draws`` (see :func:`cash_flows`).
+    """
+    out = npv_usd_bn(cash_flows(c, **draws)["cash_flow"], c.discount_rate)
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def contract_irr_pct(c: Contract) -> float:
+    """``aws_contract_irr_pct``: IRR of :func:`cash_flows` [% per year]; NaN when no flows."""
+    return 100.0 * irr(cash_flows(c)["cash_flow"])
+
+
+def operating_margin(c: Contract) -> float:
+    """AWS's operating margin on the caused part of the contract: an output of the model.
+
+    Returns
+    -------
+    float
+        ``Σ EBIT / Σ revenue`` over the contract (before the expected counterparty loss)
+        [fraction]; NaN with no revenue. To be read against AWS's reported segment margins.
+    """
+    flows = cash_flows(c, loss_share=0.0)
+    revenue = float(flows["revenue"].sum())
+    return float(flows["ebit"].sum()) / revenue if revenue > 0 else math.nan
+
+
+def contract_summary(c: Contract) -> dict[str, float]:
+    """Headline figures of the contract, undiscounted sums and present values [USD bn].
+
+    Returns
+    -------
+    dict
+        ``revenue_usd_bn``, ``capex_usd_bn`` (IT with refresh, plus facility),
+        ``it_capex_usd_bn``, ``facility_capex_usd_bn``, ``power_usd_bn``,
+        ``operations_usd_bn``, ``tax_usd_bn``, ``residual_usd_bn``,
+        ``expected_loss_usd_bn``, ``npv_usd_bn``, ``irr_pct``, ``operating_margin``,
+        ``peak_gigawatts``, ``capex_usd_bn_per_gw`` (IT + facility).
+    """
+    f = cash_flows(c)
+    return {
+        "revenue_usd_bn": float(f["revenue"].sum()),
+        "capex_usd_bn": float(f["it_capex"].sum() + f["facility_capex"].sum()),
+        "it_capex_usd_bn": float(f["it_capex"].sum()),
+        "facility_capex_usd_bn": float(f["facility_capex"].sum()),
+        "power_usd_bn": float(f["power"].sum()),
+        "operations_usd_bn": float(f["operations"].sum()),
+        "tax_usd_bn": float(f["tax"].sum()),
+        "residual_usd_bn": float(f["residual"]),
+        "expected_loss_usd_bn": float(f["expected_loss"].sum()),
+        "npv_usd_bn": contract_npv_usd_bn(c),
+        "irr_pct": contract_irr_pct(c),
+        "operating_margin": operating_margin(c),
+        "peak_gigawatts": float(f["gigawatts"]),
+        "capex_usd_bn_per_gw": c.it_capex_usd_bn_per_gw + c.facility_capex_usd_bn_per_gw,
+    }
+
+
+def share_of_reported_capacity(c: Contract, reported_gw: float) -> float:
+    """Share of a reported capacity (the 2 GW of Trainium) the whole contract would fill.
+
+    The peak site power needed to serve all of ``aws_services`` (caused or not) at the
+    contract's price and utilisation, over ``reported_gw``.
+
+    Returns
+    -------
+    float
+        ``peak GW(deal_caused_share = 1) / reported_gw`` [fraction].
+    """
+    if not reported_gw > 0:
+        raise ValueError(f"reported_gw must be positive, found {reported_gw}")
+    whole = dataclasses.replace(c, deal_caused_share=1.0)
+    return float(cash_flows(whole)["gigawatts"]) / reported_gw
