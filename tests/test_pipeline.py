@@ -362,18 +362,19 @@ def test_killed_run_leaves_previous_results_intact(project):
     proc = subprocess.Popen(project.command(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, cwd=project.root, start_new_session=True)
     lines: list[str] = []
-    seen_alpha = threading.Event()
+    seen_beta = threading.Event()
 
     def read() -> None:
         for line in proc.stderr:
             lines.append(line)
-            if "10_alpha ... ok" in line:
-                seen_alpha.set()
+            if "20_beta ... started" in line:  # alpha is up to date: carried into the build
+                seen_beta.set()
 
     threading.Thread(target=read, daemon=True).start()
     try:
-        assert seen_alpha.wait(60), "".join(lines)
-        # mid-way: alpha done, beta sleeping, a build folder exists
+        assert seen_beta.wait(60), "".join(lines)
+        time.sleep(1.0)
+        # mid-way: alpha carried, beta sleeping, a build folder exists
         builds = [p for p in (project.out / ".runs").iterdir() if p != published]
         assert builds and (builds[0] / "notebooks" / "10_alpha.ipynb").is_file()
         os.killpg(proc.pid, signal.SIGKILL)

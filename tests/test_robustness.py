@@ -4,9 +4,11 @@ with it, and the summary page is the same bytes in any time zone."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -44,8 +46,7 @@ def alive(pid: int) -> bool:
 
 
 def test_children_die_with_the_main_process_and_temp_files_are_cleaned(project, tmp_path):
-    tmp = tmp_path / "tmp"
-    tmp.mkdir()
+    tmp = Path(tempfile.mkdtemp(prefix="vt-", dir="/tmp"))  # short: kernel socket paths
     env = {**os.environ, "TMPDIR": str(tmp)}
     slow = project.scenario("slow", "beta_sleep_s: 120\n")
     proc = subprocess.Popen(project.command("--scenario", str(slow)), stdout=subprocess.PIPE,
@@ -85,6 +86,7 @@ def test_children_die_with_the_main_process_and_temp_files_are_cleaned(project, 
                             text=True, cwd=project.root, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in tmp.iterdir() if p.name.startswith("valse-")) == []
+    shutil.rmtree(tmp)
 
 
 def test_summary_page_is_the_same_bytes_in_any_time_zone(tmp_path):

@@ -722,6 +722,11 @@ def die_with_parent(sig: int = signal.SIGTERM) -> None:
 RUN_TMP_ENV = "VALSE_RUN_TMP"
 
 
+#: Longest temporary folder path under which kernel sockets are made (an AF_UNIX path is at
+#: most 107 bytes: ROOT/valse-run-XXXXXXXX/valse-k-XXXXXXXX/k-N).
+MAX_TMP_ROOT = 60
+
+
 def run_tmp_folder() -> tuple[str, Any]:
     """Create the run's temporary folder and hold a lock in it; remove the folders of runs
     that died without removing theirs (their lock is free). Returns (path, lock file)."""
@@ -729,6 +734,8 @@ def run_tmp_folder() -> tuple[str, Any]:
     import tempfile
 
     root = Path(tempfile.gettempdir())
+    if len(str(root)) > MAX_TMP_ROOT and os.access("/tmp", os.W_OK):
+        root = Path("/tmp")  # kernel socket paths must stay under the AF_UNIX limit
     for old in root.glob("valse-run-*"):
         try:
             if old.is_symlink() or not old.is_dir() or old.stat().st_uid != os.getuid():
@@ -738,7 +745,7 @@ def run_tmp_folder() -> tuple[str, Any]:
         except OSError:
             continue  # in use by a live run, or not one of ours
         shutil.rmtree(old, ignore_errors=True)
-    folder = tempfile.mkdtemp(prefix="valse-run-")
+    folder = tempfile.mkdtemp(prefix="valse-run-", dir=root)
     lock = open(os.path.join(folder, "lock"), "wb")  # noqa: SIM115 - held for the whole run
     fcntl.flock(lock, fcntl.LOCK_EX)
     os.mkdir(os.path.join(folder, "runtime"))

@@ -27,6 +27,8 @@ from collections.abc import Iterable
 #: meaning to anywhere in a line, escaped with a backslash: emphasis, code, links and images
 #: (``[`` and ``]``), table cells, strikethrough, and ``:`` (no address is made a link).
 _MD_PUNCT = re.compile(r"([\\`*_\[\]|~:])")
+#: Control characters (but tab and line breaks): not text, dropped.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: What starts a block at the beginning of a line: a heading, a list item, a setext rule.
 _MD_BLOCK_START = re.compile(r"^(#|[-+=]|\d+(?=[.)]))")
 
@@ -67,7 +69,8 @@ def md_escape(text: object) -> str:
     ``&``, ``<`` and ``>`` become HTML entities (so no tag can open), the punctuation of
     emphasis, code, links, images, tables and strikethrough is backslash-escaped, line breaks
     become spaces and a leading block marker (``#``, ``-``, ``+``, ``=``, ``1.``) is escaped
-    (no block can start); ``$`` becomes ``&#36;`` (no mathematics). ``None`` gives ``""``.
+    (no block can start); ``$`` becomes ``&#36;`` (no mathematics); control characters are
+    dropped. ``None`` gives ``""``.
 
     Parameters
     ----------
@@ -82,7 +85,7 @@ def md_escape(text: object) -> str:
     """
     if text is None:
         return ""
-    value = " ".join(str(text).split())
+    value = " ".join(_CONTROL.sub("", str(text)).split())
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     value = _MD_PUNCT.sub(r"\\\1", value)
     # a dollar as an entity: neither JupyterLab nor nbconvert then sees mathematics in it
