@@ -56,10 +56,13 @@ def notebook_reads(path: Path) -> tuple[tuple[str, ...], bool]:
 
 
 def metric_names(paths: Iterable[Path]) -> set[str]:
-    """Names of the metrics the notebooks record (``metric("name", …)`` in their code)."""
+    """Names of the metrics the notebooks record: ``metric("name", …)`` in their code, or in
+    the library functions they call to record (``deal_report.record_npv_metrics``, say)."""
     found: set[str] = set()
     for path in paths:
         found.update(_METRIC.findall(_code(path)))
+    for module in sorted(Path(__file__).parent.rglob("*.py")):
+        found.update(_METRIC.findall(module.read_text(encoding="utf-8")))
     return found
 
 
