@@ -224,8 +224,14 @@ def hostile_data(folder: Path) -> Path:
     data = folder / "data"
     shutil.copytree(ROOT / "data", data)
 
+    # Text facts that are a parameter's value (an enumerated choice such as the tranche's
+    # pricing reading) are inputs, not prose: markup there is refused as a bad value.
+    from valse.deal_report import NPV_DEFAULT_FACTS
+
+    choices = {ref.partition(".")[0] for ref in NPV_DEFAULT_FACTS.values()}
+
     def facts(i: int, row: dict) -> None:
-        if row["unit"] == "text":
+        if row["unit"] == "text" and row["id"] not in choices:
             row["value"] = payload(f"fact-value-{i}")
         row["source"] = payload(f"fact-source-{i}") if row["source"] else row["source"]
         row["title"] = payload(f"fact-title-{i}")
