@@ -68,8 +68,10 @@ test: setup browser ## run the whole test suite (installs what it needs first, t
 lab: setup ## open JupyterLab on notebooks/ with the project kernel
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
 
-bench: setup ## time the naive papermill+nbconvert loop against `valse run` and a no-op re-run
-	$(PY) bench/bench.py
+BENCH_ARGS ?= --repeat 3
+
+bench: setup ## time the naive loop, a papermill pool, `valse run` (with/without fork server), the work
+	$(PY) bench/bench.py $(BENCH_ARGS)
 
 lint: setup ## ruff over the library, tests and notebooks
 	$(VENV)/bin/ruff check lib tests bench
