@@ -283,6 +283,8 @@ def main() -> int:
 
         def record(step: str, seconds: float) -> None:
             rounds.setdefault(step, []).append(seconds)
+            print(f"  round {len(rounds[step])}: {LABELS[step]}: {seconds:.2f} s", file=sys.stderr,
+                  flush=True)
 
         for i in range(max(1, args.repeat)):
             work = tmp_path / f"naive-{i}"
@@ -324,8 +326,6 @@ def main() -> int:
                 if proc.returncode != 0:
                     failures.append(f"(h) exit {proc.returncode}")
                     print(proc.stderr[-3000:], file=sys.stderr)
-            print(f"  round {i + 1}: " + ", ".join(f"({k}) {v[-1]:.2f} s"
-                                                   for k, v in rounds.items()), file=sys.stderr)
     print_tables(rounds, per_notebook, figures, summaries, args, cores)
     for failure in failures:
         print(f"FAILED: {failure}")
