@@ -434,16 +434,3 @@ def test_zygote_preloads_only_safe_libraries(tmp_path):
     modules = zygote_modules(imports)
     assert {"numpy", "pandas", "scipy.optimize", "matplotlib"} <= set(modules)
     assert not {"matplotlib.pyplot", "seaborn", "json"} & set(modules)
-
-
-def test_what_the_zygote_preloads_for_pyplot_chooses_no_backend():
-    # the zygote refuses to fork once pyplot is imported (its backend must be chosen in the
-    # kernel): what it preloads in pyplot's place must not import it
-    from valse.pipeline import PYPLOT_PRELOAD, zygote_modules
-
-    assert set(PYPLOT_PRELOAD) <= set(zygote_modules(["matplotlib.pyplot"]))
-    code = ("import importlib, sys\n"
-            f"for m in {list(PYPLOT_PRELOAD)!r}: importlib.import_module(m)\n"
-            "print(sorted(m for m in sys.modules if m.startswith('matplotlib.pyplot')))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"

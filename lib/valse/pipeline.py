@@ -525,21 +525,14 @@ def notebook_imports(paths: Iterable[Path]) -> list[str]:
     return sorted(found)
 
 
-#: What pyplot imports that chooses no backend, preloaded in its place: the figure and axes
-#: classes and the Agg renderer (the inline backend's base) are most of pyplot's import time.
-PYPLOT_PRELOAD = ("matplotlib.figure", "matplotlib.backends.backend_agg")
-
-
 def zygote_modules(imports: Iterable[str]) -> list[str]:
     """The imports worth preloading in the zygote (see :data:`ZYGOTE_SAFE`); for pyplot and
-    the like, only their package, and for pyplot :data:`PYPLOT_PRELOAD`."""
+    the like, only their package."""
     unsafe = ("matplotlib.pyplot", "matplotlib.backends", "matplotlib.pylab", "pandas.plotting")
     keep = set()
     for m in imports:
         if m.split(".")[0] in ZYGOTE_SAFE:
             keep.add(m.split(".")[0] if m.startswith(unsafe) else m)
-        if m == "matplotlib.pyplot":
-            keep.update(PYPLOT_PRELOAD)
     return sorted(keep)
 
 
