@@ -202,8 +202,9 @@ def use_house_style() -> None:
     """Apply the collection's chart style and, in a notebook, PNG output with alt text.
 
     Readable sizes, light grid, no top/right spines; in IPython every figure is rendered
-    as PNG with its :func:`alt_text` in the output metadata (the published pages use it
-    as the image's ``alt`` attribute). Call it after importing pyplot and do not change
+    as PNG, drawn once with the house layout (:func:`figure_png`), with its :func:`alt_text`
+    in the output metadata (the published pages use it as the image's ``alt`` attribute).
+    Call it after importing pyplot and do not change
     ``InlineBackend.figure_formats`` afterwards.
     """
     _register_alt_text_formatter()
