@@ -10,13 +10,39 @@ SCENARIOS ?= data/scenarios/base.yaml $(filter-out data/scenarios/base.yaml,$(so
 OUT ?= outputs
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PYTEST_ARGS ?=
+#: The browser the site's and JupyterLab's tests drive (Debian's package; the tests read it
+#: from VALSE_CHROMIUM). Set it to a browser elsewhere: make test CHROMIUM=/path/to/chromium
+CHROMIUM ?= $(or $(VALSE_CHROMIUM),/usr/bin/chromium)
+export VALSE_CHROMIUM := $(CHROMIUM)
 
-.PHONY: help setup report test lab bench lint lock clean
+# apt_install PACKAGE WHY: install a Debian package with apt-get when apt-get is there and we are
+# root or may use sudo without a password; otherwise print the one command to run and return 1.
+define APT_INSTALL
+bash -c ' \
+  if command -v apt-get >/dev/null 2>&1; then \
+    if [ "$$(id -u)" = 0 ]; then sudo=; \
+    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; \
+    else echo "*** $$2: run   sudo apt-get install -y $$1   (then make again)" >&2; exit 1; fi; \
+    echo "Installing the Debian package $$1 ($$2) with apt-get ..." >&2; \
+    $$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null && \
+    $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$1 >/dev/null && exit 0; \
+    echo "*** apt-get could not install $$1 ($$2): run   sudo apt-get install -y $$1" >&2; exit 1; \
+  fi; \
+  echo "*** $$2: install the package $$1 with the package manager of this system" >&2; \
+  exit 1' apt_install
+endef
+
+.PHONY: help setup browser report test lab bench lint lock clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.lock pyproject.toml
+	@test -n "$(PYTHON)" && $(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' \
+	  || { echo "*** valse needs Python 3.11 (found: $(or $(PYTHON),no python3)); install it," \
+	       "or run make PYTHON=/path/to/python3.11" >&2; exit 1; }
+	@test -x $(PY) || $(PYTHON) -c 'import ensurepip' 2>/dev/null \
+	  || $(APT_INSTALL) python3-venv "Python's venv module, to create .venv"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet -r requirements.lock
 	@# the package is used in place (lib/ on the path): no build step, edits take effect at once
@@ -31,14 +57,21 @@ report: setup ## run the scenarios and publish outputs/index.html
 	$(PY) -m valse run --scenario $(SCENARIOS) --jobs $(JOBS) --out $(OUT)
 	@echo "Open $(abspath $(OUT))/index.html"
 
-test: setup ## run the whole test suite
+browser: ## install Debian's Chromium for the browser tests when it is missing (apt-get)
+	@test -x "$(CHROMIUM)" || $(APT_INSTALL) chromium "the browser tests need Chromium at $(CHROMIUM)" \
+	  || echo "*** without it the browser tests fail (they never skip)" >&2
+	@test ! -x "$(CHROMIUM)" || "$(CHROMIUM)" --version 2>/dev/null || true
+
+test: setup browser ## run the whole test suite (installs what it needs first, the browser included)
 	$(PY) -m pytest -n $(JOBS) $(PYTEST_ARGS)
 
 lab: setup ## open JupyterLab on notebooks/ with the project kernel
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
 
-bench: setup ## time the naive papermill+nbconvert loop against `valse run` and a no-op re-run
-	$(PY) bench/bench.py
+BENCH_ARGS ?= --repeat 3
+
+bench: setup ## time the naive loop, a papermill pool, `valse run` (with/without fork server), the work
+	$(PY) bench/bench.py $(BENCH_ARGS)
 
 lint: setup ## ruff over the library, tests and notebooks
 	$(VENV)/bin/ruff check lib tests bench

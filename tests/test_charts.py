@@ -147,3 +147,129 @@ def test_bars_stay_inside_the_plotting_area(rows):
         top = max(abs(v) for v, _ in rows)
         if top > 0:
             assert b["width"] == pytest.approx(biggest * abs(value) / top, abs=1e-3)
+
+
+# ------------------------------------------------------------------ published chart images
+# Each figure is rendered once (valse.charts.figure_png): the layout is computed in the draw,
+# the "Sources:" caption sits inside the figure, in a band add_sources adds under the plot.
+
+import struct  # noqa: E402
+import warnings  # noqa: E402
+
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from valse import charts  # noqa: E402
+
+LINE_IN = charts.CAPTION_FONTSIZE * charts.CAPTION_LINESPACING / 72  # one caption line [in]
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG file"
+    return struct.unpack(">II", data[16:24])
+
+
+def count_draws(fig, monkeypatch) -> list[int]:
+    calls = [0]
+    draw = Figure.draw
+
+    def counted(self, renderer):
+        calls[0] += 1
+        return draw(self, renderer)
+
+    monkeypatch.setattr(Figure, "draw", counted)
+    return calls
+
+
+def simple_figure(width=8.0, height=4.0, title="A short title"):
+    fig, ax = plt.subplots(figsize=(width, height))
+    ax.plot([0, 1, 2], [1, 3, 2])
+    ax.set_xlabel("year")
+    ax.set_ylabel("USD bn")
+    ax.set_title(title)
+    return fig
+
+
+def test_the_caption_band_grows_the_figure_by_its_lines():
+    # width 1 in: wrapped at 16 characters, "Sources: aaa… bbb…." is three lines (hand-wrapped:
+    # "Sources:" / 15 a's / 15 b's and the full stop)
+    fig = simple_figure(width=1.0, height=2.0)
+    charts.add_sources(fig, {}, [], extra=["a" * 15 + " " + "b" * 15])
+    band = 3 * LINE_IN + 2 * charts.CAPTION_PAD_IN
+    assert_allclose(fig.get_size_inches(), [1.0, 2.0 + band], rtol=1e-12)
+    caption = [t for t in fig.texts if t.get_gid() == "valse-sources"]
+    assert len(caption) == 1
+    assert caption[0].get_text().splitlines() == ["Sources:", "a" * 15, "b" * 15 + "."]
+    assert not caption[0].get_wrap(), "matplotlib's wrap measures the text at every draw"
+    # its top sits one pad under the top of the band, in figure fractions
+    assert caption[0].get_position()[1] == pytest.approx(
+        (band - charts.CAPTION_PAD_IN) / (2.0 + band), rel=1e-12)
+    plt.close(fig)
+
+
+def test_a_figure_is_drawn_once_at_its_size_with_the_caption_inside(monkeypatch):
+    fig = simple_figure()
+    charts.add_sources(fig, {}, [], extra=["one short line"])
+    draws = count_draws(fig, monkeypatch)
+    png = charts.figure_png(fig)
+    assert draws[0] == 1, f"drawn {draws[0]} times"
+    band = LINE_IN + 2 * charts.CAPTION_PAD_IN
+    # no tight bounding box: the image is the figure, width × height × dpi
+    assert png_size(png) == (800, int((4.0 + band) * charts.PAGE_DPI))  # Agg truncates
+    renderer = fig.canvas.get_renderer()
+    caption = next(t for t in fig.texts if t.get_gid() == "valse-sources")
+    box = caption.get_window_extent(renderer)
+    assert 0 <= box.x0 and box.x1 <= fig.bbox.width and 0 <= box.y0
+    # the plot (axes with their labels) stays above the caption
+    assert fig.axes[0].get_tightbbox(renderer).y0 >= box.y1 - 1.0
+    plt.close(fig)
+
+
+def test_a_title_wider_than_the_figure_widens_it_and_fits(monkeypatch):
+    fig = simple_figure(width=3.0, title="A title far longer than a three-inch figure is wide")
+    draws = count_draws(fig, monkeypatch)
+    png = charts.figure_png(fig)
+    assert draws[0] == 2, "a second draw only for the figure that had to be widened"
+    width, _ = png_size(png)
+    assert width > 3.0 * charts.PAGE_DPI
+    assert charts.title_overflow_in(fig) == 0.0
+    box = fig.axes[0].title.get_window_extent(fig.canvas.get_renderer())
+    assert 0 <= box.x0 and box.x1 <= fig.bbox.width
+    plt.close(fig)
+
+
+def test_subplots_adjust_and_tight_layout_in_a_notebook_raise_no_warning():
+    fig = simple_figure()
+    fig.subplots_adjust(bottom=0.3)
+    fig.tight_layout()
+    charts.add_sources(fig, {}, [], extra=["x"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        charts.figure_png(fig)
+        fig.subplots_adjust(bottom=0.2)  # after the layout was set
+    assert isinstance(fig.get_layout_engine(), charts.HouseLayout)
+    plt.close(fig)
+
+
+def test_a_colour_bar_made_without_the_layout_keeps_the_caption_band_free():
+    fig, ax = plt.subplots(figsize=(6, 4))
+    image = ax.imshow([[1, 2], [3, 4]])
+    fig.colorbar(image, ax=ax)
+    charts.add_sources(fig, {}, [], extra=["x"])
+    png = charts.figure_png(fig)  # must not raise (matplotlib refuses to switch engines here)
+    band = (LINE_IN + 2 * charts.CAPTION_PAD_IN) / fig.get_figheight()
+    assert fig.subplotpars.bottom >= band
+    assert png_size(png)[0] == 600
+    plt.close(fig)
+
+
+def test_published_images_carry_their_alt_text():
+    fig = simple_figure(title="Cost of the deal")
+    data, metadata = charts._png_with_alt(fig)
+    assert png_size(data)[0] == 800
+    assert metadata == {"alt": "Chart: Cost of the deal; horizontal axis: year; "
+                               "vertical axis: USD bn."}
+    plt.close(fig)

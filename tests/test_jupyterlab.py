@@ -302,7 +302,8 @@ def test_a_user_session_in_jupyterlab(lab: Lab) -> None:
 
 # ------------------------------------------------------------------ in the browser
 
-CHROMIUM = Path("/usr/bin/chromium")
+#: Debian's Chromium; `make test` installs it and passes its path in VALSE_CHROMIUM.
+CHROMIUM = Path(os.environ.get("VALSE_CHROMIUM") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -342,8 +343,9 @@ def lab_page(lab: Lab):
     started is shut down afterwards."""
     if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
         pytest.fail(
-            f"{CHROMIUM} not found: the browser tests need Debian's chromium "
-            "(`apt-get install -y chromium`, done by .ci/run)",
+            f"{CHROMIUM} not found: the browser tests need Debian's chromium; "
+            "`make test` installs it where apt-get is available, otherwise run "
+            "`sudo apt-get install -y chromium`",
             pytrace=False,
         )
     from playwright.sync_api import sync_playwright

@@ -67,7 +67,8 @@ NOTEBOOKS = (
     else [n for n in ALL_NOTEBOOKS if n in {s.strip() for s in _SELECTION.split(",")}]
 )
 SCENARIOS = ("base", "rumour")
-CHROMIUM = Path("/usr/bin/chromium")
+#: Debian's Chromium; `make test` installs it and passes its path in VALSE_CHROMIUM.
+CHROMIUM = Path(os.environ.get("VALSE_CHROMIUM") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -179,8 +180,9 @@ def browser():
     """Debian's Chromium, headless, driven by playwright."""
     if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
         pytest.fail(
-            f"{CHROMIUM} not found: the browser tests need Debian's chromium "
-            "(`apt-get install -y chromium`, done by .ci/run)",
+            f"{CHROMIUM} not found: the browser tests need Debian's chromium; "
+            "`make test` installs it where apt-get is available, otherwise run "
+            "`sudo apt-get install -y chromium`",
             pytrace=False,
         )
     from playwright.sync_api import sync_playwright

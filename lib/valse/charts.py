@@ -11,7 +11,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import matplotlib as mpl
+import matplotlib.image
 import matplotlib.pyplot as plt
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from valse.facts import FactBase
 
@@ -42,10 +44,139 @@ def alt_text(fig: plt.Figure) -> str:
     return f"Chart: {text}." if text else "Chart without a title."
 
 
-def _png_with_alt(fig: plt.Figure):
-    from IPython.core.pylabtools import print_figure
+#: Resolution of the published chart images [pixels per inch of figure]. The reader pages
+#: show an image at its natural size (``max-width: 100%``): at 100 px per inch an 8-inch-wide
+#: chart is 800 px, about the width of the page's text column, so a pixel of the image is a
+#: pixel of the page on an ordinary screen.
+PAGE_DPI = 100
 
-    return print_figure(fig, "png", bbox_inches="tight"), {"alt": alt_text(fig)}
+#: The caption's font size [pt], line spacing [multiple of the font size] and the margin
+#: around it [inch].
+CAPTION_FONTSIZE = 7.0
+CAPTION_LINESPACING = 1.2
+CAPTION_PAD_IN = 0.06
+#: Room kept between a title and the figure's edge when a figure is widened for it [inch].
+TITLE_PAD_IN = 0.1
+
+#: Attribute of a figure holding the height of the caption band that :func:`add_sources`
+#: added under the plot [inch].
+_CAPTION_BAND = "_valse_caption_band_in"
+
+
+class HouseLayout(ConstrainedLayoutEngine):
+    """Constrained layout that leaves a notebook's ``subplots_adjust`` call without a warning.
+
+    The layout is computed in the one draw that renders the figure (no second,
+    tight-bounding-box pass): tick labels, titles, legends placed outside the axes and colour
+    bars get their room inside the figure. A ``subplots_adjust`` made to give such things room
+    by hand is superseded by it.
+    """
+
+    _adjust_compatible = True
+
+
+def apply_house_layout(fig: plt.Figure) -> plt.Figure:
+    """Lay ``fig`` out with :class:`HouseLayout`, above the caption band of :func:`add_sources`.
+
+    The plot area is the rectangle ``(0, b, 1, 1 - b)`` of the figure (left, bottom, width,
+    height, in fractions of the figure), where ``b`` is the caption band's height over the
+    figure's height. A figure with a colour bar made before this layout was set keeps its own
+    layout, with its bottom margin raised above the caption band (make such a figure with
+    ``layout=HouseLayout()``).
+
+    Returns
+    -------
+    Figure
+        ``fig``, for chaining.
+    """
+    band = min(float(getattr(fig, _CAPTION_BAND, 0.0)) / fig.get_figheight(), 0.9)
+    rect = (0.0, band, 1.0, 1.0 - band)
+    engine = fig.get_layout_engine()
+    if isinstance(engine, ConstrainedLayoutEngine):
+        engine.set(rect=rect)
+        return fig
+    if any(hasattr(ax, "_colorbar") for ax in fig.axes):
+        # a colour bar made without a constrained layout sits in a grid of its own that the
+        # layout cannot adjust (matplotlib refuses or fails): keep the figure's own layout and
+        # only leave the caption band free
+        if engine is None or engine.adjust_compatible:
+            fig.subplots_adjust(bottom=max(fig.subplotpars.bottom, band + 0.06))
+        return fig
+    fig.set_layout_engine(HouseLayout(rect=rect))
+    return fig
+
+
+def _titles(fig: plt.Figure) -> list:
+    texts = [t for ax in fig.axes for t in (ax.title, ax._left_title, ax._right_title)]
+    suptitle = getattr(fig, "_suptitle", None)
+    return [t for t in [*texts, suptitle] if t is not None and t.get_visible() and t.get_text()]
+
+
+def title_overflow_in(fig: plt.Figure) -> float:
+    """How far the widest-running title of a drawn figure runs off its left or right edge
+    [inch]; 0 when every title fits. Read from the last draw's positions."""
+    titles = _titles(fig)
+    if not titles or not hasattr(fig.canvas, "get_renderer"):
+        return 0.0
+    renderer = fig.canvas.get_renderer()
+    width_px = fig.bbox.width
+    over_px = 0.0
+    for t in titles:
+        box = t.get_window_extent(renderer)
+        over_px = max(over_px, -box.x0, box.x1 - width_px)
+    return over_px / fig.dpi
+
+
+def figure_png(fig: plt.Figure, dpi: float = PAGE_DPI) -> bytes:
+    """Render ``fig`` as PNG in one draw: house layout, no tight bounding box.
+
+    The layout (:func:`apply_house_layout`) is computed in the draw itself. A figure one of
+    whose titles runs off an edge (:func:`title_overflow_in`) is widened by twice the overflow
+    plus ``TITLE_PAD_IN`` on each side and drawn a second time: that, and only that, costs a
+    second draw.
+
+    Parameters
+    ----------
+    fig : Figure
+    dpi : float
+        Resolution [pixels per inch of figure]; the image is ``width × dpi`` pixels wide.
+
+    Returns
+    -------
+    bytes
+        The PNG file.
+    """
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if not isinstance(fig.canvas, FigureCanvasAgg):  # e.g. a figure closed by pyplot
+        FigureCanvasAgg(fig)  # one renderer for the layout and the draw (its text cache)
+    apply_house_layout(fig)
+    fig.set_dpi(dpi)
+
+    def draw() -> bytes:
+        # the canvas's own draw lays the figure out and renders it in one pass; ``savefig``
+        # with a layout engine would first draw it once more, with rendering disabled
+        fig.canvas.draw()
+        buffer = io.BytesIO()
+        mpl.image.imsave(buffer, fig.canvas.buffer_rgba(), format="png", origin="upper",
+                         dpi=dpi)
+        return buffer.getvalue()
+
+    png = draw()
+    # a layout keeps the figure's size, so a title wider than its axes can run off an edge
+    # (a tight bounding box used to widen the image instead): then, and only then, widen the
+    # figure by twice the overflow (a centred title moves by half of it) and draw it again
+    over_in = title_overflow_in(fig)
+    if over_in > 0:
+        fig.set_figwidth(fig.get_figwidth() + 2 * (over_in + TITLE_PAD_IN))
+        png = draw()
+    return png
+
+
+def _png_with_alt(fig: plt.Figure):
+    return figure_png(fig), {"alt": alt_text(fig)}
 
 
 def _register_alt_text_formatter() -> None:
@@ -71,8 +202,9 @@ def use_house_style() -> None:
     """Apply the collection's chart style and, in a notebook, PNG output with alt text.
 
     Readable sizes, light grid, no top/right spines; in IPython every figure is rendered
-    as PNG with its :func:`alt_text` in the output metadata (the published pages use it
-    as the image's ``alt`` attribute). Call it after importing pyplot and do not change
+    as PNG, drawn once with the house layout (:func:`figure_png`), with its :func:`alt_text`
+    in the output metadata (the published pages use it as the image's ``alt`` attribute).
+    Call it after importing pyplot and do not change
     ``InlineBackend.figure_formats`` afterwards.
     """
     _register_alt_text_formatter()
@@ -104,12 +236,32 @@ def sources_text(facts: FactBase, ids: Iterable[str], extra: Iterable[str] = ())
 
 
 def add_sources(fig: plt.Figure, facts: FactBase, ids: Iterable[str], extra: Iterable[str] = ()):
-    """Write the sources of a chart under it, wrapped to the figure's width."""
-    width = int(fig.get_figwidth() * 16)
+    """Write the sources of a chart under it, wrapped to the figure's width.
+
+    The figure grows by a band of ``lines × CAPTION_FONTSIZE × CAPTION_LINESPACING / 72 +
+    2 × CAPTION_PAD_IN`` inches at its bottom, so the plot keeps its size, and the caption is
+    written in that band, inside the figure: the image needs no tight bounding box to show it
+    (see :func:`apply_house_layout`). Calling it again on the same figure adds a second band
+    under the first.
+    """
+    width_in, height_in = fig.get_size_inches()
+    # about 16 characters per inch at 7 pt: the caption is wrapped here, once (matplotlib's
+    # own ``wrap=True`` measures the text word by word at every draw)
+    width = int(width_in * 16)
     # a "$" in a title would start matplotlib's mathtext: escape it
     caption = sources_text(facts, ids, extra).replace("$", r"\$")
-    text = "\n".join(textwrap.wrap(caption, width=width))
-    fig.text(0.01, -0.02, text, ha="left", va="top", fontsize=7, color="#444444", wrap=True)
+    lines = textwrap.wrap(caption, width=width)
+    band_in = len(lines) * CAPTION_FONTSIZE * CAPTION_LINESPACING / 72 + 2 * CAPTION_PAD_IN
+    total_in = height_in + band_in
+    fig.set_size_inches(width_in, total_in)
+    for text in fig.texts:  # an earlier caption moves up, above the new band
+        if text.get_gid() == "valse-sources":
+            x, y = text.get_position()
+            text.set_position((x, (y * height_in + band_in) / total_in))
+    fig.text(0.01, (band_in - CAPTION_PAD_IN) / total_in, "\n".join(lines), ha="left",
+             va="top", fontsize=CAPTION_FONTSIZE, linespacing=CAPTION_LINESPACING,
+             color="#444444", gid="valse-sources")
+    setattr(fig, _CAPTION_BAND, float(getattr(fig, _CAPTION_BAND, 0.0)) + band_in)
     return fig
 
 

@@ -213,5 +213,5 @@ def commitments_chart(usd: pd.Series, gw: pd.Series, title: str, highlight: str 
     axes[0].set_title("Stated in dollars")
     axes[1].set_title("Stated in gigawatts")
     fig.suptitle(title, fontweight="bold")
-    fig.tight_layout()
+    # laid out when rendered (valse.charts.apply_house_layout), in the same draw
     return fig, axes

@@ -16,7 +16,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 
-from valse.charts import PALETTE
+from valse.charts import PALETTE, HouseLayout
 
 #: One colour per kind of flow.
 KIND_COLOURS: dict[str, str] = {
@@ -93,7 +93,9 @@ def network_chart(
         when no flow behind them is confirmed by a company (reported or estimated only).
     """
     if ax is None:
-        fig, ax = plt.subplots(figsize=(9.5, 7.5))
+        # the axes keep an equal aspect: 6.2 in high fits them under the title, beside the
+        # legend; the "compressed" layout is constrained layout for fixed-aspect axes
+        fig, ax = plt.subplots(figsize=(9.5, 6.2), layout=HouseLayout(compress=True))
     else:
         fig = ax.figure
     nodes = sorted(set(edges["from"]) | set(edges["to"]) | set(money_in))
@@ -171,7 +173,9 @@ def _amount(value: float) -> str:
 
 def flow_heatmap(matrix: pd.DataFrame, title: str):
     """Heatmap of the flow matrix (rows pay, columns receive) [USD bn], zeros left blank."""
-    fig, ax = plt.subplots(figsize=(8.5, 6.5))
+    # the layout engine is set before the colour bar is made, so that the bar takes its room
+    # from the layout (a bar made without an engine sits in a grid the layout cannot adjust)
+    fig, ax = plt.subplots(figsize=(8.5, 6.5), layout=HouseLayout())
     values = matrix.to_numpy(dtype=float)
     masked = np.ma.masked_where(values == 0, values)
     image = ax.imshow(masked, cmap="Blues", aspect="auto")
@@ -190,7 +194,7 @@ def flow_heatmap(matrix: pd.DataFrame, title: str):
     ax.set_ylabel("pays or invests (from)")
     ax.set_title(title)
     fig.colorbar(image, ax=ax, label="flow (USD bn)")
-    fig.tight_layout()
+    # laid out when rendered (valse.charts.apply_house_layout), in the same draw
     return fig, ax
 
 
