@@ -212,25 +212,6 @@ def test_papermill_reads_the_same_declarations():
                 assert mine.type == pm.inferred_type_name, (path, mine.name)
 
 
-def _deal_for(**amounts):
-    from valse.deal import create_deal
-
-    base = dict(
-        amazon_investment_usd_bn=50.0,
-        amazon_upfront_usd_bn=15.0,
-        contingent_tranche_probability=0.5,
-        aws_services_usd_bn=100.0,
-        round_size_usd_bn=122.0,
-        pre_money_valuation_usd_bn=730.0,
-        aws_ai_operating_margin=0.3,
-        contract_years=8.0,
-        discount_rate=0.09,
-        roles_cut=30000,
-        cost_per_role_usd_k=225.0,
-    )
-    return create_deal(base, **amounts)
-
-
 @pytest.mark.parametrize(
     ("amounts", "expected_reading", "expected_case"),
     [
@@ -252,9 +233,11 @@ def _deal_for(**amounts):
 def test_one_rule_decides_the_reading_and_case_from_the_amounts(
     amounts, expected_reading, expected_case
 ):
-    from valse.deal import case, reading
+    from test_identities import BASE
 
-    deal = _deal_for(**amounts)
+    from valse.deal import case, create_deal, reading
+
+    deal = create_deal(BASE, **amounts)
     assert (reading(deal), case(deal)) == (expected_reading, expected_case)
 
 
