@@ -108,16 +108,10 @@ def build_valuation(p: dict[str, Any]):
 
 
 def build_cloud(p: dict[str, Any]):
-    from valse import cloud
     from valse.explore_cloud import cloud_panel
 
-    params = {name: p[name] for name in cloud.CLOUD_PARAMS}
-    options = dict(
-        counterfactual_share=p["counterfactual_share"],
-        spend_profile=p["spend_profile"],
-        contingent_tranche_year=p["contingent_tranche_year"],
-    )
-    return cloud_panel(params, reading=p["services_reading"], **options)
+    # the panel takes the notebook's parameters as they are (those of deal_npv.npv_parts)
+    return cloud_panel(p)
 
 
 def build_labor(p: dict[str, Any]):
