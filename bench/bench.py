@@ -43,9 +43,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
-from valse import paths  # noqa: E402
+from valse.data import paths  # noqa: E402
+from valse.data.scenarios import load_yaml_mapping  # noqa: E402
 from valse.nbparams import notebook_parameters  # noqa: E402
-from valse.scenarios import load_yaml_mapping  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
@@ -60,7 +60,7 @@ SYNTHETIC_PARAMS = (
 SYNTHETIC_BODY = '''import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from valse.record import metric
+from valse.report.record import metric
 rng = np.random.default_rng(seed)
 margin = rng.triangular(0.15, aws_ai_operating_margin, 0.45, size=200_000)
 cost = amazon_investment_usd_bn - margin * aws_services_usd_bn

@@ -33,9 +33,9 @@ from typing import Any  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
-from valse import paths  # noqa: E402
+from valse.data import paths  # noqa: E402
+from valse.data.scenarios import load_yaml_mapping  # noqa: E402
 from valse.nbparams import notebook_parameters  # noqa: E402
-from valse.scenarios import load_yaml_mapping  # noqa: E402
 
 TARGET_MS = 100.0
 
@@ -86,15 +86,15 @@ def notebook_values(notebook: Path, scenario: dict[str, Any]) -> dict[str, Any]:
 
 
 def build_deal(p: dict[str, Any]):
-    from valse.deal import create_deal
-    from valse.explore import deal_panel
+    from valse.model.deal import create_deal
+    from valse.report.explore import deal_panel
 
     return deal_panel(create_deal(p))
 
 
 def build_valuation(p: dict[str, Any]):
-    from valse import valuation
-    from valse.explore_valuation import valuation_panel
+    from valse.model import valuation
+    from valse.report.explore_valuation import valuation_panel
 
     before = valuation.holdings_before_round_pct(
         {
@@ -108,15 +108,15 @@ def build_valuation(p: dict[str, Any]):
 
 
 def build_cloud(p: dict[str, Any]):
-    from valse.explore_cloud import cloud_panel
+    from valse.report.explore_cloud import cloud_panel
 
     # the panel takes the notebook's parameters as they are (those of deal_npv.npv_parts)
     return cloud_panel(p)
 
 
 def build_labor(p: dict[str, Any]):
-    from valse import labor
-    from valse.explore_labor import labor_panel
+    from valse.model import labor
+    from valse.report.explore_labor import labor_panel
 
     central = {name: p[name] for name in labor.COST_PARTS}
     parts, _ = labor.rescaled_cost_parts_usd_k(central, p["cost_per_role_usd_k"])
@@ -134,10 +134,10 @@ def build_labor(p: dict[str, Any]):
 
 
 def build_flows(p: dict[str, Any]):
-    from valse import flows_report
-    from valse.explore_flows import flows_panel
-    from valse.facts import load_facts
+    from valse.data.facts import load_facts
     from valse.flowdata import load_cloud_shares, load_flows
+    from valse.report import flows_report
+    from valse.report.explore_flows import flows_panel
 
     analysis = flows_report.analyse(p, load_facts(), load_flows(), load_cloud_shares())
     shift = float(flows_report.peak_year(analysis.path).get("shift_pct_points", 0.0))
@@ -238,7 +238,7 @@ def time_panel(label, panel, shell, moves: int) -> Timing:
 
 def run(notebooks: Path, scenario_path: Path, moves: int) -> list[Timing]:
     shell = _shell()
-    from valse import charts
+    from valse.report import charts
 
     charts.use_house_style()
     scenario = load_yaml_mapping(scenario_path)

@@ -3,7 +3,8 @@
 The code cells run one after the other in one namespace, as a kernel runs them, with the
 parameters injected after the ``parameters`` cell (as papermill does) and matplotlib's Agg
 backend. Every figure is rendered once to PNG with the house renderer
-(:func:`valse.charts.figure_png`) when the notebook shows it (``plt.show()``) or, as the inline
+(:func:`valse.report.charts.figure_png`) when the notebook shows it (``plt.show()``) or, as the
+inline
 backend does, at the end of its cell. Printed output (``display`` outside IPython prints a
 text form) goes to /dev/null. No kernel, no papermill, no HTML export.
 
@@ -36,7 +37,7 @@ def main() -> int:
     t0 = time.perf_counter()
     import matplotlib.pyplot as plt  # the notebooks import it in their first code cell
 
-    from valse.charts import figure_png
+    from valse.report.charts import figure_png
 
     rendered = {"figures": 0, "seconds": 0.0}
 

@@ -11,10 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from valse import amazon_cash, labor
-from valse.amazon_cash import CashYear
-from valse.facts import load_facts
-from valse.valuation import expected_investment_usd_bn
+from valse.data.facts import load_facts
+from valse.model import amazon_cash, labor
+from valse.model.amazon_cash import CashYear
+from valse.model.valuation import expected_investment_usd_bn
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "03_labor_costs.ipynb"

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from valse import aws_contract as ac
+from valse.model import aws_contract as ac
 
 CENTRAL = dict(
     aws_services_usd_bn=100.0, contract_years=8.0, deal_caused_share=0.5,

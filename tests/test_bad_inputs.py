@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from test_pipeline import snapshot
 
-from valse import site
 from valse.__main__ import main
+from valse.run import site
 
 ROOT = Path(__file__).resolve().parents[1]
 

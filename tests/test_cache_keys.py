@@ -68,9 +68,12 @@ def test_the_runners_modules_are_not_in_the_notebooks_keys(project):
     assert project.run("--only", "10_alpha").returncode == 0
     manifest = json.loads((project.out / "base" / "manifest.json").read_text())
     lib = manifest["inputs"]["lib_files"]
-    for runner in ("pipeline.py", "__main__.py", "site.py", "export.py", "changes.py"):
+    for runner in ("pipeline.py", "__main__.py"):
         assert runner in RUNNER_MODULES and runner not in lib, runner
-    for model in ("valuation.py", "facts.py", "record.py", "sanitize.py"):
+    for runner in ("run/site.py", "run/export.py", "run/changes.py"):
+        assert runner not in lib, runner
+    for model in ("model/valuation.py", "data/facts.py", "report/record.py",
+                  "report/sanitize.py", "report/templates/03_labor_costs/plain_words.md.j2"):
         assert model in lib, model
     assert manifest["inputs"]["lib_sha256"] == combined_hash(kernel_lib_files())
     entry = manifest["notebooks"][0]
@@ -78,7 +81,7 @@ def test_the_runners_modules_are_not_in_the_notebooks_keys(project):
 
 
 def test_declared_reads_of_the_project_notebooks():
-    from valse.datacheck import notebook_reads
+    from valse.data.datacheck import notebook_reads
 
     reads = {p.stem: notebook_reads(p) for p in sorted((ROOT / "notebooks").glob("*.ipynb"))}
     assert reads["00_overview"] == (("checks.csv", "facts.csv"), False)

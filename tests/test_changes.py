@@ -2,7 +2,7 @@
 
 import json
 
-from valse.changes import changes_since, fact_fingerprints
+from valse.run.changes import changes_since, fact_fingerprints
 
 
 def test_fact_fingerprints_follow_rows(tmp_path):

@@ -1,4 +1,4 @@
-"""HTML bar charts of the interactive panels (:func:`valse.charts.html_bar_chart`): geometry
+"""HTML bar charts of the interactive panels (:func:`valse.report.charts.html_bar_chart`): geometry
 checked by hand, escaping, accessibility, and clear errors."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from valse.charts import PALETTE, html_bar_chart
+from valse.report.charts import PALETTE, html_bar_chart
 
 
 def bars(chart: str) -> list[dict[str, float] | None]:
@@ -150,7 +150,7 @@ def test_bars_stay_inside_the_plotting_area(rows):
 
 
 # ------------------------------------------------------------------ published chart images
-# Each figure is rendered once (valse.charts.figure_png): the layout is computed in the draw,
+# Each figure is rendered once (valse.report.charts.figure_png): the layout is computed in the draw,
 # the "Sources:" caption sits inside the figure, in a band add_sources adds under the plot.
 
 import struct  # noqa: E402
@@ -162,7 +162,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from valse import charts  # noqa: E402
+from valse.report import charts  # noqa: E402
 
 LINE_IN = charts.CAPTION_FONTSIZE * charts.CAPTION_LINESPACING / 72  # one caption line [in]
 

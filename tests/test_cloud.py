@@ -12,11 +12,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from valse import capacity, cloud
-from valse.charts_cloud import waterfall_steps
-from valse.facts import load_facts
+from valse.data.facts import load_facts
+from valse.model import capacity, cloud
 from valse.nbparams import notebook_parameters
-from valse.record import metrics_from_notebook
+from valse.report.charts_cloud import waterfall_steps
+from valse.report.record import metrics_from_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "02_cloud_economics.ipynb"
@@ -348,8 +348,8 @@ def _npv_params(name="base"):
 def test_panel_figures_follow_the_sliders():
     import ipywidgets  # noqa: F401 - a dependency: fail, never skip, when missing
 
-    from valse import deal_npv
-    from valse.explore_cloud import cloud_panel
+    from valse.model import deal_npv
+    from valse.report.explore_cloud import cloud_panel
 
     p = _npv_params()
     panel = cloud_panel(p, draw=False)
@@ -373,7 +373,7 @@ def test_panel_redraws_the_bridge_as_html_bars():
     import ipywidgets  # noqa: F401 - a dependency: fail, never skip, when missing
     from bs4 import BeautifulSoup
 
-    from valse.explore_cloud import cloud_panel
+    from valse.report.explore_cloud import cloud_panel
 
     panel = cloud_panel(_npv_params())
     soup = BeautifulSoup(panel.chart.value, "html.parser")
@@ -385,7 +385,7 @@ def test_panel_redraws_the_bridge_as_html_bars():
 
 
 def test_panel_table_says_not_defined_without_flows():
-    from valse.explore_cloud import NOT_DEFINED, _figures_html, panel_figures
+    from valse.report.explore_cloud import NOT_DEFINED, _figures_html, panel_figures
 
     figures = panel_figures(dict(_npv_params(), deal_caused_share=0.0))
     assert math.isnan(figures["aws_contract_irr_pct"])
@@ -457,7 +457,7 @@ def _run(tmp_path, scenario, art=None):
 @pytest.mark.notebook
 @pytest.mark.parametrize("scenario", ["base", "rumour"])
 def test_notebook_end_to_end(tmp_path, scenario):
-    from valse import deal_npv
+    from valse.model import deal_npv
 
     art = tmp_path / "artifacts"
     nb, records = _run(tmp_path, scenario, art)
@@ -505,7 +505,7 @@ def test_in_kind_reading_of_the_rumour():
 
 
 def test_amounts_in_prose_show_the_sign_before_the_dollar():
-    from valse.charts_cloud import usd_bn_text
+    from valse.report.charts_cloud import usd_bn_text
 
     assert usd_bn_text(-50.0) == "−USD 50.0 billion"
     assert usd_bn_text(1234.4, 0) == "USD 1,234 billion"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from frictionless import validate
 
-from valse.facts import FactError, fact_base_as_of, fact_references, load_not_found
+from valse.data.facts import FactError, fact_base_as_of, fact_references, load_not_found
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -87,7 +87,7 @@ def test_fact_references_are_up_to_date():
         rows = [tuple(r) for r in csv.reader(handle)][1:]
     assert rows == fact_references(DATA), (
         "data/fact_references.csv is out of date: run "
-        "`.venv/bin/python -c 'from valse.facts import write_fact_references as w; w()'`"
+        "`.venv/bin/python -c 'from valse.data.facts import write_fact_references as w; w()'`"
     )
     files = {f for f, _, _ in rows}
     assert "checks.csv" in files and "scenarios/base.yaml" in files

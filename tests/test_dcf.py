@@ -1,4 +1,4 @@
-"""The multi-stage DCF (valse.dcf): closed forms, a hand-computed case, the root finders."""
+"""The multi-stage DCF (valse.model.dcf): closed forms, a hand-computed case, the root finders."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from valse import dcf, valuation
-from valse.valuation_story import band
+from valse.model import dcf, valuation
+from valse.report.valuation_story import band
 
 #: A hand-computed case: one year to the target, one fade year (see the test below).
 HAND = dict(

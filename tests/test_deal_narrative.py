@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from valse import deal_report, narrative
-from valse.facts import load_facts
+from valse.data.facts import load_facts
 from valse.nbparams import notebook_parameters
+from valse.report import deal_report, narrative
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "data" / "scenarios").glob("*.yaml"))
@@ -67,7 +67,8 @@ def test_templates_from_the_facts_render(name, facts):
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 @pytest.mark.parametrize("name", ["05_summary/who_pays", "05_summary/aws"])
 def test_summary_templates_render_for_every_scenario(path, name, facts):
-    from valse import deal_npv, summary
+    from valse.model import deal_npv
+    from valse.report import summary
 
     p = params_for(path)
     parts = deal_npv.npv_parts(p)
@@ -81,7 +82,7 @@ def test_summary_templates_render_for_every_scenario(path, name, facts):
 
 
 def test_ranking_and_readings_render_over_the_scenario_files(facts):
-    from valse import summary
+    from valse.report import summary
 
     files = {p.stem: yaml.safe_load(p.read_text()) for p in SCENARIOS}
     table = deal_report.scenario_npv_parts(files, facts)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from valse import aws_contract, deal_npv, tranche
+from valse.model import aws_contract, deal_npv, tranche
 from valse.nbparams import notebook_parameters
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,8 +106,8 @@ def test_negative_pct_and_band_rules():
 
 
 def test_npv_defaults_are_the_cloud_notebooks_defaults():
-    from valse import deal_report
-    from valse.facts import load_facts
+    from valse.data.facts import load_facts
+    from valse.report import deal_report
 
     defaults = deal_report.npv_defaults(load_facts())
     declared = notebook_defaults()
@@ -116,7 +116,7 @@ def test_npv_defaults_are_the_cloud_notebooks_defaults():
 
 
 def test_every_npv_parameter_a_scenario_sets_is_declared_by_the_overview():
-    from valse import deal_report
+    from valse.report import deal_report
 
     path = ROOT / "notebooks" / "00_overview.ipynb"
     overview = {p.name for p in notebook_parameters(path)}
@@ -128,8 +128,8 @@ def test_every_npv_parameter_a_scenario_sets_is_declared_by_the_overview():
 
 
 def test_scenarios_ranked_by_npv():
-    from valse import deal_report
-    from valse.facts import load_facts
+    from valse.data.facts import load_facts
+    from valse.report import deal_report
 
     files = {p.stem: yaml.safe_load(p.read_text()) for p in SCENARIOS}
     table = deal_report.scenario_npv_parts(files, load_facts())
@@ -144,15 +144,15 @@ def test_scenarios_ranked_by_npv():
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_the_recorded_metrics_keep_both_identities_and_contain_their_centres(path, monkeypatch):
     """What 02 records for every scenario file, without a kernel (the recording is captured)."""
-    import valse.record
-    from valse import deal_report
+    import valse.report.record
+    from valse.report import deal_report
 
     seen = {}
 
     def capture(name, value, unit, label, **kw):
-        seen[name] = valse.record.make_record(name, value, unit, label, notebook="02", **kw)
+        seen[name] = valse.report.record.make_record(name, value, unit, label, notebook="02", **kw)
 
-    monkeypatch.setattr(valse.record, "metric", capture)
+    monkeypatch.setattr(valse.report.record, "metric", capture)
     p = {**scenario_params(path), "draws": 3000}
     deal_report.record_npv_metrics(p, deal_report.run_monte_carlo(p))
     v = {k: r["value"] for k, r in seen.items()}

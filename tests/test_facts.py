@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from valse.facts import (
+from valse.data.facts import (
     COLUMNS,
     FactError,
     check_consistency,
@@ -203,7 +203,7 @@ NOT_FOUND_HEADER = "id,subject,searched_on,result,scope,related_fact,note"
 
 
 def test_not_found_rows_load_and_say_when(tmp_path):
-    from valse.facts import load_not_found
+    from valse.data.facts import load_not_found
 
     path = write(
         tmp_path,
@@ -220,7 +220,7 @@ def test_not_found_rows_load_and_say_when(tmp_path):
 
 
 def test_not_found_problems_are_all_reported(tmp_path):
-    from valse.facts import load_not_found
+    from valse.data.facts import load_not_found
 
     path = write(
         tmp_path,
@@ -243,7 +243,7 @@ def test_not_found_problems_are_all_reported(tmp_path):
 
 
 def test_real_not_found_list_is_dated_and_points_at_facts():
-    from valse.facts import load_not_found
+    from valse.data.facts import load_not_found
 
     rows = load_not_found(facts=load_facts())
     assert {r.result for r in rows} == {"not_found", "lead_only"}
@@ -253,7 +253,7 @@ def test_real_not_found_list_is_dated_and_points_at_facts():
 
 
 def test_not_found_frame_says_what_and_when(tmp_path):
-    from valse.facts import load_not_found, not_found_frame
+    from valse.data.facts import load_not_found, not_found_frame
 
     path = write(
         tmp_path,

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import yaml
 
-from valse.facts import load_facts, parse_date
+from valse.data.facts import load_facts, parse_date
 
 ROOT = Path(__file__).resolve().parents[1]
 

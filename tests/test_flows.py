@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from valse import flows as fl
-from valse.facts import load_facts
+from valse.data.facts import load_facts
 from valse.flowdata import (
     FLOW_COLUMNS,
     SHARE_COLUMNS,
@@ -358,7 +358,7 @@ def _raw_live_total() -> float:
 
 
 def _deal(investment, upfront, services, **more):
-    from valse.deal import create_deal
+    from valse.model.deal import create_deal
 
     base = yaml.safe_load((ROOT / "data" / "scenarios" / "base.yaml").read_text())
     return create_deal(
@@ -557,7 +557,7 @@ def test_share_validation_errors(tmp_path, rows, needle):
 def test_panel_follows_its_controls():
     import ipywidgets  # noqa: F401 - a dependency: fail, never skip, when missing
 
-    from valse.explore_flows import flows_panel
+    from valse.report.explore_flows import flows_panel
 
     frame = pd.DataFrame(
         edges(("A", "B", 10.0))
@@ -589,8 +589,8 @@ def test_panel_shows_net_positions_and_draws_the_network_on_demand(monkeypatch):
     import matplotlib.pyplot as plt
     from bs4 import BeautifulSoup
 
-    from valse import charts_flows
-    from valse.explore_flows import flows_panel
+    from valse.report import charts_flows
+    from valse.report.explore_flows import flows_panel
 
     drawn = []
     real_network_chart = charts_flows.network_chart
@@ -670,7 +670,7 @@ RUMOUR = {
 def _run(tmp_path, **parameters):
     import papermill as papermill
 
-    from valse.record import metrics_from_notebook
+    from valse.report.record import metrics_from_notebook
 
     out = tmp_path / "out.ipynb"
     papermill.execute_notebook(
@@ -686,7 +686,7 @@ def _run(tmp_path, **parameters):
 
 
 def _expected(parameters):
-    from valse import flows_report
+    from valse.report import flows_report
 
     nb = json.loads(NOTEBOOK.read_text())
     cell = next(c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", []))

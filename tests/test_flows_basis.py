@@ -14,9 +14,10 @@ import yaml
 from numpy.testing import assert_allclose
 
 from valse import flows as fl
-from valse import flows_report, narrative, regulators
-from valse.facts import evaluate, load_facts
+from valse.data import regulators
+from valse.data.facts import evaluate, load_facts
 from valse.flowdata import KINDS, MONEY_KINDS, load_cloud_shares, load_flows
+from valse.report import flows_report, narrative
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "data" / "scenarios").glob("*.yaml"))

@@ -1,7 +1,7 @@
 """Nothing injected: data never becomes markup, script or a request in a published page
 (issue 17).
 
-- :func:`valse.sanitize.md_escape` renders back as the text it was given (a property test
+- :func:`valse.report.sanitize.md_escape` renders back as the text it was given (a property test
   through nbconvert's own Markdown renderer).
 - Pages exported from notebooks whose outputs carry random markup (in Markdown and HTML
   outputs, escaped by the library or not) hold no construct that runs script or loads from an
@@ -28,8 +28,8 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from valse import export, site
-from valse.sanitize import clean_html, md_escape
+from valse.report.sanitize import clean_html, md_escape
+from valse.run import export, site
 
 ROOT = Path(__file__).resolve().parents[1]
 EVIL_HOST = "198.51.100.7"  # TEST-NET-2: never routed
@@ -226,7 +226,7 @@ def hostile_data(folder: Path) -> Path:
 
     # Text facts that are a parameter's value (an enumerated choice such as the tranche's
     # pricing reading) are inputs, not prose: markup there is refused as a bad value.
-    from valse.deal_report import NPV_DEFAULT_FACTS
+    from valse.report.deal_report import NPV_DEFAULT_FACTS
 
     choices = {ref.partition(".")[0] for ref in NPV_DEFAULT_FACTS.values()}
 

@@ -6,7 +6,7 @@ One server for the module, in a temporary runtime and config folder, rooted at `
 - it serves the JupyterLab page and lists every notebook of ``notebooks/`` (``/api/contents``);
 - a kernel of the project's kernelspec (``valse``, or ``python3`` when ``make setup`` has not
   registered it) started through ``/api/kernels`` runs in the project's environment, imports
-  ``valse``, builds the interactive panel of :mod:`valse.explore` over the base scenario,
+  ``valse``, builds the interactive panel of :mod:`valse.report.explore` over the base scenario,
   moves a slider, and shows the figure the library computes for the new deal. The code is
   sent over the kernel's websocket, as the JupyterLab front end does;
 - in Debian's Chromium (marked ``browser``), JupyterLab loads with nothing fetched beyond the
@@ -39,7 +39,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from valse.deal import create_deal, headline_metrics
+from valse.model.deal import create_deal, headline_metrics
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV = ROOT / ".venv"
@@ -259,8 +259,8 @@ def run_panel_in_kernel(lab: Lab, new_pre_money: float) -> tuple[str, str, dict]
         code = f"""
 import json, sys, yaml
 import valse
-from valse.deal import create_deal
-from valse.explore import deal_panel
+from valse.model.deal import create_deal
+from valse.report.explore import deal_panel
 panel = deal_panel(create_deal(yaml.safe_load(open({str(BASE)!r}))))
 panel.sliders["pre_money_valuation_usd_bn"].value = {new_pre_money!r}
 print(json.dumps({{"prefix": sys.prefix, "valse": valse.__file__, "table": panel.table.value,
@@ -479,7 +479,8 @@ def test_the_deal_panel_in_a_jupyterlab_console_follows_its_slider(lab_page, tmp
     page.locator(".jp-CodeConsole-banner", has_text="Python").wait_for(timeout=UI_TIMEOUT_MS)
     prompt = page.locator(".jp-CodeConsole-promptCell .cm-content")
     code = (
-        "import yaml; from valse.deal import create_deal; from valse.explore import deal_panel; "
+        "import yaml; from valse.model.deal import create_deal; "
+        "from valse.report.explore import deal_panel; "
         f"panel = deal_panel(create_deal(yaml.safe_load(open({str(BASE)!r})))); display(panel)"
     )
     for _ in range(3):  # the prompt may take focus late: type until it holds the code
@@ -502,7 +503,7 @@ def test_the_deal_panel_in_a_jupyterlab_console_follows_its_slider(lab_page, tmp
             f"no panel in the console after {UI_TIMEOUT_MS // 2000} s; network "
             f"{page.valse_network}, console errors {page.valse_errors}; it shows:\n{console}"
         ) from exc
-    assert sliders.count() == 5, sliders.all_inner_texts()  # valse.explore.SLIDERS
+    assert sliders.count() == 5, sliders.all_inner_texts()  # valse.report.explore.SLIDERS
     before = table.inner_text()
     readout = sliders.filter(has_text="Pre-money").locator(".widget-readout")
     readout.click()

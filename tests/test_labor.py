@@ -13,8 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from valse import labor, uncertainty
-from valse.deal import create_deal, headline_metrics
+from valse.model import labor, uncertainty
+from valse.model.deal import create_deal, headline_metrics
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "03_labor_costs.ipynb"
@@ -332,7 +332,7 @@ CONTEXT = dict(
 def test_panel_follows_its_sliders():
     import ipywidgets  # noqa: F401 - a dependency: fail, never skip, when missing
 
-    from valse.explore_labor import labor_panel
+    from valse.report.explore_labor import labor_panel
 
     panel = labor_panel(
         {"roles_cut": 30_000, "cost_per_role_usd_k": 225.0, "horizon_years": 5},
@@ -375,7 +375,7 @@ def test_panel_draws_its_chart():
     import matplotlib
 
     matplotlib.use("Agg")
-    from valse.explore_labor import labor_panel
+    from valse.report.explore_labor import labor_panel
 
     panel = labor_panel(
         {"roles_cut": 30_000, "cost_per_role_usd_k": 225.0, "horizon_years": 5}, CONTEXT
@@ -415,7 +415,7 @@ def test_cost_parts_add_up_to_the_base_cost_per_role(defaults):
 def test_notebook_defaults_equal_the_facts_they_name(defaults):
     import re
 
-    from valse.facts import evaluate, load_facts
+    from valse.data.facts import evaluate, load_facts
 
     facts = load_facts()
     nb = json.loads(NOTEBOOK.read_text())
@@ -429,7 +429,7 @@ def test_notebook_defaults_equal_the_facts_they_name(defaults):
 
 
 def test_cost_part_facts_add_up_to_the_cost_fact():
-    from valse.facts import load_facts
+    from valse.data.facts import load_facts
 
     facts = load_facts()
     ids = [f"labor_{name.removesuffix('_usd_k')}_per_role_usd_k" for name in labor.COST_PARTS]
@@ -441,7 +441,7 @@ def test_cost_part_facts_add_up_to_the_cost_fact():
 def _run(tmp_path, parameters):
     import papermill as papermill
 
-    from valse.record import metrics_from_notebook
+    from valse.report.record import metrics_from_notebook
 
     out = tmp_path / "out.ipynb"
     papermill.execute_notebook(
@@ -502,7 +502,7 @@ def test_notebook_base_scenario(tmp_path, defaults):
     assert (tmp_path / "artifacts" / "funding_sources.csv").exists()
     # who pays in 2026, by hand: cash savings 30,000 x 180 k x (1 - 0.1) = 4.86 a year;
     # AI spending 200 x 0.8 + (15 + p x 35) + 5, of which 17.5 borrowed
-    from valse import who_pays
+    from valse.report import who_pays
 
     openai = 15 + 35 * defaults["contingent_tranche_probability"]
     assert set(who_pays.METRICS) <= set(got)
@@ -565,7 +565,7 @@ def test_notebook_rumour_scenario(tmp_path):
 
 
 def test_panel_chart_shows_the_savings_of_each_year():
-    from valse.explore_labor import labor_panel
+    from valse.report.explore_labor import labor_panel
 
     panel = labor_panel(
         {"roles_cut": 30_000, "cost_per_role_usd_k": 225.0, "horizon_years": 2}, CONTEXT

@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from valse import narrative
-from valse.narrative import NarrativeError, escape_markdown, render
+from valse.report import narrative
+from valse.report.narrative import NarrativeError, escape_markdown, render
 
 
 @pytest.mark.parametrize(

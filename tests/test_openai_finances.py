@@ -1,4 +1,4 @@
-"""Can OpenAI pay (valse.openai_finances): hand-built cases and sums of the facts."""
+"""Can OpenAI pay (valse.model.openai_finances): hand-built cases and sums of the facts."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from valse import openai_finances as of
-from valse import valuation
-from valse import valuation_story as story
-from valse.facts import load_facts
+from valse.data.facts import load_facts
+from valse.model import openai_finances as of
+from valse.model import valuation
+from valse.report import valuation_story as story
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from numpy.testing import assert_allclose
 
-from valse.deal import create_deal, headline_metrics
+from valse.model.deal import create_deal, headline_metrics
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -49,8 +49,9 @@ def run_out(tmp_path_factory):
 def test_overview_records_nothing_and_shows_the_npv_of_its_scenario(run_out, scenario):
     """Each metric has one owning notebook: the overview shows the core figures and the NPV
     (recorded by 01 and 02), and records none of them; its bridge adds up to the NPV."""
-    from valse import deal_npv, deal_report
-    from valse.facts import load_facts
+    from valse.data.facts import load_facts
+    from valse.model import deal_npv
+    from valse.report import deal_report
 
     assert json.loads((run_out / scenario / "metrics.json").read_text()) == []
     params = yaml.safe_load((ROOT / "data" / "scenarios" / f"{scenario}.yaml").read_text())

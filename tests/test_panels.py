@@ -1,4 +1,4 @@
-"""The interactive panel of :mod:`valse.explore` driven as a user drives it: move a slider,
+"""The interactive panel of :mod:`valse.report.explore` driven as a user drives it: move a slider,
 read the figures the panel shows, compare them with the library's answer for the new deal.
 
 Only ``deal_panel`` (the overview's panel) is tested here; the panels of the analysis
@@ -17,8 +17,8 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from valse.deal import create_deal, headline_metrics
-from valse.explore import METRIC_LABELS, SLIDERS, deal_panel
+from valse.model.deal import create_deal, headline_metrics
+from valse.report.explore import METRIC_LABELS, SLIDERS, deal_panel
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = yaml.safe_load((ROOT / "data" / "scenarios" / "base.yaml").read_text())
@@ -125,8 +125,8 @@ def test_any_slider_positions_show_the_librarys_answer(data: st.DataObject) -> N
 
 
 def test_importing_the_panels_does_not_import_ipywidgets() -> None:
-    """Unattended runs never build widgets: importing valse.explore leaves ipywidgets out."""
-    code = "import sys, valse.explore; print('ipywidgets' in sys.modules)"
+    """Unattended runs never build widgets: importing valse.report.explore leaves ipywidgets out."""
+    code = "import sys, valse.report.explore; print('ipywidgets' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60, check=True)  # fmt: skip
     assert out.stdout.strip() == "False"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from valse.deal import DEAL_FIELDS
-from valse.facts import evaluate, load_facts
+from valse.data.facts import evaluate, load_facts
+from valse.model.deal import DEAL_FIELDS
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "data" / "scenarios").glob("*.yaml"))

@@ -1,4 +1,4 @@
-"""Scenario validation (valse.scenarios) and parameter-cell parsing (valse.nbparams)."""
+"""Scenario validation (valse.data.scenarios) and parameter-cell parsing (valse.nbparams)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from valse.nbparams import Param, notebook_parameters, parse_parameters_source
-from valse.scenarios import (
+from valse.data.scenarios import (
     CORE_BY_NAME,
     ScenarioError,
     load_scenario,
     load_yaml_mapping,
     validate_values,
 )
+from valse.nbparams import Param, notebook_parameters, parse_parameters_source
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DECLARED = {
@@ -66,7 +66,7 @@ def test_fixture_notebook_declarations():
 def test_nbparams_does_not_import_papermill():
     code = ("import sys; from valse.nbparams import notebook_parameters; "
             f"notebook_parameters({str(FIXTURES / 'notebooks' / '10_alpha.ipynb')!r}); "
-            "import valse.scenarios, valse.__main__; "
+            "import valse.data.scenarios, valse.__main__; "
             "print(sorted(m for m in ('papermill', 'nbformat', 'nbconvert', 'pandas', 'numpy', "
             "'matplotlib') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -181,9 +181,9 @@ def test_description_is_not_a_parameter(tmp_path):
 
 def test_project_scenarios_are_valid():
     """The project's own scenario files pass validation against its notebooks."""
-    from valse import paths
+    from valse.data import paths
+    from valse.data.scenarios import declared_parameters, load_scenarios
     from valse.pipeline import discover_notebooks
-    from valse.scenarios import declared_parameters, load_scenarios
 
     files = sorted((paths.data_dir() / "scenarios").glob("*.yaml"))
     assert len(files) >= 7 and any(paths.notebooks_dir().glob("*.ipynb"))
@@ -197,7 +197,7 @@ def test_papermill_reads_the_same_declarations():
     from papermill.inspection import _infer_parameters
     from papermill.iorw import load_notebook_node
 
-    from valse import paths
+    from valse.data import paths
 
     notebooks = sorted((FIXTURES / "notebooks").glob("*.ipynb"))
     notebooks += sorted(paths.notebooks_dir().glob("*.ipynb"))
@@ -235,7 +235,7 @@ def test_one_rule_decides_the_reading_and_case_from_the_amounts(
 ):
     from test_identities import BASE
 
-    from valse.deal import case, create_deal, reading
+    from valse.model.deal import case, create_deal, reading
 
     deal = create_deal(BASE, **amounts)
     assert (reading(deal), case(deal)) == (expected_reading, expected_case)
@@ -244,7 +244,7 @@ def test_one_rule_decides_the_reading_and_case_from_the_amounts(
 def test_every_scenario_file_has_a_reading_and_case():
     from pathlib import Path
 
-    from valse.deal import CASE_NAMES, READING_NAMES, case, create_deal, reading
+    from valse.model.deal import CASE_NAMES, READING_NAMES, case, create_deal, reading
 
     expected = {
         "base": ("reported", "separate"),

@@ -47,7 +47,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from valse.deal import create_deal, headline_metrics
+from valse.model.deal import create_deal, headline_metrics
 
 pytestmark = pytest.mark.browser
 
@@ -621,7 +621,7 @@ def test_pages_show_no_warning_or_error_output(site: Site) -> None:
 def test_data_shown_on_the_index_is_text_not_markup(browser, tmp_path: Path) -> None:
     """Issue 7: what comes from the data is escaped. A scenario description, a metric label and
     an error message holding markup appear as text in the browser and run nothing."""
-    from valse import site as site_module
+    from valse.run import site as site_module
 
     attack = '<script>window.__valse_pwned = 1</script><img src=x onerror="window.__valse_pwned=2">'
     out = tmp_path / "out"

@@ -2,7 +2,7 @@
 
 from bs4 import BeautifulSoup
 
-from valse.site import ScenarioResults, render_index
+from valse.run.site import ScenarioResults, render_index
 
 
 def rec(name, value, notebook="00_overview", **band):

@@ -1,4 +1,5 @@
-"""The summary (valse.summary), the claims tracker (valse.claims) and notebook 05_summary."""
+"""The summary (valse.report.summary), the claims tracker (valse.data.claims) and notebook
+05_summary."""
 
 from __future__ import annotations
 
@@ -13,8 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from valse import summary
-from valse.claims import (
+from valse.data.claims import (
     COLUMNS,
     STATUSES,
     ClaimError,
@@ -23,8 +23,9 @@ from valse.claims import (
     model_adds,
     status_counts,
 )
-from valse.deal import create_deal, headline_metrics
-from valse.record import make_record, metrics_from_notebook
+from valse.model.deal import create_deal, headline_metrics
+from valse.report import summary
+from valse.report.record import make_record, metrics_from_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "data" / "scenarios"
@@ -256,7 +257,7 @@ def test_headline_sentence_and_formats():
 
 def test_dollars_as_usd_and_bar_label():
     assert summary.dollars_as_usd("up to $50B ($15B now), $ 3 and $x") == (
-        "up to USD 50B (USD 15B now), USD 3 and &#36;x"  # escaped (valse.sanitize.md_escape)
+        "up to USD 50B (USD 15B now), USD 3 and &#36;x"  # escaped (valse.report.sanitize.md_escape)
     )
     assert summary.bar_label(1369.75) == "1,370"
     assert summary.bar_label(5.8685) == "5.87"
@@ -327,8 +328,8 @@ def test_the_claims_file_loads_and_counts_match_an_independent_count():
 
 
 def test_every_bearing_name_is_a_core_parameter_or_a_design_metric():
-    from valse.deal_npv import NPV_METRICS
-    from valse.scenarios import CORE_BY_NAME
+    from valse.data.scenarios import CORE_BY_NAME
+    from valse.model.deal_npv import NPV_METRICS
 
     known = (set(CORE_BY_NAME) | set(summary.KEY_FIGURES) | {"cloud_hhi"} | set(NPV_METRICS)
              | {"amazon_net_cost_pv_usd_bn"})

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from valse import tranche as tr
-from valse.uncertainty import rng
+from valse.model import tranche as tr
+from valse.model.uncertainty import rng
 
 BASE = dict(
     amazon_investment_usd_bn=50.0, amazon_upfront_usd_bn=15.0,

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from valse import uncertainty
-from valse.valuation import effective_stake_price_discount_pct, price_per_stake_point_usd_bn
+from valse.model import uncertainty
+from valse.model.valuation import effective_stake_price_discount_pct, price_per_stake_point_usd_bn
 
 
 def cost(investment, services, margin):

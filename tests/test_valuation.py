@@ -14,13 +14,13 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 from scipy.optimize import brentq
 
-from valse import cloud, valuation
-from valse.comparables import (
+from valse.data.comparables import (
     COLUMNS,
     ComparablesError,
     load_comparables,
     multiple_quantiles_x,
 )
+from valse.model import cloud, valuation
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "01_valuation.ipynb"
@@ -354,7 +354,7 @@ CO = {"NVIDIA": 30.0, "SoftBank": 30.0}
 def test_panel_follows_the_sliders():
     import ipywidgets  # noqa: F401 - a dependency: fail, never skip, when missing
 
-    from valse.explore_valuation import valuation_panel
+    from valse.report.explore_valuation import valuation_panel
 
     panel = valuation_panel(PANEL_PARAMS, HOLDERS, CO)
     assert set(panel.sliders) == {
@@ -418,7 +418,7 @@ RUMOUR = dict(
 def _run(tmp_path, **params):
     import papermill as papermill
 
-    from valse.record import metrics_from_notebook
+    from valse.report.record import metrics_from_notebook
 
     out = tmp_path / "out.ipynb"
     papermill.execute_notebook(
@@ -441,9 +441,9 @@ def _defaults():
 
 def _required_revenue(params):
     """The multi-stage reverse DCF's answer, from the library, for the notebook's inputs."""
-    from valse import dcf
-    from valse.facts import load_facts
-    from valse.valuation_story import dcf_inputs, post_money_usd_bn
+    from valse.data.facts import load_facts
+    from valse.model import dcf
+    from valse.report.valuation_story import dcf_inputs, post_money_usd_bn
 
     return dcf.required_target_revenue_usd_bn(
         post_money_usd_bn(params), **dcf_inputs(params, load_facts()))

@@ -8,11 +8,12 @@ import pytest
 import yaml
 from numpy.testing import assert_allclose
 
-from valse import narrative, valuation
-from valse import valuation_story as story
-from valse.comparables import load_comparables
-from valse.facts import load_facts
+from valse.data.comparables import load_comparables
+from valse.data.facts import load_facts
+from valse.model import valuation
 from valse.nbparams import notebook_parameters
+from valse.report import narrative
+from valse.report import valuation_story as story
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "01_valuation.ipynb"

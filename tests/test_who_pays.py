@@ -9,8 +9,9 @@ import pytest
 import yaml
 from numpy.testing import assert_allclose
 
-from valse import amazon_cash, labor, narrative, who_pays
-from valse.facts import load_facts
+from valse.data.facts import load_facts
+from valse.model import amazon_cash, labor
+from valse.report import narrative, who_pays
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "03_labor_costs.ipynb"

@@ -86,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "run":
-        from valse import paths
+        from valse.data import paths
         from valse.pipeline import Options, default_jobs, run
 
         data = (args.data or paths.data_dir()).absolute()

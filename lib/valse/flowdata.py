@@ -2,7 +2,7 @@
 
 ``data/flows.csv`` holds one investment or purchase commitment between two companies a row;
 ``data/cloud_shares.csv`` one provider's share of the cloud infrastructure market in one
-quarter, by one research firm. Both are validated like the fact base (:mod:`valse.facts`):
+quarter, by one research firm. Both are validated like the fact base (:mod:`valse.data.facts`):
 a malformed file raises :class:`FlowDataError`, whose message names the file, the line, the
 column, what was expected and what was found, for every bad cell (unknown company, negative
 amount, bad status or kind, bad date, a low bound above the high one, …).
@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from valse.datafile import ID as _ID
-from valse.datafile import URL as _URL
-from valse.datafile import DataFileError, read_rows
-from valse.facts import _number, parse_date
-from valse.paths import data_dir
+from valse.data.datafile import ID as _ID
+from valse.data.datafile import URL as _URL
+from valse.data.datafile import DataFileError, read_rows
+from valse.data.facts import _number, parse_date
+from valse.data.paths import data_dir
 
 #: Companies the flows may name (``from`` and ``to``), as spelled in the file.
 COMPANIES: tuple[str, ...] = (

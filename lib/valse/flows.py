@@ -35,9 +35,9 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from valse.deal import Deal
-from valse.facts import Fact, parse_date
+from valse.data.facts import Fact, parse_date
 from valse.flowdata import FLOW_STATUSES, KINDS, MONEY_KINDS, MONEY_STATUSES
+from valse.model.deal import Deal
 
 #: Column holding the amounts of the flows.
 AMOUNT = "amount_usd_bn"
@@ -682,7 +682,7 @@ def apply_deal_reading(
 ) -> pd.DataFrame:
     """The flows with the Amazon–OpenAI deal set from a scenario's parameters.
 
-    The reading is the collection's one rule, :func:`valse.deal.reading`. Rumour: the talks
+    The reading is the collection's one rule, :func:`valse.model.deal.reading`. Rumour: the talks
     row carries ``amazon_investment_usd_bn`` and the OpenAI → Amazon row
     ``aws_services_usd_bn``. Reported: the upfront row carries ``amazon_upfront_usd_bn``, the
     contingent row ``amazon_investment − amazon_upfront``, the AWS expansion
@@ -693,10 +693,10 @@ def apply_deal_reading(
     Returns
     -------
     pandas.DataFrame
-        A new frame with ``reading`` and ``case`` (:func:`valse.deal.case`) in
+        A new frame with ``reading`` and ``case`` (:func:`valse.model.deal.case`) in
         ``frame.attrs``.
     """
-    from valse.deal import case, reading
+    from valse.model.deal import case, reading
 
     the_reading = reading(deal)
     spec = ids[the_reading]
@@ -943,7 +943,7 @@ def draw_amounts(flows: pd.DataFrame, generator: np.random.Generator, draws: int
     numpy.ndarray
         Shape ``(draws, len(flows))`` [USD bn].
     """
-    from valse.uncertainty import triangular
+    from valse.model.uncertainty import triangular
 
     columns = [
         triangular(generator, lo, mid, hi, draws)
@@ -1005,7 +1005,7 @@ def tranche_paid_draws(
     ``probability`` [0–1]; then the tranche is paid (1.0) with that probability, else not
     (0.0). Returns an array of ``draws`` zeros and ones (multiply a tranche's amount by it).
     """
-    from valse.uncertainty import triangular
+    from valse.model.uncertainty import triangular
 
     for name, value in (
         ("probability_low", probability_low),
@@ -1585,12 +1585,12 @@ class Web:
 
     @property
     def reading(self) -> str:
-        """The deal's reading (:func:`valse.deal.reading`)."""
+        """The deal's reading (:func:`valse.model.deal.reading`)."""
         return str(self.every_status.attrs["reading"])
 
     @property
     def case(self) -> str:
-        """The deal's case (:func:`valse.deal.case`)."""
+        """The deal's case (:func:`valse.model.deal.case`)."""
         return str(self.every_status.attrs["case"])
 
 

@@ -4,18 +4,19 @@ The steps of :func:`run`:
 
 1. **Plan** (light: no papermill, nbconvert or pandas import). Read every notebook's
    ``parameters`` cell (:mod:`valse.nbparams`), validate every scenario
-   (:mod:`valse.scenarios`) and the output folder (nothing valse did not make in the way:
+   (:mod:`valse.data.scenarios`) and the output folder (nothing valse did not make in the way:
    :mod:`valse.outfolder`), and compute for each (scenario, notebook) an *input hash* over the
    notebook's source, the parameters injected into it, the library modules a kernel imports
-   (``lib/valse/*.py`` but the runner's, :data:`RUNNER_MODULES`) and the data files it reads
+   (the layers ``valse.model``, ``valse.data`` and ``valse.report``, templates included, not the
+   runner: ``valse.run`` and :data:`RUNNER_MODULES`) and the data files it reads
    (:func:`data_dependencies`). A notebook whose hash matches its last successful run is up to
    date; when every notebook of every scenario is, nothing is rewritten. Otherwise every data
-   file the notebooks read is validated (:mod:`valse.datacheck`) before anything is written,
+   file the notebooks read is validated (:mod:`valse.data.datacheck`) before anything is written,
    and the run takes the output folder's lock (:class:`valse.outfolder.RunLock`) and plans
    again under it. The console says why each notebook runs.
 2. **Execute** the others in a pool of worker processes (``--jobs``). Each worker runs one
    notebook with papermill (kernels on the IPC transport, a per-notebook timeout) and exports
-   its HTML pages in-process (:mod:`valse.export`). Notebooks whose name contains ``summary``
+   its HTML pages in-process (:mod:`valse.run.export`). Notebooks whose name contains ``summary``
    run after the other notebooks of their scenario and get ``metrics_path``; a notebook
    that declares ``outputs_dir`` gets the output folder, where the scenarios are published.
 3. **Publish**. Each scenario is built in ``OUT/.runs/<scenario>--<stamp>--<pid>/`` (marked
@@ -25,7 +26,7 @@ The steps of :func:`run`:
    published results is kept in ``OUT/.failed/`` instead (``--publish-failed`` publishes it).
    Killing the run at any moment leaves the previous results intact and readable; stale build
    folders are cleaned at the next start, under the lock. ``OUT/index.html`` is then
-   rewritten (temporary file and :func:`os.replace`) by :mod:`valse.site`. Workers, the fork
+   rewritten (temporary file and :func:`os.replace`) by :mod:`valse.run.site`. Workers, the fork
    server, the kernel zygote and the kernels die with the main process; kernel sockets and
    connection files live in a per-run temporary folder.
 """
@@ -48,10 +49,10 @@ from pathlib import Path
 from typing import Any
 
 from valse import __version__, outfolder
-from valse.changes import changes_since, fact_fingerprints
+from valse.data.scenarios import Scenario, ScenarioError, declared_parameters, load_scenarios
 from valse.nbparams import NotebookParamsError, Param, notebook_parameters
-from valse.record import sort_records
-from valse.scenarios import Scenario, ScenarioError, declared_parameters, load_scenarios
+from valse.report.record import sort_records
+from valse.run.changes import changes_since, fact_fingerprints
 
 KERNEL_NAME = "python3"
 RUNS = outfolder.RUNS
@@ -71,8 +72,8 @@ KERNEL_ENV_DEFAULTS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
 
 def set_kernel_env(data: Path | None = None) -> None:
     """Set the kernels' environment in this process (inherited by the kernels it starts):
-    ``data`` is the data folder they read (:data:`valse.paths.DATA_ENV`)."""
-    from valse.paths import DATA_ENV
+    ``data`` is the data folder they read (:data:`valse.data.paths.DATA_ENV`)."""
+    from valse.data.paths import DATA_ENV
 
     os.environ.update(KERNEL_ENV)
     if data is not None:
@@ -270,7 +271,7 @@ def previous_entry_usable(folder: Path | None, entry: dict[str, Any] | None) -> 
 
 def records_of(folder: Path, name: str) -> list[dict[str, Any]]:
     """Metric records of a published notebook, read back from its executed copy."""
-    from valse.record import metrics_from_notebook
+    from valse.report.record import metrics_from_notebook
 
     with open(folder / notebook_files(name)["notebook"], encoding="utf-8") as fh:
         return metrics_from_notebook(json.load(fh), name)
@@ -495,7 +496,7 @@ def notebook_imports(paths: Iterable[Path]) -> list[str]:
             if cell.get("cell_type") == "code":
                 source = cell.get("source", "")
                 _imports_of("".join(source) if isinstance(source, list) else source, found)
-    for module in sorted(Path(__file__).resolve().parent.glob("*.py")):
+    for module in sorted(Path(__file__).resolve().parent.rglob("*.py")):
         _imports_of(module.read_text(encoding="utf-8"), found)
     return sorted(found)
 
@@ -765,8 +766,8 @@ def _worker_init(events: Any) -> None:
         os._exit(128 + signum)
 
     signal.signal(signal.SIGTERM, on_term)
-    # valse.export first: it keeps a slow optional import out of nbformat
-    from valse import export  # isort: skip
+    # valse.run.export first: it keeps a slow optional import out of nbformat
+    from valse.run import export  # isort: skip
     import nbformat  # noqa: F401  # isort: skip
     import papermill  # noqa: F401  # isort: skip
 
@@ -819,8 +820,8 @@ def execute_job(spec: dict[str, Any]) -> dict[str, Any]:
     import nbformat
     import papermill as pm
 
-    from valse import export
-    from valse.record import metrics_from_notebook
+    from valse.report.record import metrics_from_notebook
+    from valse.run import export
 
     start = time.monotonic()
     started_at = now_iso()
@@ -842,7 +843,7 @@ def execute_job(spec: dict[str, Any]) -> dict[str, Any]:
     if spec.get("outputs_dir"):
         params["outputs_dir"] = spec["outputs_dir"]
     if spec.get("data_env"):  # the kernel inherits it (a fork server may predate this run)
-        from valse.paths import DATA_ENV
+        from valse.data.paths import DATA_ENV
 
         os.environ[DATA_ENV] = spec["data_env"]
     if spec.get("run_tmp"):  # kernel sockets and connection files in the run's folder
@@ -995,24 +996,26 @@ def _describe_error(error: dict[str, Any] | None) -> str:
 
 #: The runner's own modules: a kernel never imports them, so they are not in the notebooks'
 #: input hashes (editing the index or the console re-runs nothing).
-RUNNER_MODULES = frozenset({"pipeline.py", "__main__.py", "site.py", "export.py",
-                            "changes.py", "outfolder.py", "datacheck.py",
-                            "forkserver_guard.py"})
+RUNNER_MODULES = frozenset({"pipeline.py", "__main__.py", "outfolder.py",
+                            "data/datacheck.py", "forkserver_guard.py"})
+#: The runner's layer (``valse.run``): never imported by a kernel.
+RUNNER_LAYER = "run/"
 
 
 def kernel_lib_files() -> dict[str, str]:
     """{file: sha256} of the library modules a kernel may import (all but
     :data:`RUNNER_MODULES`)."""
-    return {k: v for k, v in tree_hashes(Path(__file__).resolve().parent, "*.py").items()
-            if k not in RUNNER_MODULES}
+    return {k: v for k, v in tree_hashes(Path(__file__).resolve().parent, "**/*").items()
+            if k not in RUNNER_MODULES and not k.startswith(RUNNER_LAYER)
+            and (k.endswith(".py") or k.endswith(".j2"))}
 
 
 def data_dependencies(nb: NotebookSource, data_files: dict[str, str]) -> list[str]:
     """The data files in a notebook's input hash: those it reads
-    (:func:`valse.datacheck.notebook_reads`, every scenario file when it reads them all), or,
+    (:func:`valse.data.datacheck.notebook_reads`, every scenario file when it reads them all), or,
     when its code calls no known loader, every data file but the scenario files (its own
     scenario's parameters are in the hash already)."""
-    from valse.datacheck import notebook_reads
+    from valse.data.datacheck import notebook_reads
 
     reads, scenarios = notebook_reads(nb.path)
     if reads or scenarios:
@@ -1052,7 +1055,8 @@ def rerun_reason(run: ScenarioRun, job: Job, inputs: dict[str, Any], force: bool
     old_lib = old_inputs.get("lib_files") or {}
     new_lib = inputs.get("lib_files") or {}
     lib = sorted(f for f in set(old_lib) | set(new_lib)
-                 if f not in RUNNER_MODULES and old_lib.get(f) != new_lib.get(f))
+                 if f not in RUNNER_MODULES and not f.startswith(RUNNER_LAYER)
+                 and old_lib.get(f) != new_lib.get(f))
     reasons += [f"library {f} changed" for f in lib[:3]]
     if not reasons and job.notebook.is_summary:
         reasons.append("the other notebooks' metrics changed")
@@ -1163,7 +1167,7 @@ def _spec(run: ScenarioRun, job: Job, opts: Options, metrics_path: str | None) -
         "source": str(job.notebook.path), "build": str(run.build),
         "parameters": job.parameters, "cwd": str(job.notebook.path.parent),
         "timeout": opts.timeout,
-        "data_env": str(opts.data.resolve()),  # what the kernel reads (valse.paths.data_dir)
+        "data_env": str(opts.data.resolve()),  # what the kernel reads (valse.data.paths.data_dir)
         "run_tmp": os.environ.get(RUN_TMP_ENV),
         "artifacts": "artifacts_dir" in declared,
         "metrics_path": metrics_path if "metrics_path" in declared else None,
@@ -1304,7 +1308,7 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
     if zygote is not None:
         os.environ[ZYGOTE_ENV] = zygote[1]
     ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["valse.forkserver_guard", "valse.export", "valse.pipeline",
+    ctx.set_forkserver_preload(["valse.forkserver_guard", "valse.run.export", "valse.pipeline",
                                 "papermill", "nbformat"])
     events = ctx.SimpleQueue()
     n_workers = max(1, min(opts.jobs, len(todo)))
@@ -1467,7 +1471,7 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
             print("interrupted: previous results left as they were", file=sys.stderr)
             return 130
         raise interrupted
-    from valse import site
+    from valse.run import site
 
     site.write_index(out)
     return 1 if any_failed else 0
@@ -1511,9 +1515,9 @@ def check_output_folder(out: Path, scenarios: Iterable[str]) -> None:
 
 def check_data(opts: Options, runs: list[ScenarioRun]) -> None:
     """Raise InvalidInput listing every problem of the data files that the notebooks to run
-    read (:mod:`valse.datacheck`), before any kernel starts."""
-    from valse import datacheck
-    from valse.scenarios import CORE_BY_NAME
+    read (:mod:`valse.data.datacheck`), before any kernel starts."""
+    from valse.data import datacheck
+    from valse.data.scenarios import CORE_BY_NAME
 
     notebooks = {j.notebook.name: j.notebook for r in runs for j in r.jobs.values()}
     selected = {name for r in runs for name in r.selected}
@@ -1572,7 +1576,7 @@ def run(opts: Options, stream: Any = None) -> int:
             runs, inputs = plan(opts)
             check_output_folder(opts.out, [r.scenario.name for r in runs])
             if all(up_to_date(r, opts, inputs) for r in runs):
-                from valse import site
+                from valse.run import site
 
                 site.write_index(opts.out)
                 names = ", ".join(r.scenario.name for r in runs)

@@ -1,0 +1,1 @@
+"""valse.data: see DESIGN.md, layers."""

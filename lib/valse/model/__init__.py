@@ -1,0 +1,1 @@
+"""valse.model: see DESIGN.md, layers."""

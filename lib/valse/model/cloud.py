@@ -1,0 +1,830 @@
+"""Cloud economics: how much of an investment returns to the investor as cloud revenue.
+
+Pure functions, one per identity, amounts in USD billions. Definitions follow DESIGN.md:
+the *net cash outlay* sets all the returning cloud spend against the investment; the
+*economic cost* sets only the operating profit the cloud provider keeps on that spend.
+Both are undiscounted.
+
+The rest of the module builds on them:
+
+* **deal anatomy**: the headline split into equity cash and cloud spend (the rumour's
+  reading, services *inside* the headline) or set against a separate cloud contract (the
+  reported deal), with the part paid on milestones;
+* **present values**: the cloud spend spread over the contract with a spending profile
+  (``"even"`` or ``"ramp"``), the milestone part paid later with a probability, both
+  discounted at ``discount_rate``; the DESIGN.md identities are linear, so they hold on
+  present values too (:func:`net_cash_outlay_usd_bn` of the present values is the present
+  value of the net cash outlay);
+* **counterfactual**: the share of the AWS spend that would not have happened without the
+  investment; the *circular* reading counts all of it as coming back, the *incremental*
+  reading only that share;
+* **AWS view**: contract revenue by year against AWS's revenue, the operating profit it
+  brings, and the cash flows, IRR and payback of the capex needed to serve it
+  (``numpy_financial.irr``).
+
+Conventions: year ``k`` of a contract runs from ``k − 1`` to ``k`` years after signing and
+its spending is paid at its end (the last, partial year ends at ``contract_years``);
+amounts in USD bn, shares and rates as fractions in [0, 1].
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Literal
+
+import numpy as np
+import numpy_financial as npf
+
+from valse.model import capacity
+
+#: Spending profiles of the cloud contract: ``even`` (the same amount each year) and
+#: ``ramp`` (a spending rate rising linearly from zero at signing).
+SPEND_PROFILES: tuple[str, ...] = ("even", "ramp")
+#: Core parameters (DESIGN.md) that :func:`cloud_economics` reads.
+CLOUD_PARAMS: tuple[str, ...] = (
+    "amazon_investment_usd_bn",
+    "amazon_upfront_usd_bn",
+    "contingent_tranche_probability",
+    "aws_services_usd_bn",
+    "aws_ai_operating_margin",
+    "contract_years",
+    "discount_rate",
+)
+#: Readings of how the AWS spend relates to the headline investment.
+SERVICES_READINGS: tuple[str, ...] = ("inside", "separate")
+
+
+def net_cash_outlay_usd_bn(investment_usd_bn: float, aws_services_usd_bn: float) -> float:
+    """Cash the investor pays out, net of the cash that comes back as cloud revenue.
+
+    Parameters
+    ----------
+    investment_usd_bn : float
+        Amount invested [USD bn].
+    aws_services_usd_bn : float
+        Cloud spending by the investee tied to the deal [USD bn].
+
+    Returns
+    -------
+    float
+        ``investment − aws_services`` [USD bn]; negative when more returns than goes out.
+    """
+    return investment_usd_bn - aws_services_usd_bn
+
+
+def economic_cost_usd_bn(
+    investment_usd_bn: float, aws_services_usd_bn: float, aws_ai_operating_margin: float
+) -> float:
+    """Cost of an investment net of the operating profit earned on the returning spend.
+
+    Parameters
+    ----------
+    investment_usd_bn : float
+        Amount invested [USD bn].
+    aws_services_usd_bn : float
+        Cloud spending tied to the deal [USD bn].
+    aws_ai_operating_margin : float
+        Operating margin the provider earns on that spending [0–1].
+
+    Returns
+    -------
+    float
+        ``investment − margin × aws_services`` [USD bn]. For a margin in [0, 1] it lies
+        between the net cash outlay (margin 1) and the investment (margin 0).
+    """
+    if not 0.0 <= aws_ai_operating_margin <= 1.0:
+        raise ValueError(
+            f"aws_ai_operating_margin must be in [0, 1], found {aws_ai_operating_margin}"
+        )
+    return investment_usd_bn - aws_ai_operating_margin * aws_services_usd_bn
+
+
+def circularity_pct(aws_services_usd_bn: float, investment_usd_bn: float) -> float:
+    """Cloud spending tied to the deal as a share of the investment.
+
+    Returns
+    -------
+    float
+        ``100 × aws_services / investment`` [%]; above 100 when the tied cloud spending
+        exceeds the investment. Infinite when the investment is zero and spending is not.
+    """
+    if investment_usd_bn == 0:
+        return 0.0 if aws_services_usd_bn == 0 else float("inf")
+    return 100.0 * aws_services_usd_bn / investment_usd_bn
+
+
+# --- checks ---------------------------------------------------------------------------------
+
+
+def _unit_interval(name: str, value: float) -> None:
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"{name} must be in [0, 1], found {value}")
+
+
+def _non_negative(name: str, value: float) -> None:
+    if not value >= 0:
+        raise ValueError(f"{name} must be non-negative, found {value}")
+
+
+# --- timing and present values ----------------------------------------------------------------
+
+
+def payment_times_years(contract_years: float) -> np.ndarray:
+    """End of each contract year, when that year's spending is paid.
+
+    Parameters
+    ----------
+    contract_years : float
+        Length of the contract [years]; positive, may be fractional.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[1, 2, …, n − 1, contract_years]`` with ``n = ceil(contract_years)`` [years].
+    """
+    if not contract_years > 0:
+        raise ValueError(f"contract_years must be positive, found {contract_years}")
+    n = math.ceil(contract_years)
+    return np.minimum(np.arange(1, n + 1, dtype=float), float(contract_years))
+
+
+def spend_profile_weights(contract_years: float, spend_profile: str = "even") -> np.ndarray:
+    """Share of a contract's spending that falls in each contract year.
+
+    Parameters
+    ----------
+    contract_years : float
+        Length of the contract ``T`` [years]; positive.
+    spend_profile : {"even", "ramp"}
+        ``even``: a constant spending rate, year ``k`` gets ``(b − a) / T``;
+        ``ramp``: a rate rising linearly from zero, year ``k`` gets ``(b² − a²) / T²``,
+        where ``[a, b]`` is year ``k`` cut at ``T``.
+
+    Returns
+    -------
+    numpy.ndarray
+        One weight per contract year [0–1]; they add up to 1.
+    """
+    if spend_profile not in SPEND_PROFILES:
+        raise ValueError(
+            f"spend_profile must be one of {', '.join(SPEND_PROFILES)}, found {spend_profile!r}"
+        )
+    ends = payment_times_years(contract_years)
+    starts = np.arange(len(ends), dtype=float)
+    t = float(contract_years)
+    if spend_profile == "even":
+        return (ends - starts) / t
+    return (ends**2 - starts**2) / t**2
+
+
+def cloud_spend_by_year_usd_bn(
+    aws_services_usd_bn: float, contract_years: float, spend_profile: str = "even"
+) -> np.ndarray:
+    """The cloud spend tied to the deal, year by year.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``aws_services × weight_k`` [USD bn per contract year] (see
+        :func:`spend_profile_weights`); adds up to ``aws_services``.
+    """
+    _non_negative("aws_services_usd_bn", aws_services_usd_bn)
+    return aws_services_usd_bn * spend_profile_weights(contract_years, spend_profile)
+
+
+def present_value_usd_bn(
+    amounts_usd_bn: Sequence[float] | np.ndarray,
+    discount_rate: float,
+    times_years: Sequence[float] | np.ndarray | None = None,
+) -> float:
+    """Present value of amounts paid at given times.
+
+    Parameters
+    ----------
+    amounts_usd_bn : array_like
+        Amounts [USD bn].
+    discount_rate : float
+        Annual discount rate [0–1].
+    times_years : array_like, optional
+        When each amount is paid [years after signing]; defaults to ``1, 2, …``.
+
+    Returns
+    -------
+    float
+        ``Σ amount_k / (1 + r)^t_k`` [USD bn] (e.g. Brealey, Myers & Allen,
+        *Principles of Corporate Finance*, ch. 2).
+    """
+    _unit_interval("discount_rate", discount_rate)
+    amounts = np.asarray(amounts_usd_bn, dtype=float)
+    times = (
+        np.arange(1, len(amounts) + 1, dtype=float)
+        if times_years is None
+        else np.asarray(times_years, dtype=float)
+    )
+    if times.shape != amounts.shape:
+        raise ValueError(
+            f"times_years: expected {amounts.shape[0]} times (one per amount), "
+            f"found {times.shape[0]}"
+        )
+    return float(np.sum(amounts / (1.0 + discount_rate) ** times))
+
+
+def cloud_spend_pv_usd_bn(
+    aws_services_usd_bn: float,
+    contract_years: float,
+    discount_rate: float,
+    spend_profile: str = "even",
+) -> float:
+    """Present value of the cloud spend spread over the contract.
+
+    Returns
+    -------
+    float
+        ``Σ_k S w_k / (1 + r)^t_k`` [USD bn]; for the even profile and a whole number of
+        years ``n`` it is the annuity ``(S / n) (1 − (1 + r)^−n) / r``.
+    """
+    return present_value_usd_bn(
+        cloud_spend_by_year_usd_bn(aws_services_usd_bn, contract_years, spend_profile),
+        discount_rate,
+        payment_times_years(contract_years),
+    )
+
+
+def investment_pv_usd_bn(
+    investment_usd_bn: float,
+    upfront_usd_bn: float,
+    contingent_tranche_probability: float,
+    contingent_tranche_year: float,
+    discount_rate: float,
+) -> float:
+    """Expected present value of an investment paid partly at signing, partly on milestones.
+
+    Parameters
+    ----------
+    investment_usd_bn : float
+        Headline commitment [USD bn].
+    upfront_usd_bn : float
+        Part paid at signing [USD bn], at most the commitment.
+    contingent_tranche_probability : float
+        Chance that the milestone part is paid [0–1].
+    contingent_tranche_year : float
+        When it would be paid [years after signing].
+    discount_rate : float
+        Annual discount rate [0–1].
+
+    Returns
+    -------
+    float
+        ``upfront + p × (investment − upfront) / (1 + r)^t`` [USD bn]; equals the headline
+        when everything is paid at signing.
+    """
+    _unit_interval("contingent_tranche_probability", contingent_tranche_probability)
+    _unit_interval("discount_rate", discount_rate)
+    _non_negative("contingent_tranche_year", contingent_tranche_year)
+    if upfront_usd_bn > investment_usd_bn:
+        raise ValueError(
+            f"upfront_usd_bn ({upfront_usd_bn}) cannot exceed investment_usd_bn "
+            f"({investment_usd_bn})"
+        )
+    contingent = investment_usd_bn - upfront_usd_bn
+    return upfront_usd_bn + contingent_tranche_probability * contingent / (
+        1.0 + discount_rate
+    ) ** float(contingent_tranche_year)
+
+
+def economic_cost_pv_in_kind_usd_bn(
+    equity_cash_usd_bn: float, services_pv_usd_bn: float, aws_ai_operating_margin: float
+) -> float:
+    """Present value of the economic cost when the services part is given in kind.
+
+    A variant of the rumour's reading: instead of paying the whole headline at signing and
+    seeing the services part come back as revenue over the contract, Amazon pays the equity
+    cash at signing and delivers the services as they are consumed, bearing only their cost.
+
+    Returns
+    -------
+    float
+        ``equity_cash + (1 − margin) × PV(services)`` [USD bn]. Undiscounted (``PV(services)``
+        = services) it equals :func:`economic_cost_usd_bn` of the whole headline.
+    """
+    _unit_interval("aws_ai_operating_margin", aws_ai_operating_margin)
+    return equity_cash_usd_bn + (1.0 - aws_ai_operating_margin) * services_pv_usd_bn
+
+
+# --- deal anatomy and counterfactual ----------------------------------------------------------
+
+
+def incremental_aws_services_usd_bn(
+    aws_services_usd_bn: float, counterfactual_share: float
+) -> float:
+    """AWS spending that would not have happened without the investment.
+
+    Parameters
+    ----------
+    aws_services_usd_bn : float
+        Cloud spending tied to the deal [USD bn].
+    counterfactual_share : float
+        Share of it caused by the deal [0–1]: 0 = OpenAI would have bought this compute from
+        AWS anyway, 1 = all of it is caused by the deal.
+
+    Returns
+    -------
+    float
+        ``counterfactual_share × aws_services`` [USD bn].
+    """
+    _unit_interval("counterfactual_share", counterfactual_share)
+    return counterfactual_share * aws_services_usd_bn
+
+
+def openai_net_new_cash_usd_bn(
+    investment_usd_bn: float, aws_services_usd_bn: float, counterfactual_share: float
+) -> float:
+    """New cash the deal leaves OpenAI with, net of the AWS spending it causes.
+
+    The cash OpenAI receives, less the AWS spending it would not have made otherwise. In
+    the rumour's reading (services inside the headline) with a share of 1 it is the equity
+    cash, ``investment − aws_services``; cloud credits for compute OpenAI would have bought
+    anyway (share 0) are worth as much as cash.
+
+    Returns
+    -------
+    float
+        ``investment − counterfactual_share × aws_services`` [USD bn]; negative when the
+        deal commits OpenAI to more new AWS spending than it brings in.
+    """
+    return investment_usd_bn - incremental_aws_services_usd_bn(
+        aws_services_usd_bn, counterfactual_share
+    )
+
+
+def services_reading(
+    investment_usd_bn: float,
+    upfront_usd_bn: float,
+    aws_services_usd_bn: float,
+    reading: str = "auto",
+) -> Literal["inside", "separate"]:
+    """Which reading of the AWS spend applies: inside the headline, or a separate contract.
+
+    Parameters
+    ----------
+    investment_usd_bn, upfront_usd_bn, aws_services_usd_bn : float
+        The deal's amounts [USD bn].
+    reading : {"auto", "inside", "separate"}
+        ``inside``: the rumour's reading (part of the headline is OpenAI's AWS bill);
+        ``separate``: the reported deal (a separate cloud contract). ``auto`` picks
+        ``inside`` when the spend fits in the headline and nothing is paid on milestones
+        (the rumour as written), else ``separate``.
+
+    Returns
+    -------
+    str
+        ``"inside"`` or ``"separate"``.
+    """
+    if reading == "auto":
+        fits = aws_services_usd_bn <= investment_usd_bn
+        return "inside" if fits and upfront_usd_bn == investment_usd_bn else "separate"
+    if reading not in SERVICES_READINGS:
+        raise ValueError(f"reading must be auto, inside or separate, found {reading!r}")
+    if reading == "inside" and aws_services_usd_bn > investment_usd_bn:
+        raise ValueError(
+            f"reading 'inside': aws_services_usd_bn ({aws_services_usd_bn}) cannot exceed "
+            f"investment_usd_bn ({investment_usd_bn}) when the services are part of it"
+        )
+    return reading  # type: ignore[return-value]
+
+
+def deal_anatomy_usd_bn(
+    investment_usd_bn: float,
+    upfront_usd_bn: float,
+    aws_services_usd_bn: float,
+    reading: str = "auto",
+) -> dict[str, float | str]:
+    """Split the headline into its parts under one reading of the deal.
+
+    Returns
+    -------
+    dict
+        ``reading`` (``inside`` or ``separate``, see :func:`services_reading`);
+        ``headline_usd_bn``; ``upfront_usd_bn`` and ``contingent_usd_bn`` (paid at signing
+        and on milestones); ``equity_cash_usd_bn`` (cash OpenAI receives:
+        ``investment − aws_services`` inside, ``investment`` separate);
+        ``services_inside_headline_usd_bn`` and ``separate_cloud_contract_usd_bn``
+        (one of them is the AWS spend, the other zero); all but ``reading`` in USD bn.
+    """
+    _non_negative("aws_services_usd_bn", aws_services_usd_bn)
+    if upfront_usd_bn > investment_usd_bn:
+        raise ValueError(
+            f"upfront_usd_bn ({upfront_usd_bn}) cannot exceed investment_usd_bn "
+            f"({investment_usd_bn})"
+        )
+    which = services_reading(investment_usd_bn, upfront_usd_bn, aws_services_usd_bn, reading)
+    inside = which == "inside"
+    return {
+        "reading": which,
+        "headline_usd_bn": float(investment_usd_bn),
+        "upfront_usd_bn": float(upfront_usd_bn),
+        "contingent_usd_bn": float(investment_usd_bn - upfront_usd_bn),
+        "equity_cash_usd_bn": float(
+            investment_usd_bn - aws_services_usd_bn if inside else investment_usd_bn
+        ),
+        "services_inside_headline_usd_bn": float(aws_services_usd_bn if inside else 0.0),
+        "separate_cloud_contract_usd_bn": float(0.0 if inside else aws_services_usd_bn),
+    }
+
+
+def counterfactual_readings(
+    investment_usd_bn: float,
+    aws_services_usd_bn: float,
+    aws_ai_operating_margin: float,
+    counterfactual_share: float,
+) -> dict[str, dict[str, float]]:
+    """The circular and the incremental readings of the returning AWS spend, side by side.
+
+    Returns
+    -------
+    dict
+        ``{"circular": {...}, "incremental": {...}}``, each with
+        ``aws_revenue_from_deal_usd_bn`` (all the spend, or ``share × spend``),
+        ``aws_operating_profit_usd_bn`` (margin × that revenue),
+        ``amazon_net_cash_outlay_usd_bn`` and ``amazon_economic_cost_usd_bn``
+        (:func:`net_cash_outlay_usd_bn` and :func:`economic_cost_usd_bn` on that revenue);
+        undiscounted, USD bn.
+    """
+    out = {}
+    for name, share in (("circular", 1.0), ("incremental", counterfactual_share)):
+        revenue = incremental_aws_services_usd_bn(aws_services_usd_bn, share)
+        out[name] = {
+            "aws_revenue_from_deal_usd_bn": revenue,
+            "aws_operating_profit_usd_bn": aws_ai_operating_margin * revenue,
+            "amazon_net_cash_outlay_usd_bn": net_cash_outlay_usd_bn(investment_usd_bn, revenue),
+            "amazon_economic_cost_usd_bn": economic_cost_usd_bn(
+                investment_usd_bn, revenue, aws_ai_operating_margin
+            ),
+        }
+    return out
+
+
+# --- the AWS view ------------------------------------------------------------------------------
+
+
+def aws_revenue_projection_usd_bn(
+    base_revenue_usd_bn: float, growth_rate: float, years: int
+) -> np.ndarray:
+    """AWS revenue projected at a constant growth rate.
+
+    Parameters
+    ----------
+    base_revenue_usd_bn : float
+        Revenue of the last full year before the contract [USD bn].
+    growth_rate : float
+        Yearly growth [fraction, e.g. 0.2]; may be negative, above −1.
+    years : int
+        Number of years to project.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``base × (1 + g)^k`` for ``k = 1 … years`` [USD bn per year].
+    """
+    if not growth_rate > -1:
+        raise ValueError(f"growth_rate must be above -1, found {growth_rate}")
+    return base_revenue_usd_bn * (1.0 + growth_rate) ** np.arange(1, int(years) + 1)
+
+
+def revenue_share_pct(
+    contract_revenue_usd_bn: np.ndarray | float, aws_revenue_usd_bn: np.ndarray | float
+) -> np.ndarray:
+    """Contract revenue as a share of AWS revenue, year by year.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``100 × contract_revenue / aws_revenue`` [%].
+    """
+    aws = np.asarray(aws_revenue_usd_bn, dtype=float)
+    if np.any(aws <= 0):
+        raise ValueError(f"aws_revenue_usd_bn must be positive, found {aws.min()}")
+    return 100.0 * np.asarray(contract_revenue_usd_bn, dtype=float) / aws
+
+
+def share_of_aws_growth_pct(
+    contract_revenue_increase_usd_bn: float, aws_revenue_increase_usd_bn: float
+) -> float:
+    """Part of AWS's yearly revenue growth that the contract accounts for.
+
+    Returns
+    -------
+    float
+        ``100 × contract revenue increase / AWS revenue increase`` [%] (above 100 when the
+        contract alone adds more than the whole of AWS grows).
+    """
+    if aws_revenue_increase_usd_bn <= 0:
+        raise ValueError(
+            f"aws_revenue_increase_usd_bn must be positive, found {aws_revenue_increase_usd_bn}"
+        )
+    return 100.0 * contract_revenue_increase_usd_bn / aws_revenue_increase_usd_bn
+
+
+def capex_cash_flows_usd_bn(
+    capex_usd_bn: float, revenue_by_year_usd_bn: np.ndarray, aws_ai_operating_margin: float
+) -> np.ndarray:
+    """Cash flows of the capex built to serve a contract.
+
+    The capex is spent at signing; each contract year brings the operating profit on the
+    contract's revenue plus the depreciation charged against that profit, taken straight-line
+    over the contract (depreciation is not a cash cost):
+
+    ``cf_0 = −capex``; ``cf_k = margin × revenue_k + capex / n`` for ``k = 1 … n``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n + 1`` cash flows [USD bn], year 0 first.
+    """
+    _unit_interval("aws_ai_operating_margin", aws_ai_operating_margin)
+    _non_negative("capex_usd_bn", capex_usd_bn)
+    revenue = np.asarray(revenue_by_year_usd_bn, dtype=float)
+    n = len(revenue)
+    if n == 0:
+        raise ValueError("revenue_by_year_usd_bn: expected at least one year, found none")
+    inflows = aws_ai_operating_margin * revenue + capex_usd_bn / n
+    return np.concatenate([[-capex_usd_bn], inflows])
+
+
+def capex_irr(cash_flows_usd_bn: np.ndarray) -> float:
+    """Internal rate of return of yearly cash flows (``numpy_financial.irr``).
+
+    Returns
+    -------
+    float
+        The rate ``r`` with ``Σ cf_k / (1 + r)^k = 0`` [fraction per year]; NaN when there is
+        none (e.g. no outflow).
+    """
+    return float(npf.irr(np.asarray(cash_flows_usd_bn, dtype=float)))
+
+
+def payback_years(cash_flows_usd_bn: np.ndarray) -> float:
+    """Years until the cumulative cash flow turns non-negative (linear within the year).
+
+    Returns
+    -------
+    float
+        Payback period [years]; ``inf`` when the flows never pay the outlay back.
+    """
+    flows = np.asarray(cash_flows_usd_bn, dtype=float)
+    cumulative = np.cumsum(flows)
+    if cumulative[0] >= 0:
+        return 0.0
+    for k in range(1, len(flows)):
+        if cumulative[k] >= 0:
+            return float(k - 1 + (-cumulative[k - 1]) / flows[k])
+    return math.inf
+
+
+def capex_to_serve(
+    revenue_by_year_usd_bn: np.ndarray,
+    aws_ai_operating_margin: float,
+    gpu_hour_price_usd: float,
+    gpu_utilisation: float,
+    gpus_per_gw: float,
+    capex_usd_bn_per_gw: float,
+    gpu_price_usd_k: float,
+) -> dict[str, float]:
+    """Capacity AWS must build to serve a contract, its capex, IRR and payback.
+
+    The capacity is sized on the busiest year (GPUs to bill its revenue at the price and
+    utilisation, :func:`valse.model.capacity.gpus_for_revenue_per_year`), converted to gigawatts
+    and priced all-in per GW; the GPU systems alone are priced per GPU as a check.
+
+    Returns
+    -------
+    dict
+        ``gpus`` [GPUs], ``gigawatts`` [GW], ``capex_usd_bn`` (all-in),
+        ``gpu_hardware_usd_bn`` (GPU systems only), ``operating_profit_usd_bn`` (over the
+        contract), ``irr`` [fraction per year] and ``payback_years`` [years]. With no revenue
+        (no AWS spend tied to the deal) nothing is built: the capacity and the capex are zero,
+        and ``irr`` and ``payback_years`` are NaN (a rate of return and a payback period of no
+        outlay are not defined).
+    """
+    revenue = np.asarray(revenue_by_year_usd_bn, dtype=float)
+    gpus = capacity.gpus_for_revenue_per_year(
+        float(revenue.max()), gpu_hour_price_usd, gpu_utilisation
+    )
+    gigawatts = capacity.gigawatts_for_gpus(gpus, gpus_per_gw)
+    capex = capacity.capex_for_gigawatts_usd_bn(gigawatts, capex_usd_bn_per_gw)
+    flows = capex_cash_flows_usd_bn(capex, revenue, aws_ai_operating_margin)
+    return {
+        "gpus": float(gpus),
+        "gigawatts": float(gigawatts),
+        "capex_usd_bn": float(capex),
+        "gpu_hardware_usd_bn": float(capacity.gpu_hardware_cost_usd_bn(gpus, gpu_price_usd_k)),
+        "operating_profit_usd_bn": float(aws_ai_operating_margin * revenue.sum()),
+        "irr": capex_irr(flows) if capex > 0 else math.nan,
+        "payback_years": payback_years(flows) if capex > 0 else math.nan,
+    }
+
+
+# --- everything at once -------------------------------------------------------------------------
+
+
+def cloud_economics(
+    params: Mapping[str, float],
+    *,
+    counterfactual_share: float,
+    spend_profile: str = "even",
+    contingent_tranche_year: float = 0.0,
+) -> dict[str, float]:
+    """Amazon's cash and economic cost of the deal, undiscounted and in present value.
+
+    Parameters
+    ----------
+    params : mapping
+        The core parameters (a :class:`~valse.model.deal.Deal` as a dict, or a scenario):
+        ``amazon_investment_usd_bn``, ``amazon_upfront_usd_bn``,
+        ``contingent_tranche_probability``, ``aws_services_usd_bn``,
+        ``aws_ai_operating_margin``, ``contract_years``, ``discount_rate``.
+    counterfactual_share : float
+        Share of the AWS spend caused by the deal [0–1].
+    spend_profile : {"even", "ramp"}
+        How the spend is spread over the contract.
+    contingent_tranche_year : float
+        When the milestone part would be paid [years after signing].
+
+    Returns
+    -------
+    dict
+        Undiscounted (DESIGN.md): ``amazon_net_cash_outlay_usd_bn``,
+        ``amazon_economic_cost_usd_bn``, ``circularity_pct``, and their incremental versions
+        ``amazon_net_cash_outlay_incremental_usd_bn``,
+        ``amazon_economic_cost_incremental_usd_bn``; ``openai_net_new_cash_usd_bn``.
+        Present values: ``amazon_investment_pv_usd_bn`` (expected),
+        ``cloud_spend_pv_usd_bn``, ``amazon_net_cash_outlay_pv_usd_bn`` and
+        ``amazon_economic_cost_pv_circular_usd_bn`` (all the spend comes back),
+        ``amazon_economic_cost_pv_usd_bn`` (only the share caused by the deal counts).
+    """
+    inv = float(params["amazon_investment_usd_bn"])
+    services = float(params["aws_services_usd_bn"])
+    margin = float(params["aws_ai_operating_margin"])
+    rate = float(params["discount_rate"])
+    inv_pv = investment_pv_usd_bn(
+        inv,
+        float(params["amazon_upfront_usd_bn"]),
+        float(params["contingent_tranche_probability"]),
+        contingent_tranche_year,
+        rate,
+    )
+    spend_pv = cloud_spend_pv_usd_bn(services, float(params["contract_years"]), rate, spend_profile)
+    incremental = incremental_aws_services_usd_bn(services, counterfactual_share)
+    return {
+        "amazon_net_cash_outlay_usd_bn": net_cash_outlay_usd_bn(inv, services),
+        "amazon_economic_cost_usd_bn": economic_cost_usd_bn(inv, services, margin),
+        "circularity_pct": circularity_pct(services, inv),
+        "amazon_net_cash_outlay_incremental_usd_bn": net_cash_outlay_usd_bn(inv, incremental),
+        "amazon_economic_cost_incremental_usd_bn": economic_cost_usd_bn(inv, incremental, margin),
+        "openai_net_new_cash_usd_bn": openai_net_new_cash_usd_bn(
+            inv, services, counterfactual_share
+        ),
+        "amazon_investment_pv_usd_bn": inv_pv,
+        "cloud_spend_pv_usd_bn": spend_pv,
+        "amazon_net_cash_outlay_pv_usd_bn": net_cash_outlay_usd_bn(inv_pv, spend_pv),
+        "amazon_economic_cost_pv_circular_usd_bn": economic_cost_usd_bn(inv_pv, spend_pv, margin),
+        "amazon_economic_cost_pv_usd_bn": economic_cost_usd_bn(
+            inv_pv, counterfactual_share * spend_pv, margin
+        ),
+    }
+
+
+def contract_capacity(
+    aws_services_usd_bn: float,
+    contract_years: float,
+    gpu_hour_price_usd: float,
+    gpu_utilisation: float,
+    gpus_per_gw: float,
+    spend_profile: str = "even",
+) -> dict[str, float]:
+    """GPU-hours, GPUs and gigawatts the AWS spend tied to the deal buys.
+
+    The GPUs are those installed for the busiest contract year (the whole capacity to stand
+    up); see :func:`valse.model.capacity.capacity_funded`.
+
+    Returns
+    -------
+    dict
+        ``gpu_hours_funded`` [GPU-hours], ``gpus_funded`` [GPUs], ``gigawatts_funded`` [GW].
+    """
+    by_year = cloud_spend_by_year_usd_bn(aws_services_usd_bn, contract_years, spend_profile)
+    # the busiest year, per year of length (a partial last year spends at a yearly rate)
+    lengths = payment_times_years(contract_years) - np.arange(len(by_year))
+    peak = float(np.max(by_year / lengths))
+    return capacity.capacity_funded(
+        aws_services_usd_bn,
+        contract_years,
+        gpu_hour_price_usd,
+        gpu_utilisation,
+        gpus_per_gw,
+        peak_year_spend_usd_bn=peak,
+    )
+
+
+# --- models for Monte Carlo and sensitivity (keyword inputs; extra inputs are ignored so one
+# --- set of central values can feed several models) ----------------------------------------
+
+
+def economic_cost_pv_model_usd_bn(
+    *,
+    amazon_investment_usd_bn: float,
+    amazon_upfront_usd_bn: float,
+    contingent_tranche_probability: float,
+    aws_services_usd_bn: float,
+    aws_ai_operating_margin: float,
+    contract_years: float,
+    discount_rate: float,
+    counterfactual_share: float,
+    spend_profile: str = "even",
+    contingent_tranche_year: float = 0.0,
+    **_ignored: object,
+) -> float:
+    """``amazon_economic_cost_pv_usd_bn`` of :func:`cloud_economics` from flat keyword inputs.
+
+    Returns
+    -------
+    float
+        ``PV(investment) − margin × counterfactual_share × PV(AWS spend)`` [USD bn].
+    """
+    params = {
+        "amazon_investment_usd_bn": amazon_investment_usd_bn,
+        "amazon_upfront_usd_bn": amazon_upfront_usd_bn,
+        "contingent_tranche_probability": contingent_tranche_probability,
+        "aws_services_usd_bn": aws_services_usd_bn,
+        "aws_ai_operating_margin": aws_ai_operating_margin,
+        "contract_years": contract_years,
+        "discount_rate": discount_rate,
+    }
+    return cloud_economics(
+        params,
+        counterfactual_share=counterfactual_share,
+        spend_profile=spend_profile,
+        contingent_tranche_year=contingent_tranche_year,
+    )["amazon_economic_cost_pv_usd_bn"]
+
+
+def gpus_funded_model(
+    *,
+    aws_services_usd_bn: float,
+    contract_years: float,
+    gpu_hour_price_usd: float,
+    gpu_utilisation: float,
+    gpus_per_gw: float,
+    spend_profile: str = "even",
+    **_ignored: object,
+) -> float:
+    """``gpus_funded`` of :func:`contract_capacity` from flat keyword inputs [GPUs]."""
+    return contract_capacity(
+        aws_services_usd_bn,
+        contract_years,
+        gpu_hour_price_usd,
+        gpu_utilisation,
+        gpus_per_gw,
+        spend_profile,
+    )["gpus_funded"]
+
+
+def aws_capex_irr_model(
+    *,
+    aws_services_usd_bn: float,
+    contract_years: float,
+    aws_ai_operating_margin: float,
+    gpu_hour_price_usd: float,
+    gpu_utilisation: float,
+    gpus_per_gw: float,
+    capex_usd_bn_per_gw: float,
+    counterfactual_share: float = 1.0,
+    spend_profile: str = "even",
+    gpu_price_usd_k: float = 0.0,
+    **_ignored: object,
+) -> float:
+    """IRR of the capex AWS builds to serve the incremental part of the contract.
+
+    Only the spend caused by the deal (``counterfactual_share × aws_services``) needs new
+    capacity; the share drops out of the rate when the capacity scales with the revenue.
+
+    Returns
+    -------
+    float
+        ``irr`` of :func:`capex_to_serve` [fraction per year].
+    """
+    revenue = cloud_spend_by_year_usd_bn(
+        incremental_aws_services_usd_bn(aws_services_usd_bn, counterfactual_share),
+        contract_years,
+        spend_profile,
+    )
+    return capex_to_serve(
+        revenue,
+        aws_ai_operating_margin,
+        gpu_hour_price_usd,
+        gpu_utilisation,
+        gpus_per_gw,
+        capex_usd_bn_per_gw,
+        gpu_price_usd_k,
+    )["irr"]

@@ -1,0 +1,1 @@
+"""valse.report: see DESIGN.md, layers."""

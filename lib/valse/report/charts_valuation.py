@@ -1,0 +1,182 @@
+"""Charts of the valuation notebook: the DCF by stage, revenue against the requirement, the
+football field, OpenAI's sources and uses, and backlog shares.
+
+Each function draws one figure from tables the library computed, adds its sources and
+returns ``(fig, ax)``; the notebook calls it in one line and shows it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from valse.report import charts
+
+#: Revenue facts shown against the required revenue, with their kind.
+REVENUE_POINTS: tuple[tuple[str, str], ...] = (
+    ("openai_revenue_2024_usd_bn", "reported"),
+    ("openai_revenue_2025_usd_bn", "reported"),
+    ("openai_revenue_2026_forecast_usd_bn", "OpenAI projection"),
+    ("openai_revenue_2029_target_usd_bn", "OpenAI projection"),
+    ("openai_revenue_2030_target_usd_bn", "OpenAI projection"),
+)
+
+
+def revenue_points(facts):
+    """OpenAI's reported and projected revenue by year (the year is part of each fact's id)."""
+    import pandas as pd
+
+    return pd.DataFrame({
+        "year": [int(re.search(r"_(\d{4})_", fid).group(1)) for fid, _ in REVENUE_POINTS],
+        "revenue (USD bn)": [facts.value(fid) for fid, _ in REVENUE_POINTS],
+        "kind": [kind for _, kind in REVENUE_POINTS],
+        "fact": [fid for fid, _ in REVENUE_POINTS],
+    })
+
+
+def required_revenue_chart(facts, p: Mapping[str, Any], result: Mapping[str, Any],
+                           sources: Iterable[str]):
+    """OpenAI's revenue (reported, projected, run-rate) against the DCF's required revenue."""
+    points = revenue_points(facts)
+    need, band = result["need"], result["need_band"]
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    for kind, marker in (("reported", "o"), ("OpenAI projection", "s")):
+        sub = points[points["kind"] == kind]
+        ax.scatter(sub["year"], sub["revenue (USD bn)"], marker=marker, zorder=3, label=kind)
+    ax.scatter([p["valuation_year"] + 0.6], [p["latest_run_rate_revenue_usd_bn"]], marker="^",
+               zorder=3, label="annualised run-rate, Aug 2026")
+    if np.isfinite(need) and need > 0:
+        years = np.arange(p["current_revenue_year"], p["target_year"] + 1)
+        path = p["current_revenue_usd_bn"] * (1 + result["growth"]) ** (
+            years - p["current_revenue_year"])
+        ax.plot(years, path, color="black", linewidth=0.8, linestyle="--",
+                label=f"path at {result['growth']:.0%} a year to the required revenue")
+        err = ([[need - band[0]], [band[2] - need]] if band else None)
+        ax.errorbar([p["target_year"]], [need], yerr=err, fmt="D", color=charts.PALETTE[1],
+                    capsize=5, zorder=4, label="required revenue, multi-stage DCF"
+                    + (" (P10–P90)" if band else " (no band: see text)"))
+    ax.scatter([p["target_year"] + 0.15], [result["gordon_need"]], marker="x", color="grey",
+               zorder=3, label="one-stage version of the first edition")
+    ax.set_yscale("log")
+    ax.set_xlabel("Year")
+    ax.set_ylabel("OpenAI revenue (USD bn, log scale)")
+    ax.set_title(f"What USD {result['post']:,.0f} bn implies for OpenAI's revenue in "
+                 f"{p['target_year']}")
+    ax.legend(fontsize=7, loc="upper left")
+    charts.add_sources(fig, facts, list(sources))
+    return fig, ax
+
+
+def dcf_stage_chart(stages, title: str, facts, sources: Iterable[str], extra=()):
+    """The DCF's equity value built stage by stage (a waterfall of present values, USD bn).
+
+    ``stages`` is :func:`valse.report.valuation_story.stage_table`: one row per stage, the last
+    row the equity value (their sum).
+    """
+    values = stages["present value (USD bn)"].to_numpy(float)
+    steps, total = values[:-1], values[-1]
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    start = np.concatenate([[0.0], np.cumsum(steps)[:-1]])
+    colours = [charts.PALETTE[2] if v >= 0 else charts.PALETTE[1] for v in steps]
+    x = np.arange(len(values))
+    ax.bar(x[:-1], steps, bottom=start, color=colours)
+    ax.bar([x[-1]], [total], color=charts.PALETTE[0])
+    for xi, (s, v) in enumerate(zip([*start, 0.0], [*steps, total], strict=True)):
+        ax.text(xi, max(s, s + v), f"{v:,.0f}", ha="center", va="bottom", fontsize=8)
+    levels = np.concatenate([[0.0], np.cumsum(steps), [total]])
+    ax.set_ylim(min(0.0, levels.min()) * 1.15 - 0.02 * np.ptp(levels), 1.15 * levels.max())
+    ax.axhline(0, color="black", linewidth=0.6)
+    ax.set_xticks(x, [name.replace(" ", "\n", 2) for name in stages.index], fontsize=7)
+    ax.set_ylabel("Present value (USD bn)")
+    ax.set_title(title)
+    fig.subplots_adjust(bottom=0.3)
+    charts.add_sources(fig, facts, list(sources), extra=list(extra))
+    return fig, ax
+
+
+def football_field_chart(field, post: float, facts, sources: Iterable[str], extra=()):
+    """Ranges of OpenAI's equity value by method, against the round's post-money."""
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    y = np.arange(len(field))
+    low, high = field["low (USD bn)"], field["high (USD bn)"]
+    ax.barh(y, high - low, left=low, color=charts.PALETTE[: len(field)], height=0.5)
+    for yi, (lo, hi) in enumerate(zip(low, high, strict=True)):
+        ax.text(hi, yi, f"  {lo:,.0f}–{hi:,.0f}", va="center", fontsize=8)
+    ax.axvline(post, color="black", linewidth=0.8, linestyle="--", label="post-money of the round")
+    ax.set_xlim(0, 1.2 * high.max())
+    ax.set_yticks(y, field.index, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("Equity value of OpenAI (USD bn)")
+    ax.set_title("OpenAI's equity value by method (every bar on the same basis)")
+    ax.legend(fontsize=8, loc="lower right")
+    charts.add_sources(fig, facts, list(sources), extra=list(extra))
+    return fig, ax
+
+
+def multiples_chart(mult: Mapping[str, Any], facts, sources: Iterable[str], extra=()):
+    """OpenAI's EV / revenue multiples against the listed comparables' (log scale)."""
+    table = mult["table"]
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    colours = [charts.PALETTE[1] if t == "OpenAI" else charts.PALETTE[0] for t in table["ticker"]]
+    ax.barh(table.index, table["EV / revenue (x)"], color=colours)
+    for y, v in enumerate(table["EV / revenue (x)"]):
+        ax.text(v * 1.05, y, f"{v:.1f}x", va="center", fontsize=8)
+    ax.axvspan(mult["q25"], mult["q75"], color="grey", alpha=0.15,
+               label="comparables' interquartile range")
+    ax.set_xscale("log")
+    ax.set_xlabel("Enterprise value / yearly revenue (x, log scale)")
+    ax.set_title("OpenAI's revenue multiple against listed companies (enterprise values)")
+    ax.legend(fontsize=8, loc="lower right")
+    charts.add_sources(fig, facts, list(sources), extra=list(extra))
+    return fig, ax
+
+
+def sources_uses_chart(table, facts, sources: Iterable[str], extra=()):
+    """OpenAI's committed compute by provider and other cash costs (bars) against its revenue
+    on its own plan and with its run-rate held (lines), by year."""
+    years = table.index.to_numpy()
+    compute = [c for c in table.columns if c.startswith("compute: ")]
+    fig, ax = plt.subplots(figsize=(8, 4.4))
+    bottom = np.zeros(len(years))
+    for i, col in enumerate([*compute, "other cash costs (plan)"]):
+        values = table[col].to_numpy(float)
+        colour = "#bdbdbd" if col.startswith("other") else charts.PALETTE[i % len(charts.PALETTE)]
+        ax.bar(years, values, bottom=bottom, color=colour, width=0.6,
+               label=col.removeprefix("compute: "))
+        bottom += values
+    ax.plot(years, table["revenue, own plan"], color="black", marker="o",
+            label="revenue, OpenAI's own plan")
+    ax.plot(years, table["revenue, run-rate held"], color="black", marker="s", linestyle="--",
+            label="revenue, latest run-rate held")
+    ax.set_xticks(years, [str(y) for y in years])
+    ax.set_ylabel("USD bn a year")
+    ax.set_title("OpenAI's committed compute and other costs against its revenue")
+    ax.legend(fontsize=7, loc="upper left", ncol=2)
+    fig.subplots_adjust(bottom=0.22)
+    charts.add_sources(fig, facts, list(sources), extra=list(extra))
+    return fig, ax
+
+
+def backlog_chart(shares, facts, sources: Iterable[str], extra=()):
+    """Share of each provider's backlog that comes from OpenAI and Anthropic (horizontal bars)."""
+    fig, ax = plt.subplots(figsize=(8, 2.8 + 0.3 * len(shares)))
+    y = np.arange(len(shares))
+    openai = 100 * shares["OpenAI (USD bn)"] / shares["backlog (USD bn)"]
+    anthropic = 100 * shares["Anthropic (USD bn)"] / shares["backlog (USD bn)"]
+    ax.barh(y, openai, color=charts.PALETTE[0], label="OpenAI")
+    ax.barh(y, anthropic, left=openai, color=charts.PALETTE[1], label="Anthropic")
+    for yi, total in enumerate(openai + anthropic):
+        ax.text(total + 1, yi, f"{total:.0f}%", va="center", fontsize=8)
+    ax.set_yticks(y, shares.index, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("Share of the provider's backlog (%)")
+    ax.set_title("How much of the cloud backlog two AI labs make up")
+    ax.legend(fontsize=8, loc="lower right")
+    fig.subplots_adjust(left=0.38, bottom=0.3)
+    charts.add_sources(fig, facts, list(sources), extra=list(extra))
+    return fig, ax

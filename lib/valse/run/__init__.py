@@ -1,0 +1,1 @@
+"""valse.run: see DESIGN.md, layers."""

@@ -1,0 +1,152 @@
+"""Executed notebooks to self-contained HTML pages (nbconvert, in-process).
+
+Two pages per notebook:
+
+- the reader page: code hidden (``exclude_input``), prompts hidden, without the metric-record
+  outputs (:data:`valse.report.record.MIMETYPE`) and without papermill's ``injected-parameters``
+  cell;
+- the full page: every cell with its code.
+
+Both are self-contained and safe to publish offline: figures are embedded and the template
+drops every script that nbconvert's ``lab`` template fetches from a CDN (require.js, MathJax,
+Mermaid, the widget manager). HTML and Markdown outputs of the cells pass through
+:func:`valse.report.sanitize.clean_html` (``nh3``): no script, event handler or remote reference;
+JavaScript and widget-view outputs are dropped; SVG is shown as an image. Each page carries a
+Content-Security-Policy ``<meta>`` (:func:`valse.report.sanitize.add_csp`): nothing fetched, no
+script
+but the page's own inline code by hash. :func:`external_resources` lists anything left that
+would fetch or run; the exporter refuses to write a page that has some.
+
+Importing this module imports nbconvert: the pipeline's workers import it once, at start.
+"""
+
+from __future__ import annotations
+
+import copy
+import sys
+from pathlib import Path
+from typing import Any
+
+# jsonschema (imported by nbformat) imports the optional ``rfc3987_syntax`` when it is
+# installed, which builds a parser at import time (about 0.8 s, in every worker). Notebook
+# validation never checks the IRI formats it serves, so keep it out.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+import jinja2  # noqa: E402
+from nbconvert import HTMLExporter  # noqa: E402
+
+from valse.report.record import MIMETYPE  # noqa: E402
+from valse.report.sanitize import add_csp, clean_html, unsafe_constructs  # noqa: E402
+
+_TEMPLATE_NAME = "valse_offline.html.j2"
+_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{% block data_png scoped %}
+{%- set alt = output | get_metadata('alt', 'image/png') -%}
+<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
+<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}"
+{%- if alt %} alt="{{ alt | escape_html }}"{% endif %}
+{%- set width = output | get_metadata('width', 'image/png') -%}
+{%- if width is not none %} width="{{ width | escape_html }}"{% endif %}
+{%- set height = output | get_metadata('height', 'image/png') -%}
+{%- if height is not none %} height="{{ height | escape_html }}"{% endif %}>
+</div>
+{%- endblock data_png %}
+{% block data_html scoped -%}
+<div class="jp-RenderedHTMLCommon jp-RenderedHTML jp-OutputArea-output {{ extra_class }}"
+ data-mime-type="text/html">
+{{ output.data['text/html'] | valse_clean }}
+</div>
+{%- endblock data_html %}
+{% block data_markdown scoped -%}
+<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown jp-OutputArea-output {{ extra_class }}"
+ data-mime-type="text/markdown">
+{{ output.data['text/markdown'] | markdown2html | valse_clean }}
+</div>
+{%- endblock data_markdown %}
+{% block data_svg scoped -%}
+<div class="jp-RenderedSVG jp-OutputArea-output {{ extra_class }}" data-mime-type="image/svg+xml">
+<img src="data:image/svg+xml;base64,{{ output.data['image/svg+xml'] | text_base64 | escape_html }}">
+</div>
+{%- endblock data_svg %}
+{%- block data_javascript scoped -%}{%- endblock data_javascript -%}
+{%- block data_widget_view scoped -%}{%- endblock data_widget_view -%}
+{% block rawcell scoped %}
+{%- if cell.metadata.get('raw_mimetype', '').lower() in resources.get('raw_mimetypes', ['']) -%}
+{{ cell.source | valse_clean }}
+{%- endif -%}
+{%- endblock rawcell %}
+{%- block extra_css -%}
+<style type="text/css">
+@media print { .jp-Cell { break-inside: avoid; } }
+</style>
+{%- endblock extra_css -%}
+"""
+
+_EXPORTERS: dict[bool, HTMLExporter] = {}
+
+
+class UnsafePageError(RuntimeError):
+    """An exported page would fetch something from the network."""
+
+
+def _exporter(reader: bool) -> HTMLExporter:
+    exporter = _EXPORTERS.get(reader)
+    if exporter is None:
+        exporter = HTMLExporter(
+            extra_loaders=[jinja2.DictLoader({_TEMPLATE_NAME: _TEMPLATE})],
+            template_name="lab",
+            template_file=_TEMPLATE_NAME,
+            embed_images=True,
+            exclude_input=reader,
+            exclude_input_prompt=reader,
+            exclude_output_prompt=reader,
+        )
+        exporter.register_filter("valse_clean", clean_html)
+        _EXPORTERS[reader] = exporter
+    return exporter
+
+
+def reader_notebook(nb: Any) -> Any:
+    """Return a copy of ``nb`` for readers: no injected-parameters cell, no metric records."""
+    nb = copy.deepcopy(nb)
+    cells = []
+    for cell in nb.cells:
+        tags = cell.get("metadata", {}).get("tags", []) or []
+        if "injected-parameters" in tags:
+            continue
+        if cell.get("cell_type") == "code":
+            cell.outputs = [o for o in cell.get("outputs", [])
+                            if MIMETYPE not in (o.get("data") or {})]
+        cells.append(cell)
+    nb.cells = cells
+    return nb
+
+
+def external_resources(html: str) -> list[str]:
+    """Return what in ``html`` would fetch a resource or run script
+    (:func:`valse.report.sanitize.unsafe_constructs`)."""
+    return unsafe_constructs(html)
+
+
+def notebook_to_html(nb: Any, *, reader: bool, title: str | None = None) -> str:
+    """Render a notebook node as one self-contained HTML page."""
+    if reader:
+        nb = reader_notebook(nb)
+    resources = {"metadata": {"name": title or "notebook"}}
+    body, _ = _exporter(reader).from_notebook_node(nb, resources=resources)
+    body = add_csp(body)
+    bad = external_resources(body)
+    if bad:
+        raise UnsafePageError(f"page would fetch from the network: {bad[:3]}")
+    return body
+
+
+def export_pages(nb: Any, reader_path: Path, full_path: Path, title: str) -> None:
+    """Write the reader page and the full page of an executed notebook."""
+    reader_path.parent.mkdir(parents=True, exist_ok=True)
+    reader_path.write_text(notebook_to_html(nb, reader=True, title=title), encoding="utf-8")
+    full_path.write_text(notebook_to_html(nb, reader=False, title=title), encoding="utf-8")
