@@ -137,7 +137,8 @@ def build_flows(p: dict[str, Any]):
     from valse import flows_report
     from valse.explore_flows import flows_panel
     from valse.facts import load_facts
-    from valse.flowdata import load_cloud_shares, load_flows
+    from valse.flows.data import load_flows
+    from valse.flows.sharedata import load_cloud_shares
 
     analysis = flows_report.analyse(p, load_facts(), load_flows(), load_cloud_shares())
     shift = float(flows_report.peak_year(analysis.path).get("shift_pct_points", 0.0))

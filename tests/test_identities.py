@@ -9,7 +9,7 @@ from numpy.testing import assert_allclose
 
 from valse import cloud, labor, valuation
 from valse.deal import DEAL_FIELDS, create_deal, headline_metrics
-from valse.flows import herfindahl_index
+from valse.flows.concentration import herfindahl_index
 
 amount = st.floats(min_value=0, max_value=1e4, allow_nan=False)
 share = st.floats(min_value=0, max_value=1, allow_nan=False)

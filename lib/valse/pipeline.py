@@ -495,7 +495,7 @@ def notebook_imports(paths: Iterable[Path]) -> list[str]:
             if cell.get("cell_type") == "code":
                 source = cell.get("source", "")
                 _imports_of("".join(source) if isinstance(source, list) else source, found)
-    for module in sorted(Path(__file__).resolve().parent.glob("*.py")):
+    for module in sorted(Path(__file__).resolve().parent.glob("**/*.py")):
         _imports_of(module.read_text(encoding="utf-8"), found)
     return sorted(found)
 
@@ -1003,7 +1003,7 @@ RUNNER_MODULES = frozenset({"pipeline.py", "__main__.py", "site.py", "export.py"
 def kernel_lib_files() -> dict[str, str]:
     """{file: sha256} of the library modules a kernel may import (all but
     :data:`RUNNER_MODULES`)."""
-    return {k: v for k, v in tree_hashes(Path(__file__).resolve().parent, "*.py").items()
+    return {k: v for k, v in tree_hashes(Path(__file__).resolve().parent, "**/*.py").items()
             if k not in RUNNER_MODULES}
 
 
