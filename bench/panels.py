@@ -135,7 +135,8 @@ def build_labor(p: dict[str, Any]):
 
 def build_flows(p: dict[str, Any]):
     from valse.data.facts import load_facts
-    from valse.flowdata import load_cloud_shares, load_flows
+    from valse.data.flowdata import load_flows
+    from valse.data.sharedata import load_cloud_shares
     from valse.report import flows_report
     from valse.report.explore_flows import flows_panel
 

@@ -16,15 +16,39 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from valse import flows as fl
 from valse.data.facts import load_facts
-from valse.flowdata import (
-    FLOW_COLUMNS,
-    SHARE_COLUMNS,
-    FlowDataError,
-    load_cloud_shares,
-    load_flows,
+from valse.data.flowdata import FLOW_COLUMNS, FlowDataError, load_flows
+from valse.data.sharedata import SHARE_COLUMNS, load_cloud_shares
+from valse.model.flows.concentration import (
+    herfindahl_index,
+    hhi_after_shift,
+    hhi_by_quarter,
+    hhi_change_from_shift,
+    merger_screen,
+    shares_in,
 )
+from valse.model.flows.cycles import (
+    circular_share_pct,
+    cycles_table,
+    decompose_circulation,
+    max_circular_volume_usd_bn,
+    max_circulation_usd_bn,
+)
+from valse.model.flows.draws import (
+    circular_share_pct_draws,
+    circulation_draws,
+    draw_amounts,
+    tranche_paid_draws,
+)
+from valse.model.flows.graph import (
+    flow_graph,
+    money_positions,
+    reciprocal_pairs,
+    total_flows_usd_bn,
+)
+from valse.model.flows.selection import apply_deal_reading, filter_flows, set_amounts
+from valse.model.flows.shift import share_shift_pct_points
+from valse.model.flows.suppliers import investor_exposure
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "04_cross_investments.ipynb"
@@ -38,7 +62,7 @@ def edges(*triples, kind="equity_paid", status="confirmed"):
 
 
 def split_of(*triples):
-    return fl.decompose_circulation(fl.flow_graph(edges(*triples)))
+    return decompose_circulation(flow_graph(edges(*triples)))
 
 
 # --- hand-made graphs with known answers ------------------------------------------------
@@ -46,21 +70,21 @@ def split_of(*triples):
 
 def test_two_node_round_trip():
     # A invests 10 in B, B buys 6 from A: 6 goes round (counted once), 4 is one way.
-    graph = fl.flow_graph(edges(("A", "B", 10.0), ("B", "A", 6.0)))
-    split = fl.decompose_circulation(graph)
+    graph = flow_graph(edges(("A", "B", 10.0), ("B", "A", 6.0)))
+    split = decompose_circulation(graph)
     assert_allclose(split.circular_volume_usd_bn, 6.0, rtol=1e-12)
     assert_allclose(split.legs_volume_usd_bn, 12.0, rtol=1e-12)
     assert_allclose(split.one_way_volume_usd_bn, 4.0, rtol=1e-12)
     assert_allclose(split.total_usd_bn, 16.0, rtol=1e-12)
     assert_allclose(split.circular_share_pct, 100 * 6 / 16, rtol=1e-12)
     assert split.one_way == {("A", "B"): 4.0, ("B", "A"): 0.0}
-    pairs = fl.reciprocal_pairs(graph)
+    pairs = reciprocal_pairs(graph)
     assert len(pairs) == 1
     row = pairs.iloc[0]
     assert (row.company_a, row.company_b) == ("A", "B")
     assert_allclose(row.round_trip_usd_bn, 6.0)
-    assert_allclose(fl.max_circulation_usd_bn(graph), 12.0, rtol=1e-9)
-    assert_allclose(fl.max_circular_volume_usd_bn(graph), 6.0, rtol=1e-9)
+    assert_allclose(max_circulation_usd_bn(graph), 12.0, rtol=1e-9)
+    assert_allclose(max_circular_volume_usd_bn(graph), 6.0, rtol=1e-9)
 
 
 def test_three_node_cycle():
@@ -71,20 +95,20 @@ def test_three_node_cycle():
     assert_allclose(split.circular_share_pct, 100 * 3 / 12, rtol=1e-12)
     assert_allclose(split.one_way_volume_usd_bn, 3.0, rtol=1e-12)
     assert split.cancelled == ((("A", "B", "C"), 3.0),)
-    table = fl.cycles_table(fl.flow_graph(edges(("A", "B", 5.0), ("B", "C", 3.0), ("C", "A", 4.0))))
+    table = cycles_table(flow_graph(edges(("A", "B", 5.0), ("B", "C", 3.0), ("C", "A", 4.0))))
     assert list(table["cycle"]) == ["A → B → C → A"]
     assert_allclose(table["bottleneck_usd_bn"], [3.0])
 
 
 def test_tree_has_no_cycle():
-    graph = fl.flow_graph(edges(("A", "B", 3.0), ("A", "C", 4.0), ("C", "D", 2.0)))
-    split = fl.decompose_circulation(graph)
+    graph = flow_graph(edges(("A", "B", 3.0), ("A", "C", 4.0), ("C", "D", 2.0)))
+    split = decompose_circulation(graph)
     assert split.circular_volume_usd_bn == 0.0
     assert_allclose(split.one_way_volume_usd_bn, 9.0, rtol=1e-12)
     assert split.circular_share_pct == 0.0
-    assert fl.cycles_table(graph).empty
-    assert fl.reciprocal_pairs(graph).empty
-    assert fl.max_circulation_usd_bn(graph) == pytest.approx(0.0, abs=1e-12)
+    assert cycles_table(graph).empty
+    assert reciprocal_pairs(graph).empty
+    assert max_circulation_usd_bn(graph) == pytest.approx(0.0, abs=1e-12)
 
 
 def test_parallel_edges_are_added_up_first():
@@ -92,34 +116,34 @@ def test_parallel_edges_are_added_up_first():
         {"id": "g", "from": "A", "to": "B", "amount_usd_bn": 6.0, "kind": "equity_conditional"},
         {"id": "h", "from": "B", "to": "A", "amount_usd_bn": 5.0, "kind": "purchase_commitment"},
     ]
-    graph = fl.flow_graph(rows)
+    graph = flow_graph(rows)
     assert graph.number_of_edges() == 2
     assert graph["A"]["B"]["amount_usd_bn"] == 10.0
     assert graph["A"]["B"]["by_kind"] == {"equity_paid": 4.0, "equity_conditional": 6.0}
     assert graph["A"]["B"]["ids"] == ["f0", "g"]
-    split = fl.decompose_circulation(graph)
+    split = decompose_circulation(graph)
     assert_allclose(split.circular_volume_usd_bn, 5.0, rtol=1e-12)  # 5 each way, counted once
-    assert_allclose(fl.total_flows_usd_bn(graph), 15.0, rtol=1e-12)
+    assert_allclose(total_flows_usd_bn(graph), 15.0, rtol=1e-12)
 
 
 def test_two_cycles_sharing_an_edge():
     # A→B 10, B→A 6, B→C 3, C→A 5. Cancel A⇄B (bottleneck 6, the largest): A→B left 4.
     # Then A→B→C→A with bottleneck min(4, 3, 5) = 3. Legs 2×6 + 3×3 = 21 of 24; going round,
     # each loop counted once, 6 + 3 = 9.
-    graph = fl.flow_graph(
+    graph = flow_graph(
         edges(("A", "B", 10.0), ("B", "A", 6.0), ("B", "C", 3.0), ("C", "A", 5.0))
     )
-    split = fl.decompose_circulation(graph)
+    split = decompose_circulation(graph)
     assert_allclose(split.legs_volume_usd_bn, 21.0, rtol=1e-12)
     assert_allclose(split.circular_volume_usd_bn, 9.0, rtol=1e-12)
     assert split.one_way == {("A", "B"): 1.0, ("B", "A"): 0.0, ("B", "C"): 0.0, ("C", "A"): 2.0}
     assert_allclose(split.cancelled_frame()["legs_usd_bn"].sum(), 21.0, rtol=1e-12)
     assert_allclose(split.cancelled_frame()["amount_usd_bn"].sum(), 9.0, rtol=1e-12)
     # cycle packing: x_AB-A + x_ABCA <= 10 on A→B, x_ABA <= 6, x_ABCA <= 3: at most 9
-    assert_allclose(fl.max_circular_volume_usd_bn(graph), 9.0, rtol=1e-9)
+    assert_allclose(max_circular_volume_usd_bn(graph), 9.0, rtol=1e-9)
     # LP: f_AB <= 10, f_AB = f_BA + f_BC <= 6 + 3 = 9, so at most 9 + 6 + 3 + 3 = 21
-    assert_allclose(fl.max_circulation_usd_bn(graph), 21.0, rtol=1e-9)
-    positions = fl.money_positions(graph)
+    assert_allclose(max_circulation_usd_bn(graph), 21.0, rtol=1e-9)
+    positions = money_positions(graph)
     assert_allclose(positions.loc["A", ["money_in_usd_bn", "money_out_usd_bn"]], [11.0, 10.0])
     assert_allclose(positions.loc["C", "net_usd_bn"], 3.0 - 5.0)
 
@@ -128,26 +152,26 @@ def test_greedy_split_is_not_unique_and_bounded_by_the_lp():
     # Both cycles have bottleneck 1; the rule picks the shorter one (A⇄B: legs 2), while
     # the 3-cycle alone would give 3 of legs. The legs LP finds 3. Counted once, either loop
     # carries 1 and they share A → B, so the cycle-packing bound is 1 too.
-    graph = fl.flow_graph(edges(("A", "B", 1.0), ("B", "A", 1.0), ("B", "C", 1.0), ("C", "A", 1.0)))
-    assert_allclose(fl.decompose_circulation(graph).legs_volume_usd_bn, 2.0, rtol=1e-12)
-    assert_allclose(fl.max_circulation_usd_bn(graph), 3.0, rtol=1e-9)
-    assert_allclose(fl.max_circular_volume_usd_bn(graph), 1.0, rtol=1e-9)
+    graph = flow_graph(edges(("A", "B", 1.0), ("B", "A", 1.0), ("B", "C", 1.0), ("C", "A", 1.0)))
+    assert_allclose(decompose_circulation(graph).legs_volume_usd_bn, 2.0, rtol=1e-12)
+    assert_allclose(max_circulation_usd_bn(graph), 3.0, rtol=1e-9)
+    assert_allclose(max_circular_volume_usd_bn(graph), 1.0, rtol=1e-9)
     # Loops that share an edge share its money: A→B 2 feeds both loops, 1.5 + 0.5.
-    graph = fl.flow_graph(edges(("A", "B", 2.0), ("B", "A", 1.5), ("B", "C", 1.0), ("C", "A", 1.0)))
-    assert_allclose(fl.decompose_circulation(graph).circular_volume_usd_bn, 2.0, rtol=1e-12)
-    assert_allclose(fl.max_circular_volume_usd_bn(graph), 2.0, rtol=1e-9)
+    graph = flow_graph(edges(("A", "B", 2.0), ("B", "A", 1.5), ("B", "C", 1.0), ("C", "A", 1.0)))
+    assert_allclose(decompose_circulation(graph).circular_volume_usd_bn, 2.0, rtol=1e-12)
+    assert_allclose(max_circular_volume_usd_bn(graph), 2.0, rtol=1e-9)
 
 
 def test_flow_graph_refuses_negative_amounts():
     with pytest.raises(ValueError, match=r"flow 'f0': amount_usd_bn must be .*>= 0.*-1"):
-        fl.flow_graph(edges(("A", "B", -1.0)))
+        flow_graph(edges(("A", "B", -1.0)))
 
 
 def test_circular_share_checks_its_inputs():
-    assert fl.circular_share_pct(0.0, 0.0) == 0.0
-    assert_allclose(fl.circular_share_pct(30.0, 120.0), 25.0, rtol=1e-12)
+    assert circular_share_pct(0.0, 0.0) == 0.0
+    assert_allclose(circular_share_pct(30.0, 120.0), 25.0, rtol=1e-12)
     with pytest.raises(ValueError, match="exceeds total"):
-        fl.circular_share_pct(5.0, 4.0)
+        circular_share_pct(5.0, 4.0)
 
 
 # --- invariants ---------------------------------------------------------------------------
@@ -166,15 +190,15 @@ graphs = st.lists(
 @settings(max_examples=150, deadline=None)
 @given(graphs)
 def test_split_conserves_money_and_leaves_no_cycle(triples):
-    graph = fl.flow_graph(edges(*triples))
-    split = fl.decompose_circulation(graph)
+    graph = flow_graph(edges(*triples))
+    split = decompose_circulation(graph)
     tol = 1e-9 * max(1.0, split.total_usd_bn)
     # conservation, edge by edge and in total
     for e, a in split.total.items():
         assert split.circulating[e] + split.one_way[e] == pytest.approx(a, abs=tol)
         assert -tol <= split.circulating[e] <= a + tol
     assert split.legs_volume_usd_bn + split.one_way_volume_usd_bn == pytest.approx(
-        fl.total_flows_usd_bn(graph), abs=tol
+        total_flows_usd_bn(graph), abs=tol
     )
     assert_allclose(split.total_usd_bn, sum(t[2] for t in triples), atol=tol)
     # the circulating part balances at every company
@@ -186,10 +210,10 @@ def test_split_conserves_money_and_leaves_no_cycle(triples):
     rest = nx.DiGraph([e for e, a in split.one_way.items() if a > tol])
     assert nx.is_directed_acyclic_graph(rest)
     # the greedy split never beats the largest possible circulation, nor the loop packing
-    assert split.legs_volume_usd_bn <= fl.max_circulation_usd_bn(graph) + 1e-6 * max(
+    assert split.legs_volume_usd_bn <= max_circulation_usd_bn(graph) + 1e-6 * max(
         1.0, split.total_usd_bn
     )
-    assert split.circular_volume_usd_bn <= fl.max_circular_volume_usd_bn(graph) + 1e-6 * max(
+    assert split.circular_volume_usd_bn <= max_circular_volume_usd_bn(graph) + 1e-6 * max(
         1.0, split.total_usd_bn
     )
     # each loop counted once: the money going round is at most half the legs (loops have two
@@ -197,7 +221,7 @@ def test_split_conserves_money_and_leaves_no_cycle(triples):
     assert split.circular_volume_usd_bn <= split.legs_volume_usd_bn / 2 + tol
     assert 0.0 <= split.circular_share_pct <= 100.0 + 1e-9
     # net positions add up to zero
-    assert fl.money_positions(graph)["net_usd_bn"].sum() == pytest.approx(0.0, abs=tol)
+    assert money_positions(graph)["net_usd_bn"].sum() == pytest.approx(0.0, abs=tol)
 
 
 @settings(max_examples=100, deadline=None)
@@ -208,9 +232,9 @@ def test_split_conserves_money_and_leaves_no_cycle(triples):
 def test_hhi_change_from_shift_matches_the_closed_form(shares, fraction):
     named = {f"p{i}": s for i, s in enumerate(shares)}
     d = fraction * named["p0"]
-    after = fl.hhi_after_shift(named, "p0", "p1", d)
-    assert after - fl.herfindahl_index(shares) == pytest.approx(
-        fl.hhi_change_from_shift(named["p0"], named["p1"], d), abs=1e-7
+    after = hhi_after_shift(named, "p0", "p1", d)
+    assert after - herfindahl_index(shares) == pytest.approx(
+        hhi_change_from_shift(named["p0"], named["p1"], d), abs=1e-7
     )
 
 
@@ -218,28 +242,28 @@ def test_hhi_change_from_shift_matches_the_closed_form(shares, fraction):
 
 
 def test_hhi_of_known_shares():
-    assert fl.herfindahl_index([100.0]) == 10_000.0
+    assert herfindahl_index([100.0]) == 10_000.0
     for n in (2, 4, 5, 10):
-        assert_allclose(fl.herfindahl_index([100.0 / n] * n), 10_000.0 / n, rtol=1e-12)
-    assert_allclose(fl.herfindahl_index([28, 21, 14]), 784 + 441 + 196, rtol=1e-12)
+        assert_allclose(herfindahl_index([100.0 / n] * n), 10_000.0 / n, rtol=1e-12)
+    assert_allclose(herfindahl_index([28, 21, 14]), 784 + 441 + 196, rtol=1e-12)
 
 
 def test_hhi_after_shift_by_hand():
     shares = {"AWS": 28.0, "Microsoft": 21.0, "Google": 14.0}
     # 2 points from Microsoft to AWS: 30² + 19² + 14² = 900 + 361 + 196
-    assert_allclose(fl.hhi_after_shift(shares, "Microsoft", "AWS", 2.0), 1457.0, rtol=1e-12)
-    assert_allclose(fl.hhi_change_from_shift(21.0, 28.0, 2.0), 1457.0 - 1421.0, rtol=1e-12)
+    assert_allclose(hhi_after_shift(shares, "Microsoft", "AWS", 2.0), 1457.0, rtol=1e-12)
+    assert_allclose(hhi_change_from_shift(21.0, 28.0, 2.0), 1457.0 - 1421.0, rtol=1e-12)
     with pytest.raises(ValueError, match=r"shift_pct_points: expected between 0 and .*21"):
-        fl.hhi_after_shift(shares, "Microsoft", "AWS", 25.0)
+        hhi_after_shift(shares, "Microsoft", "AWS", 25.0)
     with pytest.raises(KeyError, match="Azure"):
-        fl.hhi_after_shift(shares, "Azure", "AWS", 1.0)
+        hhi_after_shift(shares, "Azure", "AWS", 1.0)
 
 
 def test_share_shift_from_a_contract():
     # $100bn over 8 years = $12.5bn a year; a year of a $129bn-a-quarter market is $516bn
-    assert_allclose(fl.share_shift_pct_points(100.0, 8.0, 129.0), 100 * 12.5 / 516, rtol=1e-12)
+    assert_allclose(share_shift_pct_points(100.0, 8.0, 129.0), 100 * 12.5 / 516, rtol=1e-12)
     with pytest.raises(ValueError, match="contract_years"):
-        fl.share_shift_pct_points(100.0, 0.0, 129.0)
+        share_shift_pct_points(100.0, 0.0, 129.0)
 
 
 def test_merger_screen_against_the_facts_thresholds():
@@ -247,12 +271,12 @@ def test_merger_screen_against_the_facts_thresholds():
     high = facts.value("merger_guidelines_2023_hhi_highly_concentrated")
     delta = facts.value("merger_guidelines_2023_hhi_delta")
     assert (high, delta) == (1800.0, 100.0)  # the 2023 Merger Guidelines, section 2.1
-    screen = fl.merger_screen(1900.0, 150.0, high, delta)
+    screen = merger_screen(1900.0, 150.0, high, delta)
     assert screen.highly_concentrated and screen.significant_increase and screen.presumption
-    screen = fl.merger_screen(1500.0, 150.0, high, delta)
+    screen = merger_screen(1500.0, 150.0, high, delta)
     assert not screen.highly_concentrated and screen.significant_increase
     assert not screen.presumption and "below" in screen.label
-    screen = fl.merger_screen(1800.0, 100.0, high, delta)  # "above" is strict
+    screen = merger_screen(1800.0, 100.0, high, delta)  # "above" is strict
     assert not screen.highly_concentrated and not screen.significant_increase
 
 
@@ -267,13 +291,13 @@ def test_hhi_by_quarter_on_a_small_frame():
             "quarter_start": [pd.Timestamp(2025, 10, 1)] * 3 + [pd.Timestamp(2026, 1, 1)] * 2,
         }
     )
-    out = fl.hhi_by_quarter(frame, providers=["AWS", "Microsoft"])
+    out = hhi_by_quarter(frame, providers=["AWS", "Microsoft"])
     assert_allclose(out["hhi"], [900 + 400, 784 + 441], rtol=1e-12)
     assert list(out["n_providers"]) == [2, 2]
-    assert_allclose(fl.hhi_by_quarter(frame)["hhi"].iloc[0], 1309.0, rtol=1e-12)
-    assert fl.shares_in(frame, "2026Q1", "synergy") == {"AWS": 28.0, "Microsoft": 21.0}
+    assert_allclose(hhi_by_quarter(frame)["hhi"].iloc[0], 1309.0, rtol=1e-12)
+    assert shares_in(frame, "2026Q1", "synergy") == {"AWS": 28.0, "Microsoft": 21.0}
     with pytest.raises(KeyError, match="no cloud shares for 2024Q1"):
-        fl.shares_in(frame, "2024Q1", "synergy")
+        shares_in(frame, "2024Q1", "synergy")
 
 
 # --- exposure, filters, the deal's readings ----------------------------------------------------
@@ -285,7 +309,7 @@ def test_investor_exposure_by_hand():
         + edges(("OpenAI", "Amazon", 38.0), kind="purchase_commitment")
         + edges(("Google", "Anthropic", 3.0))
     )
-    out = fl.investor_exposure(frame)
+    out = investor_exposure(frame)
     assert list(out.index) == ["Amazon", "Google"]
     amazon = out.loc["Amazon"]
     assert_allclose(amazon["ai_bets_usd_bn"], 60.0)  # the compute commitment is not a bet
@@ -309,13 +333,13 @@ def _frame():
 
 def test_filter_flows_by_status_kind_and_window():
     frame = _frame()
-    assert list(fl.filter_flows(frame)["id"]) == ["a", "b"]
-    assert list(fl.filter_flows(frame, statuses=["confirmed"])["id"]) == ["a"]
-    assert list(fl.filter_flows(frame, kinds=["equity_paid"])["id"]) == ["a"]
-    assert list(fl.filter_flows(frame, date_from="2025-01-01")["id"]) == ["b"]
-    assert list(fl.filter_flows(frame, date_to="2024")["id"]) == ["a"]
-    assert list(fl.filter_flows(frame, date_to="2025-10-27")["id"]) == ["a"]
-    everything = fl.filter_flows(frame, statuses=["confirmed", "reported", "lapsed"])
+    assert list(filter_flows(frame)["id"]) == ["a", "b"]
+    assert list(filter_flows(frame, statuses=["confirmed"])["id"]) == ["a"]
+    assert list(filter_flows(frame, kinds=["equity_paid"])["id"]) == ["a"]
+    assert list(filter_flows(frame, date_from="2025-01-01")["id"]) == ["b"]
+    assert list(filter_flows(frame, date_to="2024")["id"]) == ["a"]
+    assert list(filter_flows(frame, date_to="2025-10-27")["id"]) == ["a"]
+    everything = filter_flows(frame, statuses=["confirmed", "reported", "lapsed"])
     assert len(everything) == 3
 
 
@@ -330,17 +354,17 @@ def test_filter_flows_by_status_kind_and_window():
 )
 def test_filter_flows_errors_name_the_argument(kwargs, message):
     with pytest.raises(ValueError, match=message):
-        fl.filter_flows(_frame(), **kwargs)
+        filter_flows(_frame(), **kwargs)
 
 
 def test_set_amounts():
-    out = fl.set_amounts(
+    out = set_amounts(
         _frame().assign(low_usd_bn=0.5, high_usd_bn=3.0, has_range=True), {"a": 9.0}
     )
     assert out.loc[0, ["amount_usd_bn", "low_usd_bn", "high_usd_bn"]].tolist() == [9.0] * 3
     assert not out.loc[0, "has_range"] and out.loc[1, "has_range"]
     with pytest.raises(ValueError, match="expected a flow id of the data, found 'zz'"):
-        fl.set_amounts(_frame(), {"zz": 1.0})
+        set_amounts(_frame(), {"zz": 1.0})
 
 
 def _raw_amounts() -> dict[str, float]:
@@ -371,12 +395,12 @@ def _deal(investment, upfront, services, **more):
 
 
 def test_the_deal_in_both_readings():
-    flows = fl.filter_flows(load_flows())
+    flows = filter_flows(load_flows())
     raw = _raw_amounts()
     talks = raw["amazon_openai_talks_2025_12"] + raw["amazon_openai_talks_2026_01"]
     deal = raw["amazon_openai_2026_upfront"] + raw["amazon_openai_2026_contingent"]
 
-    base = fl.apply_deal_reading(flows, _deal(50.0, 15.0, 100.0))
+    base = apply_deal_reading(flows, _deal(50.0, 15.0, 100.0))
     assert (base.attrs["reading"], base.attrs["case"]) == ("reported", "separate")
     amounts = dict(zip(base["id"], base["amount_usd_bn"], strict=True))
     assert "amazon_openai_talks_2026_01" not in amounts
@@ -388,7 +412,7 @@ def test_the_deal_in_both_readings():
     # the file's deal rows already say 15 + 35 and 100: only the talks go
     assert_allclose(base["amount_usd_bn"].sum(), _raw_live_total() - talks, rtol=1e-12)
 
-    rumour = fl.apply_deal_reading(flows, _deal(50.0, 50.0, 38.0))
+    rumour = apply_deal_reading(flows, _deal(50.0, 50.0, 38.0))
     assert (rumour.attrs["reading"], rumour.attrs["case"]) == ("rumour", "inside")
     amounts = dict(zip(rumour["id"], rumour["amount_usd_bn"], strict=True))
     assert amounts["amazon_openai_talks_2026_01"] == 50.0
@@ -403,7 +427,7 @@ def test_the_deal_in_both_readings():
     )
     assert_allclose(rumour["amount_usd_bn"].sum(), expected, rtol=1e-12)
     # a slider moving the investment moves the flow
-    moved = fl.apply_deal_reading(flows, _deal(60.0, 20.0, 80.0))
+    moved = apply_deal_reading(flows, _deal(60.0, 20.0, 80.0))
     amounts = dict(zip(moved["id"], moved["amount_usd_bn"], strict=True))
     assert amounts["amazon_openai_2026_contingent"] == 40.0
     assert amounts["openai_aws_2026_02_expansion"] == 80.0
@@ -413,12 +437,12 @@ def test_amount_draws_stay_in_range_and_are_seeded():
     frame = pd.DataFrame(edges(("A", "B", 10.0), ("B", "A", 6.0))).assign(
         low_usd_bn=[8.0, 6.0], high_usd_bn=[10.0, 9.0]
     )
-    a = fl.draw_amounts(frame, np.random.default_rng(1), 500)
-    b = fl.draw_amounts(frame, np.random.default_rng(1), 500)
+    a = draw_amounts(frame, np.random.default_rng(1), 500)
+    b = draw_amounts(frame, np.random.default_rng(1), 500)
     assert_allclose(a, b)
     assert a.shape == (500, 2)
     assert (a[:, 0] >= 8).all() and (a[:, 0] <= 10).all() and (a[:, 1] >= 6).all()
-    shares = fl.circular_share_pct_draws(frame, a)
+    shares = circular_share_pct_draws(frame, a)
     expected = 100 * np.minimum(a[:, 0], a[:, 1]) / a.sum(axis=1)  # the loop counted once
     assert_allclose(shares, expected, rtol=1e-12)
 
@@ -729,25 +753,25 @@ def test_notebook_end_to_end(tmp_path, parameters):
 
 
 def test_max_method_reaches_the_largest_circulation():
-    graph = fl.flow_graph(edges(("A", "B", 1.0), ("B", "A", 1.0), ("B", "C", 1.0), ("C", "A", 1.0)))
-    split = fl.decompose_circulation(graph, method="max")
+    graph = flow_graph(edges(("A", "B", 1.0), ("B", "A", 1.0), ("B", "C", 1.0), ("C", "A", 1.0)))
+    split = decompose_circulation(graph, method="max")
     assert_allclose(split.legs_volume_usd_bn, 3.0, rtol=1e-9)
     assert_allclose(split.circular_volume_usd_bn, 1.0, rtol=1e-9)
     assert split.cancelled == ((("A", "B", "C"), pytest.approx(1.0)),)
     with pytest.raises(ValueError, match="method: expected 'max' or 'greedy', found 'lp'"):
-        fl.decompose_circulation(graph, method="lp")
+        decompose_circulation(graph, method="lp")
 
 
 @settings(max_examples=60, deadline=None)
 @given(graphs)
 def test_max_split_conserves_money_and_leaves_no_cycle(triples):
-    graph = fl.flow_graph(edges(*triples))
-    split = fl.decompose_circulation(graph, method="max")
+    graph = flow_graph(edges(*triples))
+    split = decompose_circulation(graph, method="max")
     scale = max(1.0, split.total_usd_bn)
     for e, a in split.total.items():
         assert split.circulating[e] + split.one_way[e] == pytest.approx(a, abs=1e-9 * scale)
         assert split.one_way[e] >= -1e-9 * scale
-    assert_allclose(split.legs_volume_usd_bn, fl.max_circulation_usd_bn(graph), atol=1e-6 * scale)
+    assert_allclose(split.legs_volume_usd_bn, max_circulation_usd_bn(graph), atol=1e-6 * scale)
     assert_allclose(
         split.cancelled_frame()["legs_usd_bn"].sum(),
         split.legs_volume_usd_bn,
@@ -759,32 +783,30 @@ def test_max_split_conserves_money_and_leaves_no_cycle(triples):
 
 def test_tranche_paid_draws():
     gen = np.random.default_rng(7)
-    assert fl.tranche_paid_draws(gen, 1.0, 1.0, 1.0, 100).tolist() == [1.0] * 100
-    assert fl.tranche_paid_draws(gen, 0.0, 0.0, 0.0, 100).tolist() == [0.0] * 100
-    paid = fl.tranche_paid_draws(gen, 0.2, 0.5, 0.9, 20_000)
+    assert tranche_paid_draws(gen, 1.0, 1.0, 1.0, 100).tolist() == [1.0] * 100
+    assert tranche_paid_draws(gen, 0.0, 0.0, 0.0, 100).tolist() == [0.0] * 100
+    paid = tranche_paid_draws(gen, 0.2, 0.5, 0.9, 20_000)
     # mean of a triangular law (0.2 + 0.5 + 0.9) / 3; binomial error ~ 0.0035
     assert paid.mean() == pytest.approx((0.2 + 0.5 + 0.9) / 3, abs=0.015)
     with pytest.raises(ValueError, match="probability_high: expected a probability in"):
-        fl.tranche_paid_draws(gen, 0.2, 0.5, 1.5, 10)
+        tranche_paid_draws(gen, 0.2, 0.5, 1.5, 10)
 
 
 def test_circulation_draws_equal_one_decomposition_per_draw():
     import numpy as np
     import pandas as pd
 
-    from valse import flows as fl
-
     frame = pd.DataFrame({"from": ["A", "B", "C", "A"], "to": ["B", "C", "A", "C"]})
     rng = np.random.default_rng(0)
     draws = rng.choice([1.0, 2.0, 5.0], size=(40, 4))  # many repeated rows
-    got = fl.circulation_draws(frame, draws)
+    got = circulation_draws(frame, draws)
     for i, amounts in enumerate(draws):
-        graph = fl.flow_graph(
+        graph = flow_graph(
             [
                 {"from": f, "to": t, "amount_usd_bn": a}
                 for f, t, a in zip(frame["from"], frame["to"], amounts, strict=True)
             ]
         )
-        split = fl.decompose_circulation(graph)
+        split = decompose_circulation(graph)
         assert got.loc[i, "circular_volume_usd_bn"] == split.circular_volume_usd_bn
         assert got.loc[i, "total_flows_usd_bn"] == split.total_usd_bn

@@ -13,10 +13,25 @@ import pytest
 import yaml
 from numpy.testing import assert_allclose
 
-from valse import flows as fl
 from valse.data import regulators
 from valse.data.facts import evaluate, load_facts
-from valse.flowdata import KINDS, MONEY_KINDS, load_cloud_shares, load_flows
+from valse.data.flowdata import KINDS, MONEY_KINDS, load_flows
+from valse.data.sharedata import load_cloud_shares
+from valse.model.flows.basis import (
+    annuity_factor,
+    basis_factor,
+    commitment_pv_usd_bn,
+    commitment_yearly_usd_bn,
+    expected_values,
+    is_money_committed,
+    money_committed_usd_bn,
+    money_flows,
+)
+from valse.model.flows.cycles import decompose_circulation, max_circular_volume_usd_bn
+from valse.model.flows.draws import draw_values
+from valse.model.flows.graph import flow_graph
+from valse.model.flows.shift import market_growth_rate, share_path
+from valse.model.flows.suppliers import supplier_equity_to_purchases, supplier_share_of_equity
 from valse.report import flows_report, narrative
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,19 +53,19 @@ def row(fid, u, v, amount, kind="equity_paid", status="confirmed", term=0.0, **m
 def test_pv_and_yearly_bases_of_a_commitment_by_hand():
     # 30 over 3 years at 10 %: 10 at the end of each year.
     by_hand = 10 / 1.1 + 10 / 1.1**2 + 10 / 1.1**3  # 9.0909 + 8.2645 + 7.5131
-    assert_allclose(fl.commitment_pv_usd_bn(30.0, 3.0, 0.10), by_hand, rtol=1e-12)
+    assert_allclose(commitment_pv_usd_bn(30.0, 3.0, 0.10), by_hand, rtol=1e-12)
     assert_allclose(by_hand, 24.868519909842227, rtol=1e-12)
-    assert_allclose(fl.commitment_yearly_usd_bn(30.0, 3.0), 10.0, rtol=1e-12)
-    assert_allclose(fl.annuity_factor(0.10, 3.0), 2.486851990984222, rtol=1e-12)
+    assert_allclose(commitment_yearly_usd_bn(30.0, 3.0), 10.0, rtol=1e-12)
+    assert_allclose(annuity_factor(0.10, 3.0), 2.486851990984222, rtol=1e-12)
     # no discounting: the nominal amount; term 0: paid now, whatever the rate
-    assert_allclose(fl.commitment_pv_usd_bn(30.0, 3.0, 0.0), 30.0, rtol=1e-12)
-    assert fl.commitment_pv_usd_bn(15.0, 0.0, 0.09) == 15.0
-    assert fl.commitment_yearly_usd_bn(15.0, 0.0) == 15.0
-    assert fl.basis_factor(8.0, "nominal", 0.09) == 1.0
+    assert_allclose(commitment_pv_usd_bn(30.0, 3.0, 0.0), 30.0, rtol=1e-12)
+    assert commitment_pv_usd_bn(15.0, 0.0, 0.09) == 15.0
+    assert commitment_yearly_usd_bn(15.0, 0.0) == 15.0
+    assert basis_factor(8.0, "nominal", 0.09) == 1.0
     with pytest.raises(ValueError, match="basis: expected one of pv, yearly, nominal"):
-        fl.basis_factor(8.0, "real", 0.09)
+        basis_factor(8.0, "real", 0.09)
     with pytest.raises(ValueError, match="term_years: expected a term >= 0"):
-        fl.commitment_pv_usd_bn(1.0, -1.0, 0.09)
+        commitment_pv_usd_bn(1.0, -1.0, 0.09)
 
 
 def test_conditional_amounts_enter_at_their_probability_the_same_way():
@@ -63,14 +78,14 @@ def test_conditional_amounts_enter_at_their_probability_the_same_way():
         ]
     )
     probabilities = {"b": (0.2, 0.5, 0.9), "c": (0.1, 0.25, 0.3)}
-    valued = fl.expected_values(frame, probabilities, "pv", 0.0)
+    valued = expected_values(frame, probabilities, "pv", 0.0)
     assert_allclose(valued["value_usd_bn"], [10.0, 10.0, 7.5, 24.0], rtol=1e-12)
-    yearly = fl.expected_values(frame, probabilities, "yearly", 0.09)
+    yearly = expected_values(frame, probabilities, "yearly", 0.09)
     assert_allclose(yearly["value_usd_bn"], [10.0, 10.0, 7.5, 12.0], rtol=1e-12)
     with pytest.raises(KeyError, match="without a probability: c"):
-        fl.expected_values(frame, {"b": (0.2, 0.5, 0.9)}, "pv", 0.09)
+        expected_values(frame, {"b": (0.2, 0.5, 0.9)}, "pv", 0.09)
     # in the Monte Carlo each is an event: paid in full or not at all
-    draws = fl.draw_values(valued, probabilities, np.random.default_rng(3), 4000)
+    draws = draw_values(valued, probabilities, np.random.default_rng(3), 4000)
     assert set(np.unique(draws[:, 1])) <= {0.0, 20.0}
     assert set(np.unique(draws[:, 2])) <= {0.0, 30.0}
     assert draws[:, 1].mean() / 20 == pytest.approx((0.2 + 0.5 + 0.9) / 3, abs=0.03)
@@ -86,15 +101,15 @@ def test_an_estimate_is_never_summed_as_money_committed():
             row("shares", "C", "B", 1.0, kind="price_concession", status="reported"),
         ]
     )
-    assert fl.money_committed_usd_bn(frame) == 10.0
-    assert list(fl.money_flows(frame, include_estimates=False)["id"]) == ["cash"]
-    assert list(fl.money_flows(frame, include_estimates=True)["id"]) == ["cash", "chips"]
+    assert money_committed_usd_bn(frame) == 10.0
+    assert list(money_flows(frame, include_estimates=False)["id"]) == ["cash"]
+    assert list(money_flows(frame, include_estimates=True)["id"]) == ["cash", "chips"]
     # in the data: AMD's warrant is a price concession graded as an estimate, and no sum of
     # money committed includes it or the estimated chip purchases
     flows = load_flows()
     warrant = flows.set_index("id").loc["amd_openai_warrant_2025_10"]
     assert (warrant["kind"], warrant["status"]) == ("price_concession", "estimate")
-    money = flows[fl.is_money_committed(flows)]
+    money = flows[is_money_committed(flows)]
     assert not money["status"].eq("estimate").any()
     assert not money["kind"].isin(["price_concession", "guarantee"]).any()
     params = _params(ROOT / "data" / "scenarios" / "base.yaml")
@@ -143,14 +158,14 @@ def test_a_three_company_loop_is_counted_once():
     # Supplier S invests 30 in lab L; L buys 40 of cloud from C; C buys 25 of chips from S.
     # One loop S → L → C → S carries min(30, 40, 25) = 25: that is what goes round, once,
     # not 3 × 25 = 75 of legs. All the money: 30 + 40 + 25 = 95.
-    graph = fl.flow_graph(
+    graph = flow_graph(
         [row("i", "S", "L", 30.0), row("p", "L", "C", 40.0), row("q", "C", "S", 25.0)]
     )
-    split = fl.decompose_circulation(graph)
+    split = decompose_circulation(graph)
     assert_allclose(split.circular_volume_usd_bn, 25.0, rtol=1e-12)
     assert_allclose(split.legs_volume_usd_bn, 75.0, rtol=1e-12)
     assert_allclose(split.circular_share_pct, 100 * 25 / 95, rtol=1e-12)
-    assert_allclose(fl.max_circular_volume_usd_bn(graph), 25.0, rtol=1e-9)
+    assert_allclose(max_circular_volume_usd_bn(graph), 25.0, rtol=1e-9)
 
 
 def test_supplier_equity_to_purchases_and_supplier_share_of_equity_by_hand():
@@ -164,11 +179,11 @@ def test_supplier_equity_to_purchases_and_supplier_share_of_equity_by_hand():
             row("f", "Fund", "Lab", 50.0),
         ]
     ).assign(value_usd_bn=[30.0, 10.0, 10.0, 200.0, 40.0, 50.0])
-    out = fl.supplier_equity_to_purchases(frame, buyers=["Lab"]).set_index("supplier")
+    out = supplier_equity_to_purchases(frame, buyers=["Lab"]).set_index("supplier")
     assert_allclose(out.loc["Chip", "ratio_pct"], 100 * 10 / 40, rtol=1e-12)
     assert_allclose(out.loc["Sup", "ratio_pct"], 100 * (30 + 10) / 200, rtol=1e-12)
     assert out.loc["Chip", "estimated_purchases"] and not out.loc["Sup", "estimated_purchases"]
-    rounds = fl.supplier_share_of_equity(frame, buyers=["Lab"])
+    rounds = supplier_share_of_equity(frame, buyers=["Lab"])
     # headline amounts: 30 + 20 from Sup of 30 + 20 + 50 (the concession is not equity)
     assert_allclose(rounds["supplier_share_pct"], [100 * 50 / 100], rtol=1e-12)
     assert rounds["suppliers"].tolist() == ["Sup"]
@@ -180,7 +195,7 @@ SHARES = {"AWS": 50.0, "Microsoft": 30.0}
 
 
 def test_no_share_caused_by_the_deal_moves_nothing():
-    path = fl.share_path(SHARES, 100.0, 0.3, 100.0, 8.0, 0.0, {"Microsoft": 0.5})
+    path = share_path(SHARES, 100.0, 0.3, 100.0, 8.0, 0.0, {"Microsoft": 0.5})
     assert len(path) == 8
     assert (path["shift_pct_points"] == 0).all() and (path["hhi_delta"] == 0).all()
     assert_allclose(path["hhi_after"], 2500 + 900, rtol=1e-12)
@@ -189,40 +204,40 @@ def test_no_share_caused_by_the_deal_moves_nothing():
 def test_share_path_by_hand():
     # One year, a flat market of 100, a contract of 10 all caused by the deal, all of it
     # from Microsoft: AWS 60, Microsoft 20 of 100: HHI 3,600 + 400 against 2,500 + 900.
-    path = fl.share_path(SHARES, 100.0, 0.0, 10.0, 1.0, 1.0, {"Microsoft": 1.0})
+    path = share_path(SHARES, 100.0, 0.0, 10.0, 1.0, 1.0, {"Microsoft": 1.0})
     assert_allclose(path["hhi_delta"], [4000.0 - 3400.0], rtol=1e-12)
     assert_allclose(path["shift_pct_points"], [10.0], rtol=1e-12)
     # The same as new demand: AWS 60, Microsoft 30 of 110.
-    path = fl.share_path(SHARES, 100.0, 0.0, 10.0, 1.0, 1.0, {})
+    path = share_path(SHARES, 100.0, 0.0, 10.0, 1.0, 1.0, {})
     expected = (100 * 60 / 110) ** 2 + (100 * 30 / 110) ** 2 - 3400.0
     assert_allclose(path["hhi_delta"], [expected], rtol=1e-12)
     # A growing market: year 2 of a 2-year contract of 20, half caused, g = 10 %:
     # market 121, AWS 60.5 + 5, Microsoft 36.3 (no diversion), of 126.
-    path = fl.share_path(SHARES, 100.0, 0.1, 20.0, 2.0, 0.5, {})
+    path = share_path(SHARES, 100.0, 0.1, 20.0, 2.0, 0.5, {})
     year2 = path.iloc[1]
     assert_allclose(year2["market_usd_bn"], 121.0, rtol=1e-12)
     assert_allclose(year2["share_after_pct"], 100 * 65.5 / 126, rtol=1e-12)
     three = {**SHARES, "Google": 10.0}
     with pytest.raises(ValueError, match="diversion: shares add up to 1.5"):
-        fl.share_path(three, 100.0, 0.0, 10.0, 1.0, 1.0, {"Microsoft": 0.75, "Google": 0.75})
+        share_path(three, 100.0, 0.0, 10.0, 1.0, 1.0, {"Microsoft": 0.75, "Google": 0.75})
     with pytest.raises(ValueError, match="expected a rival among"):
-        fl.share_path(SHARES, 100.0, 0.0, 10.0, 1.0, 1.0, {"AWS": 0.5})
+        share_path(SHARES, 100.0, 0.0, 10.0, 1.0, 1.0, {"AWS": 0.5})
     with pytest.raises(ValueError, match="deal_caused_share: expected a share in"):
-        fl.share_path(SHARES, 100.0, 0.0, 10.0, 1.0, 1.5, {})
+        share_path(SHARES, 100.0, 0.0, 10.0, 1.0, 1.5, {})
     with pytest.raises(ValueError, match="more than its"):
-        fl.share_path(SHARES, 10.0, 0.0, 100.0, 1.0, 1.0, {"Microsoft": 1.0})
+        share_path(SHARES, 10.0, 0.0, 100.0, 1.0, 1.0, {"Microsoft": 1.0})
 
 
 def test_market_growth_from_the_data():
     shares = load_cloud_shares()
     sizes = shares[shares["series"] == "synergy"].groupby("quarter")["market_usd_bn"].first()
     assert_allclose(
-        fl.market_growth_rate(shares, "synergy", "2026Q1"),
+        market_growth_rate(shares, "synergy", "2026Q1"),
         sizes["2026Q1"] / sizes["2025Q1"] - 1,
         rtol=1e-12,
     )
     with pytest.raises(KeyError, match="no market size for 20(19|20)Q1"):
-        fl.market_growth_rate(shares, "synergy", "2020Q1")
+        market_growth_rate(shares, "synergy", "2020Q1")
 
 
 # --- every scenario: central values inside their bands, the prose renders --------------------

@@ -7,9 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from valse.flows import herfindahl_index
 from valse.model import cloud, labor, valuation
 from valse.model.deal import DEAL_FIELDS, create_deal, headline_metrics
+from valse.model.flows.concentration import herfindahl_index
 
 amount = st.floats(min_value=0, max_value=1e4, allow_nan=False)
 share = st.floats(min_value=0, max_value=1, allow_nan=False)

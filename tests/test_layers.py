@@ -19,7 +19,7 @@ LAYERS = ("model", "data", "report", "run")
 #: What each layer may not import (a prefix of the imported module's dotted name).
 FORBIDDEN = {
     "model": ("matplotlib", "seaborn", "ipywidgets", "IPython", "papermill", "nbclient",
-              "nbformat", "jinja2", "valse.data", "valse.report", "valse.run", "valse.pipeline"),
+              "nbformat", "jinja2", "valse.report", "valse.run", "valse.pipeline"),
     "data": ("matplotlib", "seaborn", "ipywidgets", "papermill", "nbclient", "valse.report",
              "valse.run", "valse.pipeline"),
     "report": ("papermill", "nbclient", "valse.run", "valse.pipeline"),

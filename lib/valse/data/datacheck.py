@@ -1,8 +1,8 @@
 """Every data file the notebooks read, validated by the run before any kernel starts.
 
 The run calls the data loaders' public functions (:func:`valse.data.facts.load_facts`,
-:func:`valse.data.facts.check_consistency`, :func:`valse.flowdata.load_flows`,
-:func:`valse.flowdata.load_cloud_shares`, :func:`valse.data.claims.load_claims`,
+:func:`valse.data.facts.check_consistency`, :func:`valse.data.flowdata.load_flows`,
+:func:`valse.data.sharedata.load_cloud_shares`, :func:`valse.data.claims.load_claims`,
 :func:`valse.data.comparables.load_comparables`) on the data folder it was given, and reports every
 problem of every file at once (``file:line: column 'c': expected …, found …``): an invalid file
 is exit 2, before any kernel starts and before anything under the output folder changes.
@@ -134,11 +134,11 @@ def validate_data(data: Path, needed: Mapping[str, Iterable[str]],
 
                 check_consistency(facts, path)
             elif name == "flows.csv":
-                from valse.flowdata import load_flows
+                from valse.data.flowdata import load_flows
 
                 load_flows(path)
             elif name == "cloud_shares.csv":
-                from valse.flowdata import load_cloud_shares
+                from valse.data.sharedata import load_cloud_shares
 
                 load_cloud_shares(path)
             elif name == "claims.csv":

@@ -1,7 +1,7 @@
 """Charts of the cross-investment web: the network, the flow matrix, net positions, the
 circulating and one-way parts, and concentration over time.
 
-Each function draws one chart from the frames of :mod:`valse.flows` and returns
+Each function draws one chart from the frames of :mod:`valse.model.flows` and returns
 ``(Figure, Axes)``; the notebook adds the sources under it
 (:func:`valse.report.charts.add_sources`).
 """
@@ -80,7 +80,7 @@ def network_chart(
     Parameters
     ----------
     edges : DataFrame
-        From :func:`valse.flows.flow_edges_by_kind`: ``from``, ``to``, ``kind``,
+        From :func:`valse.model.flows.graph.flow_edges_by_kind`: ``from``, ``to``, ``kind``,
         ``amount_usd_bn``, ``reported_only``.
     money_in : mapping company -> USD bn
         Sizes the nodes (area proportional to the money a company receives).
@@ -223,7 +223,8 @@ def net_positions_chart(positions: pd.DataFrame, title: str):
 def circulation_chart(split_frame: pd.DataFrame, title: str, top: int = 20):
     """Stacked bars per flow: the part that goes round cycles and the one-way part [USD bn].
 
-    ``split_frame`` is :meth:`valse.flows.CirculationSplit.to_frame`; the ``top`` largest
+    ``split_frame`` is :meth:`valse.model.flows.cycles.CirculationSplit.to_frame`; the ``top``
+    largest
     flows are shown.
     """
     data = split_frame.head(top).iloc[::-1]
@@ -252,8 +253,8 @@ def concentration_chart(
 ):
     """HHI over time per series, the guidelines' threshold(s), and the HHI after a shift.
 
-    ``hhi`` is :func:`valse.flows.hhi_by_quarter`; ``after_shift`` a (quarter start, HHI)
-    point drawn as a marker.
+    ``hhi`` is :func:`valse.model.flows.concentration.hhi_by_quarter`; ``after_shift`` a (quarter
+    start, HHI) point drawn as a marker.
     """
     fig, ax = plt.subplots(figsize=(8.5, 4.5))
     for i, (series, group) in enumerate(hhi.groupby("series")):
@@ -299,8 +300,8 @@ def concentration_chart(
 def supplier_ratio_chart(suppliers: pd.DataFrame, title: str):
     """Bars per (supplier, buyer): equity and price concessions as a share of purchases [%].
 
-    ``suppliers`` is :func:`valse.flows.supplier_equity_to_purchases`; pairs whose purchases
-    are partly an estimate are hatched.
+    ``suppliers`` is :func:`valse.model.flows.suppliers.supplier_equity_to_purchases`; pairs whose
+    purchases are partly an estimate are hatched.
     """
     data = suppliers.iloc[::-1]
     labels = [f"{s} → {b}" for s, b in zip(data["supplier"], data["buyer"], strict=True)]
@@ -328,7 +329,8 @@ def supplier_ratio_chart(suppliers: pd.DataFrame, title: str):
 def share_path_chart(path: pd.DataFrame, significant_delta: float, title: str):
     """The HHI change from the deal and AWS's share gained, year by year over the contract.
 
-    ``path`` is :func:`valse.flows.share_path`; the guidelines' significant change is drawn
+    ``path`` is :func:`valse.model.flows.shift.share_path`; the guidelines' significant change is
+    drawn
     as a dashed line.
     """
     fig, ax = plt.subplots(figsize=(8.5, 4.2))

@@ -2,7 +2,7 @@
 
 Toggle kinds and statuses of flows, move a share shift between two cloud providers: the
 figures (total flows, circular volume and share, HHI before and after the shift) are
-recomputed with the functions of :mod:`valse.flows`, and each company's money in, money out
+recomputed with the functions of :mod:`valse.model.flows`, and each company's money in, money out
 and net position redrawn as HTML bars (:func:`valse.report.charts.html_bar_chart`). The network
 chart (matplotlib, over 100 ms to draw and encode) is drawn only on demand, with the panel's
 "Draw the network" button. The panel is only built when a notebook's ``interactive``
@@ -16,8 +16,8 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from valse import flows as fl
-from valse.flowdata import FLOW_STATUSES, KINDS, MONEY_KINDS
+from valse.data.flowdata import FLOW_STATUSES, KINDS, MONEY_KINDS
+from valse.model import flows as fl
 from valse.report.charts import html_bar_chart
 
 #: Labels and units of the figures the panel shows.
@@ -77,12 +77,12 @@ def positions_html(kept: pd.DataFrame, title: str = POSITIONS_TITLE) -> str:
     Parameters
     ----------
     kept : DataFrame
-        The flows shown (after :func:`valse.flows.filter_flows`).
+        The flows shown (after :func:`valse.model.flows.filter_flows`).
 
     Returns
     -------
     str
-        One bar per company, from :func:`valse.flows.money_positions` (largest net receiver
+        One bar per company, from :func:`valse.model.flows.money_positions` (largest net receiver
         first): value ``net_usd_bn``, label ``"<company> (in <money in>, out <money out>)"``.
     """
     positions = fl.money_positions(fl.flow_graph(kept))
@@ -131,7 +131,7 @@ def flows_panel(
     ----------
     flows : DataFrame
         Flows of every status (the panel filters them), e.g. after
-        :func:`valse.flows.apply_deal_reading`.
+        :func:`valse.model.flows.apply_deal_reading`.
     shares_pct : mapping provider -> share [%]
         Cloud shares of the quarter the HHI is computed on.
     from_provider, to_provider : str
@@ -140,7 +140,7 @@ def flows_panel(
         Starting value of the shift slider [percentage points].
     statuses, kinds : iterables of str
         Which toggles start ticked (default: sourced money only, the statuses given and the
-        kinds of :data:`valse.flowdata.MONEY_KINDS`; estimates and price concessions are
+        kinds of :data:`valse.data.flowdata.MONEY_KINDS`; estimates and price concessions are
         added only when a reader ticks them). Amounts are nominal.
     draw : bool
         Redraw the bar chart of net positions on each change (False: figures only). The

@@ -1,6 +1,6 @@
 """What notebook 04 shows, computed once from a scenario's parameters (no I/O here).
 
-:func:`analyse` builds the web of flows on one basis (:func:`valse.flows.build_web`), its
+:func:`analyse` builds the web of flows on one basis (:func:`valse.model.flows.web.build_web`), its
 Monte Carlo band, the LP bound, the supplier figures and the year-by-year concentration
 path, and :func:`words` turns them into the figures its narrative templates
 (``templates/04_cross_investments/*.md.j2``) need. The notebook and the tests call the same
@@ -16,10 +16,25 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from valse import flows as fl
 from valse.data.facts import Fact, parse_date
 from valse.model import uncertainty
 from valse.model.deal import CASE_NAMES, READING_NAMES, create_deal
+from valse.model.flows.basis import (
+    BASIS_NAMES,
+    is_money_committed,
+    money_committed_usd_bn,
+    money_flows,
+)
+from valse.model.flows.concentration import buyer_side_hhi, hhi_by_quarter, shares_in
+from valse.model.flows.cycles import circular_share_pct, max_circular_volume_usd_bn
+from valse.model.flows.graph import reciprocal_pairs
+from valse.model.flows.shift import market_growth_rate, share_path
+from valse.model.flows.suppliers import (
+    EQUITY_KINDS,
+    supplier_equity_to_purchases,
+    supplier_share_of_equity,
+)
+from valse.model.flows.web import TRANCHE_ID, Web, build_web, web_draws
 
 #: The providers every quarter of ``cloud_shares.csv`` lists.
 TOP3: tuple[str, ...] = ("AWS", "Microsoft", "Google")
@@ -29,12 +44,12 @@ TOP3: tuple[str, ...] = ("AWS", "Microsoft", "Google")
 class Analysis:
     """Everything notebook 04 draws and records for one scenario (see :func:`analyse`)."""
 
-    web: fl.Web
+    web: Web
     band: tuple[float, float, float]
     volume_band: tuple[float, float, float]
     total_band: tuple[float, float, float]
     upper_usd_bn: float
-    without_estimates: fl.Web
+    without_estimates: Web
     suppliers: pd.DataFrame
     rounds: pd.DataFrame
     path: pd.DataFrame
@@ -66,21 +81,21 @@ def analyse(
         "basis": params["flow_basis"],
         "discount_rate": params["discount_rate"],
     }
-    web = fl.build_web(
+    web = build_web(
         all_flows, deal, facts, include_estimates=params["include_estimates"], **common
     )
-    bare = fl.build_web(all_flows, deal, facts, include_estimates=False, **common)
-    mc = fl.web_draws(web, uncertainty.rng(params["seed"]), params["draws"])
+    bare = build_web(all_flows, deal, facts, include_estimates=False, **common)
+    mc = web_draws(web, uncertainty.rng(params["seed"]), params["draws"])
     bands = {c: uncertainty.p10_p50_p90(mc[c]) for c in mc.columns}
     everything = pd.concat([web.valued, web.concessions], ignore_index=True)
-    synergy = fl.hhi_by_quarter(cloud_shares, providers=list(TOP3))
+    synergy = hhi_by_quarter(cloud_shares, providers=list(TOP3))
     synergy = synergy[synergy["series"] == "synergy"]
     latest = synergy.iloc[-1]
     quarter = str(latest["quarter"])
-    shares_now = fl.shares_in(cloud_shares, quarter, "synergy", list(TOP3))
-    growth = fl.market_growth_rate(cloud_shares, "synergy", quarter)
+    shares_now = shares_in(cloud_shares, quarter, "synergy", list(TOP3))
+    growth = market_growth_rate(cloud_shares, "synergy", quarter)
     yearly = 4.0 * float(latest["market_usd_bn"])
-    path = fl.share_path(
+    path = share_path(
         shares_now,
         yearly,
         growth,
@@ -92,16 +107,16 @@ def analyse(
             "Google": params["diversion_from_google"],
         },
     )
-    frontier_hhi, frontier_shares = fl.buyer_side_hhi(web.valued)
+    frontier_hhi, frontier_shares = buyer_side_hhi(web.valued)
     return Analysis(
         web=web,
         band=bands["circular_share_pct"],
         volume_band=bands["circular_volume_usd_bn"],
         total_band=bands["total_flows_usd_bn"],
-        upper_usd_bn=fl.max_circular_volume_usd_bn(web.graph),
+        upper_usd_bn=max_circular_volume_usd_bn(web.graph),
         without_estimates=bare,
-        suppliers=fl.supplier_equity_to_purchases(everything),
-        rounds=fl.supplier_share_of_equity(fl.money_flows(web.valued, True)),
+        suppliers=supplier_equity_to_purchases(everything),
+        rounds=supplier_share_of_equity(money_flows(web.valued, True)),
         path=path,
         shares_now=shares_now,
         quarter=quarter,
@@ -123,12 +138,12 @@ def words(
     """The figures of each of notebook 04's templates, by template name."""
     web, split = a.web, a.web.split
     cancelled = split.cancelled_frame().sort_values("amount_usd_bn", ascending=False)
-    pairs = fl.reciprocal_pairs(web.graph)
+    pairs = reciprocal_pairs(web.graph)
     ao = pairs[(pairs["company_a"] == "Amazon") & (pairs["company_b"] == "OpenAI")]
     peak = peak_year(a.path)
     top_supplier = a.suppliers.iloc[0] if len(a.suppliers) else None
     openai_2026 = a.rounds[(a.rounds["buyer"] == "OpenAI") & (a.rounds["year"] == 2026)]
-    money = fl.money_committed_usd_bn(
+    money = money_committed_usd_bn(
         web.every_status[web.every_status["id"].isin(web.valued["id"])]
     )
     estimates = float(web.valued.loc[web.valued["status"] == "estimate", "value_usd_bn"].sum())
@@ -138,7 +153,7 @@ def words(
         "reading_name": READING_NAMES[web.reading],
         "case": web.case,
         "case_name": CASE_NAMES[web.case],
-        "basis_name": fl.BASIS_NAMES[web.basis],
+        "basis_name": BASIS_NAMES[web.basis],
         "basis": web.basis,
     }
     circular = {
@@ -150,7 +165,7 @@ def words(
         "p90": a.band[2],
         "has_band": bool(a.band[2] - a.band[0] > 0.05),
         "upper": a.upper_usd_bn,
-        "upper_share": fl.circular_share_pct(
+        "upper_share": circular_share_pct(
             min(a.upper_usd_bn, split.total_usd_bn), split.total_usd_bn
         ),
         "upper_above": bool(a.upper_usd_bn > split.circular_volume_usd_bn * (1 + 1e-6) + 1e-9),
@@ -204,7 +219,7 @@ def words(
         "estimates": estimates,
         "concessions": concessions,
         "tranche": float(
-            web.every_status.loc[web.every_status["id"] == fl.TRANCHE_ID, "amount_usd_bn"].sum()
+            web.every_status.loc[web.every_status["id"] == TRANCHE_ID, "amount_usd_bn"].sum()
         ),
         "n_conditional": len(web.probabilities),
     }
@@ -225,20 +240,21 @@ def record_band(value: float, band: tuple[float, float, float]) -> dict[str, flo
     return {"p10": low, "p50": mid, "p90": high}
 
 
-def money_table(web: fl.Web) -> pd.DataFrame:
+def money_table(web: Web) -> pd.DataFrame:
     """Capital against billing, sourced money against estimates, in one small table.
 
-    Rows: sourced money committed (nominal; :func:`valse.flows.money_committed_usd_bn`, never
+    Rows: sourced money committed (nominal;
+    :func:`valse.model.flows.basis.money_committed_usd_bn`, never
     an estimate), of which equity and purchase commitments; then, on the web's basis, the
     estimated purchases and the price concessions, which no sum of money includes.
     """
     web_rows = web.every_status[web.every_status["id"].isin(web.valued["id"])]
-    sourced = web_rows[fl.is_money_committed(web_rows)]
-    equity = float(sourced.loc[sourced["kind"].isin(fl.EQUITY_KINDS), "amount_usd_bn"].sum())
+    sourced = web_rows[is_money_committed(web_rows)]
+    equity = float(sourced.loc[sourced["kind"].isin(EQUITY_KINDS), "amount_usd_bn"].sum())
     billing = float(sourced.loc[sourced["kind"] == "purchase_commitment", "amount_usd_bn"].sum())
     estimates = float(web.valued.loc[web.valued["status"] == "estimate", "value_usd_bn"].sum())
     rows = [
-        ("money committed, sourced (nominal)", fl.money_committed_usd_bn(web_rows), "nominal"),
+        ("money committed, sourced (nominal)", money_committed_usd_bn(web_rows), "nominal"),
         ("  of which capital (equity, conditional parts in full)", equity, "nominal"),
         ("  of which billing (cloud, chips bought over years)", billing, "nominal"),
         ("estimated chip purchases, not money committed", estimates, web.basis),
