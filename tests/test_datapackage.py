@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from frictionless import validate
 
-from valse.data.facts import FactError, fact_base_as_of, fact_references, load_not_found
+from valse.data.checks import fact_references
+from valse.data.facts import FactError
+from valse.data.not_found import fact_base_as_of, load_not_found
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

@@ -5,16 +5,8 @@ import re
 
 import pytest
 
-from valse.data.facts import (
-    COLUMNS,
-    FactError,
-    check_consistency,
-    evaluate,
-    load_facts,
-    parse_date,
-    side_by_side,
-    stale_facts,
-)
+from valse.data.checks import check_consistency, evaluate
+from valse.data.facts import COLUMNS, FactError, load_facts, parse_date, side_by_side, stale_facts
 
 HEADER = ",".join(COLUMNS)
 GOOD = [
@@ -203,7 +195,7 @@ NOT_FOUND_HEADER = "id,subject,searched_on,result,scope,related_fact,note"
 
 
 def test_not_found_rows_load_and_say_when(tmp_path):
-    from valse.data.facts import load_not_found
+    from valse.data.not_found import load_not_found
 
     path = write(
         tmp_path,
@@ -220,7 +212,7 @@ def test_not_found_rows_load_and_say_when(tmp_path):
 
 
 def test_not_found_problems_are_all_reported(tmp_path):
-    from valse.data.facts import load_not_found
+    from valse.data.not_found import load_not_found
 
     path = write(
         tmp_path,
@@ -243,7 +235,7 @@ def test_not_found_problems_are_all_reported(tmp_path):
 
 
 def test_real_not_found_list_is_dated_and_points_at_facts():
-    from valse.data.facts import load_not_found
+    from valse.data.not_found import load_not_found
 
     rows = load_not_found(facts=load_facts())
     assert {r.result for r in rows} == {"not_found", "lead_only"}
@@ -253,7 +245,7 @@ def test_real_not_found_list_is_dated_and_points_at_facts():
 
 
 def test_not_found_frame_says_what_and_when(tmp_path):
-    from valse.data.facts import load_not_found, not_found_frame
+    from valse.data.not_found import load_not_found, not_found_frame
 
     path = write(
         tmp_path,

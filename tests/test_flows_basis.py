@@ -14,7 +14,8 @@ import yaml
 from numpy.testing import assert_allclose
 
 from valse.data import regulators
-from valse.data.facts import evaluate, load_facts
+from valse.data.checks import evaluate
+from valse.data.facts import load_facts
 from valse.data.flowdata import KINDS, MONEY_KINDS, load_flows
 from valse.data.sharedata import load_cloud_shares
 from valse.model.flows.basis import (

@@ -415,7 +415,8 @@ def test_cost_parts_add_up_to_the_base_cost_per_role(defaults):
 def test_notebook_defaults_equal_the_facts_they_name(defaults):
     import re
 
-    from valse.data.facts import evaluate, load_facts
+    from valse.data.checks import evaluate
+    from valse.data.facts import load_facts
 
     facts = load_facts()
     nb = json.loads(NOTEBOOK.read_text())

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from valse.data.facts import evaluate, load_facts
+from valse.data.checks import evaluate
+from valse.data.facts import load_facts
 from valse.model.deal import DEAL_FIELDS
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,7 +1,7 @@
 """Every data file the notebooks read, validated by the run before any kernel starts.
 
 The run calls the data loaders' public functions (:func:`valse.data.facts.load_facts`,
-:func:`valse.data.facts.check_consistency`, :func:`valse.data.flowdata.load_flows`,
+:func:`valse.data.checks.check_consistency`, :func:`valse.data.flowdata.load_flows`,
 :func:`valse.data.sharedata.load_cloud_shares`, :func:`valse.data.claims.load_claims`,
 :func:`valse.data.comparables.load_comparables`) on the data folder it was given, and reports every
 problem of every file at once (``file:line: column 'c': expected …, found …``): an invalid file
@@ -130,7 +130,7 @@ def validate_data(data: Path, needed: Mapping[str, Iterable[str]],
             elif name == "checks.csv":
                 if facts is None:
                     continue  # checked against the facts: reported with facts.csv
-                from valse.data.facts import check_consistency
+                from valse.data.checks import check_consistency
 
                 check_consistency(facts, path)
             elif name == "flows.csv":
