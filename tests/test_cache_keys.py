@@ -86,9 +86,32 @@ def test_declared_reads_of_the_project_notebooks():
     reads = {p.stem: notebook_reads(p) for p in sorted((ROOT / "notebooks").glob("*.ipynb"))}
     assert reads["00_overview"] == (("checks.csv", "facts.csv"), False)
     assert reads["01_valuation"] == (("comparables.csv", "facts.csv"), False)
-    assert reads["04_cross_investments"] == (("cloud_shares.csv", "facts.csv", "flows.csv"),
-                                             False)
-    assert reads["05_summary"] == (("claims.csv", "facts.csv"), True)
+    # the regulators' timeline and the watch-list are read by the library (flows_report), not
+    # by a loader call in 04's own code: the imports are followed
+    assert reads["04_cross_investments"] == (
+        ("cloud_shares.csv", "facts.csv", "flows.csv", "regulatory_matters.csv", "watchlist.csv"),
+        False,
+    )
+    assert reads["05_summary"] == (
+        ("claims.csv", "datapackage.json", "facts.csv", "not_found.csv"), True)
+
+
+def test_reads_hidden_in_an_imported_library_module_count(tmp_path):
+    """A notebook that only calls the report layer still depends on the files the report
+    layer's loaders open; one importing nothing of the package reads nothing."""
+    from valse.data.datacheck import notebook_reads
+
+    def notebook(code: str) -> Path:
+        path = tmp_path / f"nb{len(list(tmp_path.iterdir()))}.ipynb"
+        path.write_text(json.dumps({"cells": [{"cell_type": "code", "source": code}]}))
+        return path
+
+    assert notebook_reads(notebook("import math\n")) == ((), False)
+    files, _ = notebook_reads(notebook("from valse.report import flows_report\n"))
+    assert {"regulatory_matters.csv", "watchlist.csv"} <= set(files)
+    multiline = "from valse.data.not_found import (\n    load_not_found,\n)\n"
+    files, _ = notebook_reads(notebook(multiline))
+    assert "not_found.csv" in files and "claims.csv" not in files
 
 
 def test_data_dir_is_what_the_notebooks_read(tmp_path):

@@ -28,7 +28,16 @@ READERS: dict[str, tuple[str, ...]] = {
     "cloud_shares.csv": ("load_cloud_shares(",),
     "claims.csv": ("load_claims(",),
     "comparables.csv": ("load_comparables(",),
+    "not_found.csv": ("load_not_found(",),
+    "datapackage.json": ("fact_base_as_of(",),
+    "regulatory_matters.csv": ("load_matters(",),
+    "watchlist.csv": ("load_watchlist(",),
 }
+#: The package's folder, whose modules a notebook's imports are followed into.
+_PACKAGE = Path(__file__).resolve().parents[1]
+_IMPORT = re.compile(
+    r"^\s*(?:from\s+(valse(?:\.\w+)*)\s+import\s+([\w\s,()]+)|import\s+(valse(?:\.\w+)*))", re.M
+)
 #: What a notebook's code says when it reads every scenario file of the data folder.
 SCENARIO_GLOB = re.compile(r"""["']scenarios["']""")
 _METRIC = re.compile(r"""\bmetric\(\s*["']([a-z][a-z0-9_]*)["']""")
@@ -47,12 +56,48 @@ def _code(path: Path) -> str:
     return "\n".join(parts)
 
 
+def _module_files(code: str) -> set[Path]:
+    """The package's source files that ``code`` imports directly (``from valse.report import
+    charts``, ``from valse.data.facts import load_facts``, ``import valse.model.deal``)."""
+    found: set[Path] = set()
+    for m in _IMPORT.finditer(code):
+        dotted = m.group(1) or m.group(3)
+        base = _PACKAGE.joinpath(*dotted.split(".")[1:])
+        names = [n.split()[0] for n in (m.group(2) or "").replace("(", " ").replace(")", " ")
+                 .split(",") if n.strip()]
+        candidates = [base.with_suffix(".py"), base / "__init__.py"]
+        candidates += [base / f"{n}.py" for n in names] + [base / n / "__init__.py" for n in names]
+        for candidate in candidates:
+            if candidate.is_file():
+                found.add(candidate)
+    return found
+
+
+def imported_code(code: str) -> str:
+    """The code of every package module that ``code`` imports, transitively, joined: where a
+    notebook's data reads hide in the library functions it calls."""
+    seen: set[Path] = set()
+    todo = _module_files(code)
+    parts = []
+    while todo:
+        module = todo.pop()
+        if module in seen:
+            continue
+        seen.add(module)
+        text = module.read_text(encoding="utf-8")
+        parts.append(text)
+        todo |= _module_files(text) - seen
+    return "\n".join(parts)
+
+
 def notebook_reads(path: Path) -> tuple[tuple[str, ...], bool]:
     """The data files a notebook reads (names in :data:`READERS`, sorted) and whether it reads
-    every scenario file."""
-    code = _code(path)
+    every scenario file. A file counts as read when the notebook, or a package module it imports
+    (transitively), calls its loader: the key errs on the side of re-running."""
+    own = _code(path)
+    code = own + "\n" + imported_code(own)
     files = sorted(name for name, calls in READERS.items() if any(c in code for c in calls))
-    return tuple(files), bool(SCENARIO_GLOB.search(code))
+    return tuple(files), bool(SCENARIO_GLOB.search(own))
 
 
 def metric_names(paths: Iterable[Path]) -> set[str]:
