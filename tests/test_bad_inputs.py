@@ -264,7 +264,7 @@ def test_every_problem_of_a_file_is_reported_at_once(pristine, tmp_path, capsys)
 def test_a_disk_that_fills_mid_run_leaves_the_previous_results(project, monkeypatch):
     """The run writes its metrics and manifest, publishes and writes the index: a write that
     fails (no space left) is exit 2 with a message, and the published run is untouched."""
-    from valse import pipeline
+    from valse.run import main, plan
 
     assert project.run().returncode == 0
     published = (project.out / "base").resolve()
@@ -279,10 +279,10 @@ def test_a_disk_that_fills_mid_run_leaves_the_previous_results(project, monkeypa
 
     monkeypatch.setattr(Path, "write_text", full_disk)
     stream = io.StringIO()
-    opts = pipeline.Options(scenarios=[project.base], only=[], jobs=1, force=True,
-                            out=project.out, notebooks=project.notebooks, data=project.data,
-                            timeout=120.0)
-    code = pipeline.run(opts, stream)
+    opts = plan.Options(scenarios=[project.base], only=[], jobs=1, force=True,
+                        out=project.out, notebooks=project.notebooks, data=project.data,
+                        timeout=120.0)
+    code = main.run(opts, stream)
     monkeypatch.undo()
     assert code == 2, stream.getvalue()
     assert "No space left on device" in stream.getvalue()

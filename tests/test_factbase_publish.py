@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from valse.pipeline import publish_fact_base
+from valse.run.publish import publish_fact_base
 from valse.run.site import ScenarioResults, render_index
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -159,6 +159,6 @@ def test_a_second_run_waits_for_the_lock_or_refuses_with_exit_3(project):
 
 
 def outfolder_exit_locked() -> int:
-    from valse.pipeline import EXIT_LOCKED
+    from valse.run.main import EXIT_LOCKED
 
     return EXIT_LOCKED

@@ -402,7 +402,7 @@ def test_killed_run_leaves_previous_results_intact(project):
 def test_progress_bar_only_on_a_terminal():
     import io
 
-    from valse.pipeline import Console
+    from valse.run.console import Console
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
@@ -420,7 +420,7 @@ def test_progress_bar_only_on_a_terminal():
 
 
 def test_zygote_preloads_only_safe_libraries(tmp_path):
-    from valse.pipeline import notebook_imports, zygote_modules
+    from valse.run.forkserver import notebook_imports, zygote_modules
 
     nb = {"cells": [{"cell_type": "code", "source": [
         "%matplotlib inline\n", "import numpy as np, json\n", "import matplotlib.pyplot as plt\n",

@@ -183,7 +183,7 @@ def test_project_scenarios_are_valid():
     """The project's own scenario files pass validation against its notebooks."""
     from valse.data import paths
     from valse.data.scenarios import declared_parameters, load_scenarios
-    from valse.pipeline import discover_notebooks
+    from valse.run.plan import discover_notebooks
 
     files = sorted((paths.data_dir() / "scenarios").glob("*.yaml"))
     assert len(files) >= 7 and any(paths.notebooks_dir().glob("*.ipynb"))

@@ -72,8 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--data", type=Path, default=None,
                      help="data folder (default: the project's data/)")
     run.add_argument("--timeout", type=_positive_float, default=900.0, metavar="SECONDS",
-                     help="execution time limit of one notebook, at most 86400 "
-                     "(default: 900)")
+                     help="execution time limit of one notebook (from its kernel's start), at "
+                     "most 86400 (default: 900)")
     run.add_argument("--publish-failed", action="store_true",
                      help="publish a run with failed notebooks even over good published "
                      "results (by default it is kept in OUT/.failed/ and the good results stay)")
@@ -87,7 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "run":
         from valse.data import paths
-        from valse.pipeline import Options, default_jobs, run
+        from valse.run.main import run
+        from valse.run.plan import Options, default_jobs
 
         data = (args.data or paths.data_dir()).absolute()
         opts = Options(

@@ -3,7 +3,7 @@ to kill the fork server when the main process dies (``PR_SET_PDEATHSIG``).
 
 The fork server otherwise outlives a main process killed with SIGKILL (as the OOM killer does),
 and with it the workers it forked; the workers die with the fork server (their own parent-death
-signal, :func:`valse.pipeline.die_with_parent`) and stop their kernels. Nothing else imports
+signal, :func:`valse.run.kernels.die_with_parent`) and stop their kernels. Nothing else imports
 this module: importing it anywhere else would tie that process to its parent.
 """
 
@@ -11,6 +11,6 @@ from __future__ import annotations
 
 import signal
 
-from valse.pipeline import die_with_parent
+from valse.run.kernels import die_with_parent
 
 die_with_parent(signal.SIGKILL)

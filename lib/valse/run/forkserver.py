@@ -1,0 +1,314 @@
+"""The kernel fork server: one process per run that imports ipykernel and the notebooks'
+libraries once, then forks a fresh kernel process for each notebook.
+
+Starting a kernel costs a new interpreter, ipykernel's imports and then the notebook's own
+imports (numpy, pandas, scipy, matplotlib); the fork server pays them once per run. The
+kernel manager (:func:`valse.run.kernels.ipc_kernel_manager_class`) launches the stand-in
+:mod:`valse.run.forkclient` instead of ``python -m ipykernel_launcher``
+(:func:`kernel_command`); it passes its argv, cwd, environment and standard streams to this
+server and waits for the forked kernel.
+
+Fork safety. A process may only be forked safely when nothing in it depends on a thread, a
+lock held by another thread, or a connection that the child would share. The server forks
+only when :func:`fork_safety_problem` finds nothing: one thread (Python's and the OS's:
+BLAS pools are held at one thread by the kernels' environment), no pyplot (its backend is set
+up by the kernel), no IPython shell or kernel application made yet, no ZeroMQ context (not
+fork-safe) and no running event loop. Otherwise it says why on stderr and closes its socket:
+every stand-in then starts an ordinary kernel and says so. Each forked kernel is a new
+process with its own state: only already-imported modules are shared (copy-on-write); it gets
+the stand-in's environment, cwd and streams, a process group of its own, default signal
+handlers and reseeded random generators (``random``, numpy's legacy global one).
+
+``VALSE_FORK_KERNELS=0`` disables it (``make bench`` times the run both ways).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+ZYGOTE_ENV = "VALSE_KERNEL_ZYGOTE"
+DISABLE_ENV = "VALSE_FORK_KERNELS"
+CLIENT = Path(__file__).resolve().with_name("forkclient.py")
+#: Libraries worth importing once in the fork server when a notebook imports them. pyplot and
+#: anything that imports it are left out: the inline backend must be set up in the kernel.
+ZYGOTE_SAFE = ("numpy", "pandas", "scipy", "networkx", "numpy_financial", "matplotlib",
+               "jinja2", "yaml")
+UNSAFE_SUBMODULES = ("matplotlib.pyplot", "matplotlib.backends", "matplotlib.pylab",
+                     "pandas.plotting")
+_MPL_INLINE = "module://matplotlib_inline.backend_inline"
+_SERVER_CWD = ""
+
+
+def kernel_command(cmd: list[str]) -> list[str]:
+    """The command a kernel manager runs for ``cmd``: the stand-in when this run has a fork
+    server and ``cmd`` is the ordinary ipykernel command, else ``cmd``."""
+    zygote = os.environ.get(ZYGOTE_ENV)
+    if zygote and cmd[1:3] == ["-m", "ipykernel_launcher"]:
+        return [sys.executable, "-S", str(CLIENT), zygote, *cmd]
+    return cmd
+
+
+def _imports_of(source: str, found: set[str]) -> None:
+    source = "\n".join(line for line in source.splitlines()
+                       if not line.lstrip().startswith(("%", "!")))
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module)
+
+
+def notebook_imports(paths: Iterable[Path]) -> list[str]:
+    """Module names imported at the top level of these notebooks' code cells and of the
+    library modules a kernel may import (:func:`valse.run.cachekeys.kernel_lib_files`)."""
+    from valse.run.cachekeys import LIB, is_runner_file
+
+    found: set[str] = set()
+    for path in paths:
+        try:
+            nb = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        for cell in nb.get("cells", []):
+            if cell.get("cell_type") == "code":
+                source = cell.get("source", "")
+                _imports_of("".join(source) if isinstance(source, list) else source, found)
+    for module in sorted(LIB.rglob("*.py")):
+        if not is_runner_file(module.relative_to(LIB).as_posix()):
+            _imports_of(module.read_text(encoding="utf-8"), found)
+    return sorted(found)
+
+
+def zygote_modules(imports: Iterable[str]) -> list[str]:
+    """The imports worth preloading (see :data:`ZYGOTE_SAFE`); for pyplot and the like, only
+    their package."""
+    keep = set()
+    for m in imports:
+        if m.split(".")[0] in ZYGOTE_SAFE:
+            keep.add(m.split(".")[0] if m.startswith(UNSAFE_SUBMODULES) else m)
+    return sorted(keep)
+
+
+def os_threads() -> int:
+    """Threads of this process as the OS counts them (1 where /proc is missing)."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return 1
+
+
+def fork_safety_problem() -> str | None:
+    """Why forking this process now would not be safe (see the module's docstring), or None."""
+    import threading
+
+    if threading.active_count() > 1:
+        names = ", ".join(t.name for t in threading.enumerate()
+                          if t is not threading.current_thread())
+        return f"{threading.active_count()} Python threads ({names})"
+    if os_threads() > 1:
+        return f"{os_threads()} OS threads (a library started a thread pool)"
+    if "matplotlib.pyplot" in sys.modules:
+        return "matplotlib.pyplot is imported (its backend belongs to the kernel)"
+    ishell = sys.modules.get("IPython.core.interactiveshell")
+    if ishell is not None and ishell.InteractiveShell.initialized():
+        return "an IPython shell exists"
+    kernelapp = sys.modules.get("ipykernel.kernelapp")
+    if kernelapp is None:
+        return "ipykernel could not be imported"
+    if kernelapp.IPKernelApp.initialized():
+        return "a kernel application exists"
+    zmq = sys.modules.get("zmq")
+    if zmq is not None and getattr(zmq.Context, "_instance", None) is not None:
+        return "a ZeroMQ context exists"
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+    return "an event loop is running"
+
+
+def _child(request: dict[str, Any], fds: list[int]) -> None:
+    """In the forked child: become a fresh kernel process for the stand-in's request."""
+    import random
+    import threading
+
+    os.setpgid(0, 0)
+    for target, fd in enumerate(fds[:3]):
+        os.dup2(fd, target)
+    for fd in fds:
+        if fd > 2:
+            os.close(fd)
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD):
+        signal.signal(sig, signal.default_int_handler if sig == signal.SIGINT
+                      else signal.SIG_DFL)
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    os.environ.pop(ZYGOTE_ENV, None)
+    if sys.path and sys.path[0] == _SERVER_CWD:
+        sys.path[0] = request["cwd"]
+    random.seed()
+    if "numpy" in sys.modules:
+        sys.modules["numpy"].random.seed()
+    client = int(request["client"])
+
+    def watch_client() -> None:  # the stand-in was killed: so is its kernel
+        import select
+
+        try:
+            fd = os.pidfd_open(client)
+        except (AttributeError, OSError):
+            fd = None
+        while True:
+            if fd is not None:
+                select.select([fd], [], [], 1.0)
+            else:
+                time.sleep(0.5)
+            try:
+                os.kill(client, 0)
+            except ProcessLookupError:
+                os._exit(1)
+
+    threading.Thread(target=watch_client, daemon=True).start()
+    sys.argv = ["ipykernel_launcher", *request["argv"]]
+    from ipykernel.kernelapp import IPKernelApp
+
+    app = IPKernelApp.instance()
+    # read from the environment when ipykernel was imported (in the server): set it again
+    app.parent_handle = int(os.environ.get("JPY_PARENT_PID") or 0)
+    app.initialize(request["argv"])
+    app.start()
+
+
+def _receive(conn: Any) -> tuple[dict[str, Any], list[int]]:
+    import socket
+
+    head, fds, _, _ = socket.recv_fds(conn, 1 << 16, 3)
+    size = int.from_bytes(head[:8], "big")
+    body = head[8:]
+    while len(body) < size:
+        chunk = conn.recv(size - len(body))
+        if not chunk:
+            raise OSError("short request")
+        body += chunk
+    return json.loads(body), list(fds)
+
+
+def serve(socket_path: str, modules: list[str]) -> None:
+    """Serve forked kernels on ``socket_path`` after importing ``modules`` (runs as
+    ``python -m valse.run.forkserver SOCKET MODULE...``), until the parent exits."""
+    import importlib
+    import socket
+
+    from valse.run.kernels import die_with_parent
+
+    global _SERVER_CWD
+    _SERVER_CWD = sys.path[0] if sys.path else ""
+    die_with_parent(signal.SIGTERM)
+    parent = os.getppid()
+    # listen at once: early stand-ins wait in the backlog while the libraries load
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(socket_path)
+    server.listen(64)
+    os.environ.setdefault("MPLBACKEND", _MPL_INLINE)  # as ipykernel sets it, before matplotlib
+    try:
+        import ipykernel.kernelapp  # noqa: F401
+    except Exception:  # noqa: BLE001 - reported by fork_safety_problem
+        pass
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - a failed preload is imported again by the notebook
+            pass
+    problem = fork_safety_problem()
+    if problem:
+        print(f"valse: the kernel fork server stops, forking is not safe: {problem}",
+              file=sys.stderr, flush=True)
+        server.close()
+        return
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forked kernels are reaped automatically
+    server.settimeout(1.0)
+    while os.getppid() == parent:
+        try:
+            conn, _ = server.accept()
+        except TimeoutError:
+            continue
+        conn.settimeout(10)
+        try:
+            request, fds = _receive(conn)
+        except (OSError, ValueError):
+            conn.close()
+            continue
+        pid = os.fork()
+        if pid == 0:
+            try:
+                server.close()
+                conn.close()
+                _child(request, fds)
+            finally:
+                os._exit(0)
+        for fd in fds:
+            os.close(fd)
+        try:
+            conn.sendall(f"{pid}\n".encode())
+        except OSError:
+            pass
+        conn.close()
+
+
+def start(notebooks: Iterable[Path], log: Any = None) -> tuple[Any, str] | None:
+    """Start the fork server for a run; return (process, socket path), or None when disabled
+    (``VALSE_FORK_KERNELS=0``) or not possible here (then ``log`` gets the reason)."""
+    import socket
+
+    if os.environ.get(DISABLE_ENV, "1") == "0":
+        return None
+    missing = [what for what, ok in (("os.fork", hasattr(os, "fork")),
+                                     ("socket.send_fds", hasattr(socket, "send_fds")))
+               if not ok]
+    if missing:
+        if log is not None:
+            log(f"kernels start the ordinary way: no {', '.join(missing)} on this system")
+        return None
+    from valse.run.kernels import RUN_TMP_ENV
+
+    folder = tempfile.mkdtemp(prefix="valse-z-", dir=os.environ.get(RUN_TMP_ENV) or None)
+    path = os.path.join(folder, "zygote")
+    modules = zygote_modules(notebook_imports(notebooks))
+    proc = subprocess.Popen([sys.executable, "-m", "valse.run.forkserver", path, *modules],
+                            stdin=subprocess.DEVNULL)
+    return proc, path
+
+
+def stop(handle: tuple[Any, str] | None) -> None:
+    if handle is None:
+        return
+    proc, path = handle
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    shutil.rmtree(os.path.dirname(path), ignore_errors=True)
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1], sys.argv[2:])

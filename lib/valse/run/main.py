@@ -1,0 +1,310 @@
+"""Run the notebooks for each scenario, export them, and publish the results atomically
+(``python -m valse run``): :func:`run` validates and plans (:mod:`valse.run.plan`), then, under
+the output folder's lock, :func:`execute` starts what the :class:`~valse.run.scheduler.Scheduler`
+gives in a pool of worker processes (:mod:`valse.run.execute`) and publishes each scenario
+once its notebooks are done (:mod:`valse.run.publish`).
+
+1. **Plan** (light: no papermill, nbconvert or pandas import): every notebook's parameters,
+   the scenarios, the output folder, and an input hash per (scenario, notebook) over what its
+   kernel can see (:mod:`valse.run.cachekeys`). When every notebook is up to date nothing is
+   rewritten. Otherwise the data files the notebooks read are validated before anything is
+   written, and the run plans again under the lock. The console says why each notebook runs.
+2. **Execute** in a pool of ``--jobs`` workers; kernels on the IPC transport, forked from the
+   kernel fork server when there is one (:mod:`valse.run.forkserver`). Summary notebooks (they
+   declare ``metrics_path``) run once the other notebooks of their scenario are done.
+3. **Publish**: each scenario is built in ``OUT/.runs/...`` and ``OUT/<scenario>`` swapped to
+   it atomically; a build that would replace good results with a failure is kept in
+   ``OUT/.failed/``. Killing the run at any moment leaves the previous results intact.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sys
+import threading
+from typing import Any
+
+from valse import outfolder
+from valse.run import forkserver, kernels
+from valse.run.console import Console, describe_error
+from valse.run.manifest import git_state, now_iso, package_versions
+from valse.run.plan import (
+    InvalidInput,
+    Job,
+    Options,
+    ScenarioRun,
+    cached,
+    check_data,
+    check_output_folder,
+    plan,
+    up_to_date,
+)
+from valse.run.publish import (
+    carry,
+    new_build,
+    publish_scenario,
+    summary_inputs,
+    write_summary_inputs,
+)
+from valse.run.scheduler import Scheduler
+
+#: Exit code when ``--no-wait`` and another run holds the lock on the output folder.
+EXIT_LOCKED = 3
+#: Modules the multiprocessing fork server imports once, before forking the pool's workers.
+WORKER_PRELOAD = ["valse.forkserver_guard", "valse.run.export", "valse.run.execute",
+                  "papermill", "nbformat"]
+
+
+def job_spec(run: ScenarioRun, job: Job, opts: Options, metrics_path: str | None) -> dict:
+    """What a worker needs to execute ``job`` (plain data: it is pickled to the worker)."""
+    declared = job.notebook.declared
+    return {
+        "scenario": run.scenario.name, "notebook": job.notebook.name,
+        "source": str(job.notebook.path), "build": str(run.build),
+        "parameters": job.parameters, "cwd": str(job.notebook.path.parent),
+        "timeout": opts.timeout,
+        "data_env": str(opts.data.resolve()),  # what the kernel reads (valse.data.paths)
+        "run_tmp": os.environ.get(kernels.RUN_TMP_ENV),
+        "artifacts": "artifacts_dir" in declared,
+        "metrics_path": metrics_path if "metrics_path" in declared else None,
+        "data_dir": str(opts.data.resolve()) if "data_dir" in declared else None,
+        "outputs_dir": str(opts.out.resolve()) if "outputs_dir" in declared else None,
+    }
+
+
+def _terminate_pool(pool: Any) -> None:
+    """Stop the workers (each kills its kernels on SIGTERM: :func:`execute.worker_init`)."""
+    procs = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        try:
+            proc.terminate()
+        except OSError:
+            pass
+    for proc in procs:
+        proc.join(timeout=5)
+        if proc.is_alive():
+            proc.kill()
+
+
+def _failed_result(exc: BaseException) -> dict[str, Any]:
+    return {"ok": False, "records": [], "duration_s": 0.0,
+            "error": {"ename": type(exc).__name__, "evalue": str(exc)}}
+
+
+def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
+            console_stream: Any = None) -> int:
+    """Build, execute, export and publish every scenario that is not up to date."""
+    import multiprocessing as mp
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
+    from valse.run.execute import execute_job, worker_init
+    from valse.run.manifest import dump_json  # noqa: F401 - imported before the pool forks
+
+    started = now_iso()
+    out = opts.out
+    out.mkdir(parents=True, exist_ok=True)
+    outfolder.clean_stale(out)  # the caller holds the lock: no other run is writing
+    saved_env = {k: os.environ.get(k) for k in (kernels.RUN_TMP_ENV, "JUPYTER_RUNTIME_DIR",
+                                                forkserver.ZYGOTE_ENV, *kernels.KERNEL_ENV)}
+    kernels.set_kernel_env()  # the data folder goes to the kernels with each job (job_spec)
+    run_tmp, run_tmp_lock = kernels.run_tmp_folder()
+    kernels.use_run_tmp(run_tmp)
+    for run in runs:
+        run.build = new_build(out, run.scenario.name)
+        for job in run.jobs.values():
+            if job.notebook.name not in run.selected:
+                job.status, job.reason = "skipped", "not selected"
+                carry(run, job)
+            else:
+                job.last_execution_s = (run.entry(job.notebook.name) or {}).get(
+                    "last_execution_s")
+    sched = Scheduler(runs)
+    console = Console(sched.total, console_stream)
+    server = forkserver.start(sorted({job.notebook.path for _, job in sched.todo}),
+                              log=console.line)
+    if server is not None:
+        os.environ[forkserver.ZYGOTE_ENV] = server[1]
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(WORKER_PRELOAD)
+    events = ctx.SimpleQueue()
+    pool = ProcessPoolExecutor(max_workers=max(1, min(opts.jobs, sched.total)), mp_context=ctx,
+                               initializer=worker_init, initargs=(events,))
+    futures: dict[Future, tuple[ScenarioRun, Job]] = {}
+    reasons: dict[tuple[str, str], str] = {}  # why each notebook runs, for the console
+    stop_events = threading.Event()
+
+    def pump_events() -> None:
+        while not stop_events.is_set():
+            msg = events.get()
+            if msg is None:
+                return
+            _, scenario, name = msg
+            why = reasons.get((scenario, name))
+            console.line(f"[{scenario}] {name} ... started" + (f" ({why})" if why else ""))
+
+    reader = threading.Thread(target=pump_events, daemon=True)
+    reader.start()
+    any_failed = False
+
+    def finish(run: ScenarioRun, job: Job, result: dict[str, Any]) -> None:
+        nonlocal any_failed
+        job.duration_s = result["duration_s"]
+        job.executed_at = result.get("executed_at")
+        job.records = result["records"]
+        job.error = result["error"]
+        job.status = "ok" if result["ok"] else "failed"
+        any_failed = any_failed or not result["ok"]
+        detail = f" {describe_error(job.error)}" if job.error else ""
+        console.line(f"[{run.scenario.name}] {job.notebook.name} ... "
+                     f"{'ok' if result['ok'] else 'FAILED'} {job.duration_s:.1f}s{detail}")
+        console.advance()
+
+    def start(run: ScenarioRun, job: Job) -> None:
+        """Run ``job``, or carry its previous results when it is up to date."""
+        from valse.run.cachekeys import rerun_reason, summary_hash
+
+        metrics_path = None
+        if job.notebook.is_summary:
+            records = summary_inputs(run)
+            metrics_path = str(write_summary_inputs(run, records))
+            job.input_hash = summary_hash(job, inputs, records)
+        if cached(run, job, opts.force):
+            carry(run, job)
+            job.status, job.reason = "skipped", "cached"
+            console.line(f"[{run.scenario.name}] {job.notebook.name} ... up to date")
+            console.advance()
+            return
+        reasons[(run.scenario.name, job.notebook.name)] = rerun_reason(run, job, inputs,
+                                                                         opts.force)
+        futures[pool.submit(execute_job, job_spec(run, job, opts, metrics_path))] = (run, job)
+
+    versions = package_versions()
+    git = git_state(opts.notebooks.resolve().parent)
+    published: set[str] = set()  # published or kept aside: their build is not removed
+
+    def step() -> None:
+        """Start what may start (a cached job ends at once), publish what is complete."""
+        while True:
+            ready = sched.ready()
+            if not ready:
+                break
+            for run, job in ready:
+                start(run, job)
+        for run in sched.publishable():
+            kept = publish_scenario(run, opts, inputs, started, versions, git)
+            published.add(run.scenario.name)
+            if kept is not None:
+                console.line(kept)
+
+    interrupted: BaseException | None = None
+    previous_term = signal.getsignal(signal.SIGTERM)
+
+    def on_term(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_term)
+    try:
+        step()
+        while futures:
+            done, _ = wait(list(futures), return_when=FIRST_COMPLETED)
+            for fut in done:
+                run, job = futures.pop(fut)
+                try:
+                    result = fut.result()
+                except Exception as exc:  # noqa: BLE001 - a worker died
+                    result = _failed_result(exc)
+                finish(run, job, result)
+            step()
+    except BaseException as exc:  # noqa: BLE001 - KeyboardInterrupt, SIGTERM
+        interrupted = exc
+    finally:
+        signal.signal(signal.SIGTERM, previous_term)
+        if interrupted is not None:
+            _terminate_pool(pool)
+        else:
+            pool.shutdown(wait=True)
+        forkserver.stop(server)
+        stop_events.set()
+        try:
+            events.put(None)
+        except OSError:
+            pass
+        console.close()
+        for run in runs:
+            if run.scenario.name not in published and run.build is not None:
+                shutil.rmtree(run.build, ignore_errors=True)
+        shutil.rmtree(run_tmp, ignore_errors=True)
+        run_tmp_lock.close()
+        for key, value in saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    if interrupted is not None:
+        if isinstance(interrupted, KeyboardInterrupt):
+            print("interrupted: previous results left as they were", file=sys.stderr)
+            return 130
+        raise interrupted
+    from valse.run import site
+
+    site.write_index(out)
+    return 1 if any_failed else 0
+
+
+def _nothing_to_do(runs: list[ScenarioRun], stream: Any) -> int:
+    names = ", ".join(r.scenario.name for r in runs)
+    print(f"everything is up to date ({names}); nothing to do", file=stream)
+    return 0
+
+
+def run(opts: Options, stream: Any = None) -> int:
+    """Validate, plan, then execute what is needed holding the output folder's lock.
+
+    Returns the exit code: 0 ok, 1 a notebook failed, 2 invalid input (nothing changed),
+    3 another run holds the lock and ``opts.wait`` is False.
+    """
+    stream = stream or sys.stderr
+    try:
+        runs, inputs = plan(opts)
+        check_output_folder(opts.out, [r.scenario.name for r in runs])
+    except InvalidInput as exc:
+        print(f"error: {exc}", file=stream)
+        return 2
+    index_ok = (opts.out / "index.html").is_file()
+    if index_ok and all(up_to_date(r, opts, inputs) for r in runs):
+        return _nothing_to_do(runs, stream)
+    try:
+        check_data(opts, runs)
+    except InvalidInput as exc:
+        print(f"error: {exc}", file=stream)
+        return 2
+    try:
+        opts.out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"error: --out {opts.out}: cannot create the output folder ({exc.strerror})",
+              file=stream)
+        return 2
+    try:
+        with outfolder.RunLock(opts.out, wait=opts.wait, stream=stream):
+            # again under the lock: another run may have published in the meantime
+            runs, inputs = plan(opts)
+            check_output_folder(opts.out, [r.scenario.name for r in runs])
+            if all(up_to_date(r, opts, inputs) for r in runs):
+                from valse.run import site
+
+                site.write_index(opts.out)
+                return _nothing_to_do(runs, stream)
+            return execute(runs, inputs, opts, stream)
+    except outfolder.LockBusy as exc:
+        print(f"error: {exc}", file=stream)
+        return EXIT_LOCKED
+    except (InvalidInput, outfolder.InTheWay) as exc:
+        print(f"error: {exc}", file=stream)
+        return 2
+    except OSError as exc:  # a full disk, a folder removed under the run
+        print(f"error: could not write under {opts.out}: {exc}; the results published "
+              "before this run are left as they were", file=stream)
+        return 2
