@@ -9,8 +9,16 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from valse.data.datafile import DataFileError, read_rows
-from valse.model.scenario_tree import (AWS, BRANCH_FACTS, LISTING, TRANCHE, BranchProbabilities,
-                                       Leaf, Tree, leaves)
+from valse.model.scenario_tree import (
+    AWS,
+    BRANCH_FACTS,
+    LISTING,
+    TRANCHE,
+    BranchProbabilities,
+    Leaf,
+    Tree,
+    leaves,
+)
 
 TREE_COLUMNS: tuple[str, ...] = ("tranche", "listing", "aws", "scenario", "reason")
 
