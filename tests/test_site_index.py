@@ -86,7 +86,7 @@ def test_index_opens_with_nine_answers_and_the_trees_probabilities(tmp_path):
     assert order[:3] == ["answers", "comparison", "scenario-base"]
     # headings never skip a level
     levels = [int(h.name[1]) for h in soup.find_all(["h1", "h2", "h3", "h4"])]
-    assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
     # Q2 says the stake from the record; Q6 weighs bear, bull and base by the tree
     assert "5.9%" in soup.find(id="q2").get_text()
     q6 = soup.find(id="q6").get_text(" ")
