@@ -97,7 +97,8 @@ def test_index_opens_with_nine_answers_and_the_trees_probabilities(tmp_path):
     assert cells[1] == "0%"  # the rumour: ruled out by the record
     assert sum(float(c.rstrip("%")) for c in cells) == pytest.approx(100, abs=2)
     # an answer whose figures are recorded has a small chart with a text alternative
-    assert "Amazon's stake" in soup.find(id="q2").find("svg")["aria-label"]
+    assert "Amazon's stake" in soup.find(id="q2").find("div", class_="spark")["aria-label"]
+    assert soup.find("svg") is None  # no SVG: the pages allow none (test_injection)
     # data text is escaped: a description with markup shows as text
     assert "base <i>desc</i>" in soup.get_text()
     assert soup.find("i") is None
@@ -113,3 +114,15 @@ def test_french_index_has_the_same_answers_and_links_both_ways(tmp_path):
     assert fr.find("a", href="index.html") and en.find("a", href="index.fr.html")
     assert "5,9" in fr.find(id="q2").get_text()
     assert "Glossaire" in fr.get_text()
+
+
+def test_write_index_leaves_a_french_page_it_did_not_write(tmp_path):
+    from valse.run.site import write_index
+
+    (tmp_path / "index.fr.html").write_text("mine", encoding="utf-8")
+    write_index(tmp_path)
+    assert (tmp_path / "index.fr.html").read_text(encoding="utf-8") == "mine"
+    assert (tmp_path / "index.html").is_file()
+    (tmp_path / "index.fr.html").unlink()
+    write_index(tmp_path)
+    assert 'lang="fr"' in (tmp_path / "index.fr.html").read_text(encoding="utf-8")

@@ -242,36 +242,32 @@ def _scenario(sc: ScenarioResults) -> dict[str, Any]:
 
 
 def spark_chart(records: list[dict[str, Any]], labels: dict[str, str]) -> dict[str, Any] | None:
-    """Geometry of a small bar chart (288 px wide) of ``records``, with P10–P90 whiskers.
+    """Geometry of a small bar chart of ``records`` with P10–P90 whiskers, in percent of width.
 
-    Bars start at a zero line placed so that negative and positive values both fit; values are
-    written at the bar's end. ``None`` without a record.
+    Bars start at a zero line placed so that negative and positive values and their bands all
+    fit; ``None`` without a record.
     """
     rows = [r for r in records if r is not None and math.isfinite(float(r["value"]))]
     if not rows:
         return None
-    ends = [float(x) for r in rows for x in (r["value"], r.get("p10", r["value"]),
-                                                r.get("p90", r["value"])) if x is not None]
+    ends = [float(x) for r in rows for x in (r["value"], r.get("p10"), r.get("p90"))
+            if x is not None]
     lo, hi = min(0.0, *ends), max(0.0, *ends)
-    left, width = 40.0, 200.0
-    scale = width / (hi - lo) if hi > lo else 0.0
-    zero = left + (0.0 - lo) * scale
+    scale = 100.0 / (hi - lo) if hi > lo else 0.0
 
     def x(v: float) -> float:
-        return round(left + (float(v) - lo) * scale, 1)
+        return round((float(v) - lo) * scale, 1)
 
+    zero = x(0.0)
     bars = []
-    for i, r in enumerate(rows):
+    for r in rows:
         v = float(r["value"])
         banded = r.get("p10") is not None and r.get("p90") is not None
-        bars.append({"y": 4 + 30 * i, "label": labels.get(r["name"], r["name"]),
-                     "x": min(x(v), round(zero, 1)), "width": round(abs(x(v) - zero), 1),
+        bars.append({"label": labels.get(r["name"], r["name"]),
+                     "x": min(x(v), zero), "width": round(abs(x(v) - zero), 1),
                      "lo": x(r["p10"]) if banded else None, "hi": x(r["p90"]) if banded else None,
-                     "value": format_number(v) + (" %" if r.get("unit") == "%" else ""),
-                     "text_x": x(max(v, float(r.get("p90") or v))) + 4 if v >= 0
-                     else x(min(v, float(r.get("p10") or v))) - 4,
-                     "anchor": "start" if v >= 0 else "end"})
-    return {"zero": round(zero, 1), "height": 8 + 30 * len(rows), "bars": bars}
+                     "value": format_number(v) + (" %" if r.get("unit") == "%" else "")})
+    return {"zero": zero, "bars": bars}
 
 
 def _markdown(text: str) -> Markup:
@@ -455,11 +451,27 @@ def render_index(scenarios: list[ScenarioResults], title: str | None = None,
     return page.rstrip("\n") + "\n"
 
 
+def _ours_or_absent(path: Path) -> bool:
+    """True when nothing is at ``path`` or it is a page valse wrote (its generator tag)."""
+    if not os.path.lexists(path):
+        return True
+    if path.is_symlink() or not path.is_file():
+        return False
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            return GENERATOR_META in fh.read(4096)
+    except OSError:
+        return False
+
+
 def write_index(out: Path) -> Path:
     """Write ``out/index.html`` and ``out/index.fr.html`` for what is published (atomically)."""
     out.mkdir(parents=True, exist_ok=True)
     results = collect(out)
     for lang, name in (("fr", "index.fr.html"), ("en", "index.html")):
+        if name != "index.html" and not _ours_or_absent(out / name):
+            continue  # a file valse did not write: left alone (the English page is checked
+            # by the runner, outfolder.index_obstacle, before anything runs)
         tmp = out / f"{TMP_PREFIX}{name}-{os.getpid()}.tmp"
         tmp.write_text(render_index(results, lang=lang), encoding="utf-8")
         os.replace(tmp, out / name)
