@@ -129,7 +129,7 @@ def test_run_publishes_pages_metrics_manifest_and_index(project):
 
     out = project.out
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
-        "base", "index.html", "markup"]
+        "base", "index.fr.html", "index.html", "markup"]
     base = out / "base"
     for nb in ALL:
         for rel in (f"notebooks/{nb}.ipynb", f"html/{nb}.html", f"html/{nb}.full.html"):
@@ -389,7 +389,7 @@ def test_killed_run_leaves_previous_results_intact(project):
     assert manifest["status"] == "ok"
     assert "<html" in (project.out / "base" / "html" / "20_beta.html").read_text()
     visible = sorted(p.name for p in project.out.iterdir() if not p.name.startswith("."))
-    assert visible == ["base", "index.html"]
+    assert visible == ["base", "index.fr.html", "index.html"]
 
     # the next run cleans the dead run's build folder and publishes
     slow.write_text(slow.read_text().replace("beta_sleep_s: 60\n", "beta_sleep_s: 0.1\n"))

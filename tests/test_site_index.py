@@ -1,5 +1,6 @@
 """The index's scenario comparison, from hand-made results."""
 
+import pytest
 from bs4 import BeautifulSoup
 
 from valse.run.site import ScenarioResults, render_index
@@ -51,3 +52,77 @@ def test_comparison_sets_scenarios_side_by_side():
 def test_no_comparison_for_a_single_scenario():
     only = ScenarioResults("base", {}, [rec("post_money_valuation_usd_bn", 852.0)])
     assert 'id="comparison"' not in render_index([only])
+
+
+def _base_results(tmp_path):
+    """A published base and rumour with the figures the answers read, and the project's data."""
+    import shutil
+
+    from valse.data.paths import data_dir
+    from valse.data.scenarios import load_yaml_mapping
+
+    shutil.copytree(data_dir(), tmp_path / "data")
+    out = []
+    for name in ("base", "rumour", "bear", "bull"):
+        params = load_yaml_mapping(tmp_path / "data" / "scenarios" / f"{name}.yaml")
+        manifest = {"description": f"{name} <i>desc</i>", "data_dir": str(tmp_path / "data"),
+                    "parameters": params, "status": "ok"}
+        npv = {"base": -12.0, "rumour": -10.0, "bear": -16.0, "bull": -9.0}[name]
+        records = [rec("amazon_deal_npv_usd_bn", npv, notebook="02_cloud_economics",
+                       p10=npv - 10, p50=npv, p90=npv + 10),
+                   rec("post_money_valuation_usd_bn", 852.0),
+                   {**rec("amazon_stake_pct", 5.87), "unit": "%"}]
+        out.append(ScenarioResults(name, manifest, records))
+    return out
+
+
+def test_index_opens_with_nine_answers_and_the_trees_probabilities(tmp_path):
+    results = _base_results(tmp_path)
+    soup = BeautifulSoup(render_index(results), "html.parser")
+    answers = soup.select("#answers ol.answers > li")
+    assert [li["id"] for li in answers] == [f"q{i}" for i in range(1, 10)]
+    # the answers come first, then the comparison, then the scenarios
+    order = [s.get("id") for s in soup.select("main > section")]
+    assert order[:3] == ["answers", "comparison", "scenario-base"]
+    # headings never skip a level
+    levels = [int(h.name[1]) for h in soup.find_all(["h1", "h2", "h3", "h4"])]
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+    # Q2 says the stake from the record; Q6 weighs bear, bull and base by the tree
+    assert "5.9%" in soup.find(id="q2").get_text()
+    q6 = soup.find(id="q6").get_text(" ")
+    assert "bull" in q6 and "bear" in q6 and "rumour" in q6
+    probability = soup.select_one("#comparison tbody tr")
+    cells = [td.get_text() for td in probability("td")]
+    assert probability.th.get_text().startswith("Probability")
+    assert cells[1] == "0%"  # the rumour: ruled out by the record
+    assert sum(float(c.rstrip("%")) for c in cells) == pytest.approx(100, abs=2)
+    # an answer whose figures are recorded has a small chart with a text alternative
+    assert "Amazon's stake" in soup.find(id="q2").find("div", class_="spark")["aria-label"]
+    assert soup.find("svg") is None  # no SVG: the pages allow none (test_injection)
+    # data text is escaped: a description with markup shows as text
+    assert "base <i>desc</i>" in soup.get_text()
+    assert soup.find("i") is None
+
+
+def test_french_index_has_the_same_answers_and_links_both_ways(tmp_path):
+    results = _base_results(tmp_path)
+    fr = BeautifulSoup(render_index(results, lang="fr"), "html.parser")
+    en = BeautifulSoup(render_index(results), "html.parser")
+    assert fr.html["lang"] == "fr"
+    assert [li["id"] for li in fr.select("ol.answers > li")] == [
+        li["id"] for li in en.select("ol.answers > li")]
+    assert fr.find("a", href="index.html") and en.find("a", href="index.fr.html")
+    assert "5,9" in fr.find(id="q2").get_text()
+    assert "Glossaire" in fr.get_text()
+
+
+def test_write_index_leaves_a_french_page_it_did_not_write(tmp_path):
+    from valse.run.site import write_index
+
+    (tmp_path / "index.fr.html").write_text("mine", encoding="utf-8")
+    write_index(tmp_path)
+    assert (tmp_path / "index.fr.html").read_text(encoding="utf-8") == "mine"
+    assert (tmp_path / "index.html").is_file()
+    (tmp_path / "index.fr.html").unlink()
+    write_index(tmp_path)
+    assert 'lang="fr"' in (tmp_path / "index.fr.html").read_text(encoding="utf-8")

@@ -1,59 +1,38 @@
-"""The published index: ``OUT/index.html`` from each scenario's manifest and metrics.
+"""The published index: ``OUT/index.html`` (and ``index.fr.html``) from the manifests and metrics.
 
-:func:`collect` reads what is published under the output folder (one entry per scenario:
-its manifest and its metric records); :func:`render_index` turns that into one
-self-contained page (inline CSS, a print stylesheet, no script, nothing fetched from the
-network); :func:`write_index` writes it atomically. Everything that comes from data is escaped
-with :func:`html.escape`.
+:func:`collect` reads what is published under the output folder (one entry per scenario: its
+manifest and its metric records); :func:`render_index` turns that into one self-contained page
+(inline CSS, a print stylesheet, no script, nothing fetched from the network) from the jinja2
+templates in ``templates/site/`` with autoescape on: every value from the data is escaped where
+it lands, and no HTML is built by concatenating strings. :func:`write_index` writes the English
+and French pages atomically.
+
+The page opens with the nine answers of the source article (:mod:`valse.report.answers`) for
+the deal as reported (scenario ``base`` when published), each with a small chart drawn as
+inline SVG from the recorded figures; then the scenarios side by side with the decision tree's
+probabilities (:mod:`valse.model.scenario_tree`); then each scenario's figures with their
+facts and parameters, the claims tracker and the watch-list. The French page carries the
+answers, the glossary and the comparison.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+import jinja2
+from markupsafe import Markup
 
 from valse.outfolder import GENERATOR_META, TMP_PREFIX
 from valse.report.sanitize import csp_meta
 
-_CSS = """
-.comparison th[scope=row] { font-weight: normal; text-transform: none; letter-spacing: normal;
-  white-space: normal; font-size: 0.95em; color: inherit; min-width: 16em; max-width: 24em; }
-.comparison .band { color: #555; font-size: 0.85em; }
-.wide { overflow-x: auto; }
-:root { --ink: #1d1d1f; --muted: #5f6368; --rule: #d9d9de; --bad: #a4262c; --ok: #1e6b3a; }
-* { box-sizing: border-box; }
-body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink);
-       margin: 0 auto; padding: 1.5rem; max-width: 72rem; }
-h1 { font-size: 1.8rem; margin: 0 0 .25rem; }
-h2 { font-size: 1.4rem; margin: 2.5rem 0 .25rem; border-bottom: 2px solid var(--ink); }
-h3 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; }
-p.meta, td.meta, span.meta { color: var(--muted); font-size: .9rem; }
-table { border-collapse: collapse; width: 100%; table-layout: auto; margin: .5rem 0 1rem; }
-th, td { text-align: left; vertical-align: top; padding: .35rem .5rem;
-         border-bottom: 1px solid var(--rule); overflow-wrap: normal; hyphens: none; }
-th { font-size: .85rem; text-transform: uppercase; letter-spacing: .03em; color: var(--muted);
-     white-space: nowrap; }
-td.name, td.unit, span.name { white-space: nowrap; }
-ul.provenance { font-size: .9rem; padding-left: 1.2rem; }
-ul.provenance li { margin: .2rem 0; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-.status-ok { color: var(--ok); } .status-failed { color: var(--bad); font-weight: 600; }
-.error { color: var(--bad); font-size: .9rem; }
-nav ul { padding-left: 1.2rem; }
-@media (max-width: 40rem) { body { padding: .75rem; font-size: 15px; } th, td { padding: .25rem; } }
-@media print {
-  body { max-width: none; padding: 0; font-size: 11pt; }
-  nav { display: none; }
-  h2 { break-before: auto; break-after: avoid; }
-  table, tr { break-inside: avoid; }
-  a { color: inherit; text-decoration: none; }
-}
-"""
+TEMPLATES = Path(__file__).parent / "templates" / "site"
+
 
 
 @dataclass(frozen=True)
@@ -106,49 +85,6 @@ def format_number(value: Any) -> str:
     return f"{value:.3g}"
 
 
-def _e(value: Any) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
-
-
-def _link(href: str, text: str) -> str:
-    return f'<a href="{_e(href)}">{_e(text)}</a>'
-
-
-def _notebook_rows(sc: ScenarioResults) -> str:
-    rows = []
-    for entry in sc.manifest.get("notebooks", []):
-        name = entry.get("name", "")
-        files = entry.get("files", {}) or {}
-        links = []
-        for key, text in (("reader", "reader page"), ("full", "with code"),
-                          ("notebook", "notebook (.ipynb)"), ("data", "data (CSV, JSON)")):
-            if key in files:
-                href = f"{sc.name}/{files[key]}" + ("/" if key == "data" else "")
-                links.append(_link(href, text))
-        ok = entry.get("results_ok")
-        status = entry.get("status", "")
-        if status == "skipped":
-            status = f"up to date ({entry.get('reason') or 'skipped'})"
-        css = "status-ok" if ok else "status-failed"
-        error = entry.get("error") or {}
-        detail = ""
-        if error and not ok:
-            where = ""
-            if "cell_index" in error:
-                where = f"cell {error['cell_index']}"
-                if error.get("execution_count"):
-                    where += f" (In [{error['execution_count']}])"
-                where += ": "
-            detail = (f'<div class="error">{_e(where)}{_e(error.get("ename", ""))}: '
-                      f'{_e((error.get("evalue") or "")[:300])}</div>')
-        rows.append(
-            f"<tr><td class=\"name\">{_e(name)}</td><td class=\"{css}\">{_e(status)}{detail}</td>"
-            f"<td class=\"num\">{_e(format_number(entry.get('duration_s', 0)))} s</td>"
-            f"<td>{' · '.join(links)}</td></tr>"
-        )
-    return ("<table><thead><tr><th scope=\"col\">Notebook</th><th scope=\"col\">Status</th>"
-            "<th scope=\"col\">Run time</th><th scope=\"col\">Pages</th></tr></thead><tbody>"
-            + "".join(rows) + "</tbody></table>")
 
 
 def load_facts(data_dir: str | os.PathLike | None) -> dict[str, dict[str, str]]:
@@ -162,51 +98,6 @@ def load_facts(data_dir: str | os.PathLike | None) -> dict[str, dict[str, str]]:
             return {row["id"]: row for row in csv.DictReader(fh) if row.get("id")}
     except (OSError, KeyError, csv.Error):
         return {}
-
-
-def _provenance(sc: ScenarioResults, facts: dict[str, dict[str, str]]) -> str:
-    """The facts and parameters behind each figure, one list item each (rows link here)."""
-    items = []
-    for rec in sc.metrics:
-        anchor = f"prov-{sc.name}-{rec.get('notebook') or ''}-{rec.get('name', '')}"
-        parts = []
-        for fact_id in rec.get("sources") or []:
-            row = facts.get(fact_id, {})
-            detail = ", ".join(_e(row.get(k)) for k in ("source", "as_of", "status")
-                               if row.get(k))
-            parts.append(f"<code>{_e(fact_id)}</code>" + (f" ({detail})" if detail else ""))
-        facts_html = "; ".join(parts) if parts else "none recorded"
-        params = ", ".join(f"<code>{_e(p)}</code>" for p in rec.get("params") or []) or "none"
-        items.append(f'<li id="{_e(anchor)}"><strong>{_e(rec.get("name", ""))}</strong> '
-                     f"({_e(rec.get('notebook') or '')}): facts {facts_html}; "
-                     f"parameters {params}</li>")
-    return '<ul class="provenance">' + "".join(items) + "</ul>"
-
-
-def _metric_rows(sc: ScenarioResults) -> str:
-    if not sc.metrics:
-        return '<p class="meta">No headline figures recorded.</p>'
-    files = {e.get("name"): (e.get("files") or {}) for e in sc.manifest.get("notebooks", [])}
-    rows = []
-    for rec in sc.metrics:
-        nb = rec.get("notebook") or ""
-        band = ""
-        if rec.get("p10") is not None and rec.get("p90") is not None:
-            band = f"{format_number(rec['p10'])} – {format_number(rec['p90'])}"
-        reader = files.get(nb, {}).get("reader")
-        where = _link(f"{sc.name}/{reader}", nb) if reader else _e(nb)
-        anchor = f"#prov-{sc.name}-{nb}-{rec.get('name', '')}"
-        rows.append(
-            f"<tr><td>{_e(rec.get('label', ''))}<br><span class=\"meta name\">"
-            f"{_e(rec.get('name', ''))}</span> · {_link(anchor, 'facts and parameters')}</td>"
-            f"<td class=\"num\">{_e(format_number(rec.get('value')))}</td>"
-            f"<td class=\"num\">{_e(band)}</td><td class=\"unit\">{_e(rec.get('unit', ''))}</td>"
-            f"<td class=\"name\">{where}</td></tr>"
-        )
-    return ("<table><thead><tr><th scope=\"col\">Figure</th><th scope=\"col\">Value</th>"
-            "<th scope=\"col\">P10–P90</th><th scope=\"col\">Unit</th>"
-            "<th scope=\"col\">Notebook</th></tr></thead><tbody>" + "".join(rows)
-            + "</tbody></table>")
 
 
 #: Figures set side by side for every scenario at the top of the index, in this order.
@@ -233,105 +124,81 @@ def _pick(metrics: list[dict[str, Any]], name: str) -> dict[str, Any] | None:
     return found[0] if found else None
 
 
-def _comparison(scenarios: list[ScenarioResults]) -> str:
-    """A table of the :data:`COMPARED` figures, one column per scenario (escaped)."""
-    head = "".join(f'<th scope="col"><a href="#scenario-{_e(sc.name)}">{_e(sc.name)}</a></th>'
-                   for sc in scenarios)
+def _band(rec: dict[str, Any], sep: str = " – ") -> str:
+    if rec.get("p10") is None or rec.get("p90") is None:
+        return ""
+    return f"{format_number(rec['p10'])}{sep}{format_number(rec['p90'])}"
+
+
+def _comparison(scenarios: list[ScenarioResults], weights: dict[str, float] | None
+                ) -> dict[str, Any] | None:
+    """Rows of the :data:`COMPARED` figures, one cell per scenario; the tree's probabilities."""
     rows = []
     for name in COMPARED:
         picks = [_pick(sc.metrics, name) for sc in scenarios]
         first = next((r for r in picks if r), None)
         if first is None:
             continue
-        cells = []
-        for rec in picks:
-            if rec is None:
-                cells.append('<td class="num">—</td>')
-                continue
-            band = (f'<br><span class="band">{_e(format_number(rec["p10"]))}–'
-                    f'{_e(format_number(rec["p90"]))}</span>') if "p10" in rec else ""
-            cells.append(f'<td class="num">{_e(format_number(rec["value"]))}{band}</td>')
-        rows.append(f'<tr><th scope="row">{_e(first.get("label", name))} '
-                    f'<span class="unit">[{_e(first.get("unit", ""))}]</span></th>'
-                    + "".join(cells) + "</tr>")
+        cells = [None if r is None else {"value": format_number(r["value"]),
+                                         "band": _band(r, "–")} for r in picks]
+        rows.append({"label": first.get("label", name), "unit": first.get("unit", ""),
+                     "cells": cells})
     if not rows:
-        return ""
-    return ('<section id="comparison"><h2>Scenarios side by side</h2>'
-            "<p>Central value of each figure, with its P10–P90 range where a Monte Carlo "
-            "gives one; — where the figure is not defined in that scenario. Each scenario's "
-            "section below links every figure to its facts and parameters.</p>"
-            '<div class="wide"><table class="comparison"><thead><tr><th scope="col">Figure</th>'
-            + head + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div></section>")
+        return None
+    probabilities = ([f"{100 * weights.get(sc.name, 0.0):.0f}%" for sc in scenarios]
+                     if weights else None)
+    return {"rows": rows, "probabilities": probabilities}
 
 
-def render_index(scenarios: list[ScenarioResults], title: str = "valse: results") -> str:
-    """Return the HTML of the index page for ``scenarios``."""
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        csp_meta(),
-        GENERATOR_META,
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
-        f"<header><h1>{_e(title)}</h1>",
-        '<p class="meta">Amazon, OpenAI and the AI money that goes round: every scenario run, '
-        "its headline figures with their ranges, and the notebooks behind them.</p></header>",
-    ]
-    if not scenarios:
-        parts.append("<main><p>No scenario has been run yet.</p></main></body></html>")
-        return "\n".join(parts) + "\n"
-    if len(scenarios) > 1:
-        parts.append('<nav aria-label="Scenarios"><ul>')
-        parts += [f'<li><a href="#scenario-{_e(sc.name)}">{_e(sc.name)}</a></li>'
-                  for sc in scenarios]
-        parts.append("</ul></nav>")
-    parts.append("<main>")
-    if len(scenarios) > 1:
-        parts.append(_comparison(scenarios))
-    for sc in scenarios:
-        m = sc.manifest
-        git = m.get("git") or {}
-        commit = (git.get("commit") or "")[:12]
-        if commit and git.get("dirty"):
-            commit += " (with uncommitted changes)"
-        status = m.get("status", "")
-        parts.append(f'<section id="scenario-{_e(sc.name)}">')
-        parts.append(f"<h2>Scenario {_e(sc.name)}</h2>")
-        if m.get("description"):
-            parts.append(f"<p>{_e(m['description'])}</p>")
-        meta = f"Run {_e(m.get('finished') or m.get('started') or '')}"
-        if commit:
-            meta += f" · commit {_e(commit)}"
-        data_hash = ((m.get("inputs") or {}).get("data_sha256") or "")[:12]
-        if data_hash:
-            meta += f" · data {_e(data_hash)}"
-        meta += (f' · <span class="status-{"ok" if status == "ok" else "failed"}">'
-                 f"{_e('all notebooks ran' if status == 'ok' else 'some notebooks failed')}"
-                 "</span>")
-        meta += " · " + _link(f"{sc.name}/metrics.json", "metrics.json")
-        fact_base = m.get("fact_base") or {}
-        if fact_base.get("package"):
-            meta += (f" · fact base as of {_e(fact_base.get('as_of') or 'unknown')}: "
-                     + _link(f"{sc.name}/{fact_base['package']}", "data package (JSON and CSV)"))
-        meta += " · " + _link(f"{sc.name}/manifest.json", "manifest.json")
-        parts.append(f'<p class="meta">{meta}</p>')
-        changes = _changes_text(m.get("changes"))
-        if changes:
-            parts.append(f'<p class="changes">{changes}</p>')
-        parts.append("<h3>Headline figures</h3>")
-        parts.append(_metric_rows(sc))
-        if sc.metrics:
-            parts.append("<h3>Facts and parameters behind the figures</h3>")
-            parts.append(_provenance(sc, load_facts(m.get("data_dir"))))
-        parts.append("<h3>Notebooks</h3>")
-        parts.append(_notebook_rows(sc))
-        parts.append("</section>")
-    parts.append("</main></body></html>")
-    return "\n".join(parts) + "\n"
+def _notebooks(sc: ScenarioResults) -> list[dict[str, Any]]:
+    out = []
+    for entry in sc.manifest.get("notebooks", []):
+        files = entry.get("files", {}) or {}
+        links = [{"href": f"{sc.name}/{files[key]}" + ("/" if key == "data" else ""),
+                  "text": text}
+                 for key, text in (("reader", "reader page"), ("full", "with code"),
+                                   ("notebook", "notebook (.ipynb)"), ("data", "data (CSV, JSON)"))
+                 if key in files]
+        ok = entry.get("results_ok")
+        status = entry.get("status", "")
+        if status == "skipped":
+            status = f"up to date ({entry.get('reason') or 'skipped'})"
+        error = entry.get("error") or {}
+        detail = ""
+        if error and not ok:
+            where = ""
+            if "cell_index" in error:
+                where = f"cell {error['cell_index']}"
+                if error.get("execution_count"):
+                    where += f" (In [{error['execution_count']}])"
+                where += ": "
+            detail = f"{where}{error.get('ename', '')}: {(error.get('evalue') or '')[:300]}"
+        out.append({"name": entry.get("name", ""), "ok": ok, "status": status, "error": detail,
+                    "duration": format_number(entry.get("duration_s", 0)), "links": links})
+    return out
+
+
+def _metrics(sc: ScenarioResults, facts: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
+    files = {e.get("name"): (e.get("files") or {}) for e in sc.manifest.get("notebooks", [])}
+    out = []
+    for rec in sc.metrics:
+        nb = rec.get("notebook") or ""
+        reader = files.get(nb, {}).get("reader")
+        cited = []
+        for fid in rec.get("sources") or []:
+            row = facts.get(fid, {})
+            detail = ", ".join(row[k] for k in ("source", "as_of", "status") if row.get(k))
+            cited.append({"id": fid, "detail": detail})
+        out.append({"label": rec.get("label", ""), "name": rec.get("name", ""), "notebook": nb,
+                    "value": format_number(rec.get("value")), "band": _band(rec),
+                    "unit": rec.get("unit", ""), "reader": f"{sc.name}/{reader}" if reader else "",
+                    "anchor": f"prov-{sc.name}-{nb}-{rec.get('name', '')}", "facts": cited,
+                    "params": list(rec.get("params") or [])})
+    return out
 
 
 def _changes_text(changes: dict[str, Any] | None) -> str:
-    """One escaped sentence on what changed since the previous run ("" when unknown)."""
+    """One sentence on what changed since the previous run ("" when unknown)."""
     if not changes:
         return ""
     if changes.get("first_run"):
@@ -352,14 +219,260 @@ def _changes_text(changes: dict[str, Any] | None) -> str:
         bits.append(f"{len(moved)} metric(s) moved, e.g. " + ", ".join(
             f"{r['name']} {r['from']:,.4g} → {r['to']:,.4g}" for r in moved[:3]))
     since = f"Since the previous run ({changes.get('previous_run') or 'unknown date'}): "
-    return _e(since + ("; ".join(bits) if bits else "no fact, parameter or metric changed") + ".")
+    return since + ("; ".join(bits) if bits else "no fact, parameter or metric changed") + "."
+
+
+def _scenario(sc: ScenarioResults) -> dict[str, Any]:
+    m = sc.manifest
+    git = m.get("git") or {}
+    commit = (git.get("commit") or "")[:12]
+    if commit and git.get("dirty"):
+        commit += " (with uncommitted changes)"
+    fact_base = m.get("fact_base") or {}
+    return {"name": sc.name, "description": m.get("description") or "",
+            "run": m.get("finished") or m.get("started") or "", "commit": commit,
+            "data_hash": ((m.get("inputs") or {}).get("data_sha256") or "")[:12],
+            "ok": m.get("status", "") == "ok", "package": fact_base.get("package") or "",
+            "fact_base_as_of": fact_base.get("as_of") or "unknown",
+            "changes": _changes_text(m.get("changes")),
+            "metrics": _metrics(sc, load_facts(m.get("data_dir"))), "notebooks": _notebooks(sc)}
+
+
+# --- the nine answers ------------------------------------------------------------------------
+
+
+def spark_chart(records: list[dict[str, Any]], labels: dict[str, str]) -> dict[str, Any] | None:
+    """Geometry of a small bar chart of ``records`` with P10–P90 whiskers, in percent of width.
+
+    Bars start at a zero line placed so that negative and positive values and their bands all
+    fit; ``None`` without a record.
+    """
+    rows = [r for r in records if r is not None and math.isfinite(float(r["value"]))]
+    if not rows:
+        return None
+    ends = [float(x) for r in rows for x in (r["value"], r.get("p10"), r.get("p90"))
+            if x is not None]
+    lo, hi = min(0.0, *ends), max(0.0, *ends)
+    scale = 100.0 / (hi - lo) if hi > lo else 0.0
+
+    def x(v: float) -> float:
+        return round((float(v) - lo) * scale, 1)
+
+    zero = x(0.0)
+    bars = []
+    for r in rows:
+        v = float(r["value"])
+        banded = r.get("p10") is not None and r.get("p90") is not None
+        bars.append({"label": labels.get(r["name"], r["name"]),
+                     "x": min(x(v), zero), "width": round(abs(x(v) - zero), 1),
+                     "lo": x(r["p10"]) if banded else None, "hi": x(r["p90"]) if banded else None,
+                     "value": format_number(v) + (" %" if r.get("unit") == "%" else "")})
+    return {"zero": zero, "bars": bars}
+
+
+def _markdown(text: str) -> Markup:
+    """Markdown rendered by the answers' templates, as HTML (raw HTML escaped, not passed)."""
+    import mistune
+
+    return Markup(mistune.create_markdown(escape=True)(text))
+
+
+def _tree(scenarios: list[ScenarioResults], data_dir: Path) -> Any:
+    """The decision tree weighed with the published scenarios' NPVs (None if one is missing)."""
+    from valse.data.facts import load_facts as load_fact_base
+    from valse.data.scenario_tree import load_tree
+    from valse.model import scenario_tree
+
+    try:
+        tree = load_tree(load_fact_base(data_dir / "facts.csv"), data_dir / "scenario_tree.csv")
+    except (OSError, ValueError, KeyError):
+        return None
+    npv, p10, p90 = {}, {}, {}
+    for sc in scenarios:
+        rec = _pick(sc.metrics, "amazon_deal_npv_usd_bn")
+        if rec is not None:
+            npv[sc.name] = float(rec["value"])
+            p10[sc.name] = float(rec.get("p10", rec["value"]))
+            p90[sc.name] = float(rec.get("p90", rec["value"]))
+    if not set(tree.mapping.values()) <= set(npv):
+        return None
+    return scenario_tree.weigh(tree, npv, p10, p90)
+
+
+def _answers(scenarios: list[ScenarioResults], lang: str, result: Any) -> dict[str, Any] | None:
+    """The nine answers for the deal as reported (``base``), or None when it is not published."""
+    from valse.data.claims import load_claims, status_counts
+    from valse.data.regulators import load_watchlist
+    from valse.model.deal import DEAL_FIELDS
+    from valse.report import answers, summary
+
+    by_name = {sc.name: sc for sc in scenarios}
+    sc = by_name.get("base")
+    params = (sc.manifest.get("parameters") or {}) if sc else {}
+    if sc is None or not sc.metrics or not all(f in params for f in DEAL_FIELDS):
+        return None
+    data_dir = Path(sc.manifest.get("data_dir") or "")
+    facts = load_facts(data_dir)
+    best = summary.best_records(r for r in sc.metrics)
+    try:
+        counts = summary.claims_counts(status_counts(load_claims(data_dir / "claims.csv")))
+        watch = load_watchlist(data_dir / "watchlist.csv").to_dict("records")
+    except (OSError, ValueError):
+        counts, watch = None, []
+    readings = None
+    if "rumour" in by_name:
+        rumour = by_name["rumour"].manifest.get("parameters") or {}
+        r_npv, b_npv = (_pick(by_name[n].metrics, "amazon_deal_npv_usd_bn")
+                        for n in ("rumour", "base"))
+        if r_npv and b_npv and rumour:
+            readings = {"rumour_investment": float(rumour["amazon_investment_usd_bn"]),
+                        "rumour_services": float(rumour["aws_services_usd_bn"]),
+                        "rumour_npv": float(r_npv["value"]),
+                        "reported_upfront": float(params["amazon_upfront_usd_bn"]),
+                        "reported_services": float(params["aws_services_usd_bn"]),
+                        "reported_npv": float(b_npv["value"])}
+    tree = summary.tree_context(result, [s.name for s in scenarios]) if result else None
+    context = answers.answer_context(best, params, scenario="base", tree=tree, claims=counts,
+                                     watch=watch, readings=readings)
+    texts = answers.render_answers(context, lang)
+    files = {e.get("name"): (e.get("files") or {}) for e in sc.manifest.get("notebooks", [])}
+    labels = {n: summary.SHORT_LABELS.get(n, n) for n in summary.SHORT_LABELS}
+    items, cited = [], []
+    for q in answers.QUESTIONS:
+        link = answers.LINKS[q]
+        ids = [f for f in answers.sources(best, q) if f in facts][:8]
+        cited += [f for f in ids if f not in cited]
+        recs = [best.get(n) for n in link.metrics]
+        reader = files.get(link.notebook, {}).get("reader")
+        items.append({"id": q, "title": answers.QUESTION_TITLES[lang][q],
+                      "html": _markdown(texts[q]), "notebook": link.notebook,
+                      "page": f"base/{reader}" if reader else "", "section": link.section,
+                      "facts": ids, "chart": spark_chart(recs, labels),
+                      "chart_title": f"{q.upper()}: " + ", ".join(
+                          f"{labels.get(r['name'], r['name'])} {format_number(r['value'])}"
+                          for r in recs if r)})
+    hhi = facts.get("merger_guidelines_2023_hhi_highly_concentrated", {}).get("value")
+    glossary = (_markdown(answers.render("glossary", lang, hhi_high=float(hhi)))
+                if hhi else Markup(""))
+    return {"scenario": "base", "entries": items, "glossary": glossary,
+            "facts": [{"id": f, **{k: facts[f].get(k, "") for k in ("source", "as_of", "status")}}
+                      for f in cited]}
+
+
+def _claims(scenarios: list[ScenarioResults]) -> list[dict[str, str]]:
+    from valse.data.claims import load_claims
+
+    for sc in scenarios:
+        data_dir = sc.manifest.get("data_dir")
+        if data_dir:
+            try:
+                return [{"claim": c.claim, "status": c.status, "source": c.status_source}
+                        for c in load_claims(Path(data_dir) / "claims.csv")]
+            except (OSError, ValueError, AttributeError):
+                return []
+    return []
+
+
+def _watch(scenarios: list[ScenarioResults]) -> list[dict[str, str]]:
+    from valse.data.regulators import load_watchlist
+
+    for sc in scenarios:
+        data_dir = sc.manifest.get("data_dir")
+        if data_dir:
+            try:
+                return load_watchlist(Path(data_dir) / "watchlist.csv").to_dict("records")
+            except (OSError, ValueError):
+                return []
+    return []
+
+
+#: The page's fixed words, by language (the scenarios' own sections are in English).
+WORDS: dict[str, dict[str, str]] = {
+    "en": {"title": "valse: results", "tagline": "Amazon, OpenAI and the AI money that goes "
+           "round: the nine answers of the source article, every scenario run, its headline "
+           "figures with their ranges, and the notebooks behind them.",
+           "none_run": "No scenario has been run yet.", "nav": "Sections",
+           "answers": "The nine answers", "answers_intro": "For the deal as reported, from the "
+           "figures the notebooks recorded, with their P10–P90 ranges; each figure's facts and "
+           "parameters are in the section of scenario", "see": "See", "facts": "facts",
+           "glossary": "Glossary", "facts_behind": "Facts behind the answers",
+           "side_by_side": "Scenarios side by side", "side_by_side_intro": "Central value of "
+           "each figure, with its P10–P90 range where a Monte Carlo gives one; — where the "
+           "figure is not defined in that scenario. The first row is each scenario's "
+           "probability from the decision tree of Q6 (0% for the readings the record rules "
+           "out). Each scenario's section below links every figure to its facts and "
+           "parameters.", "figure": "Figure",
+           "probability": "Probability (decision tree of Q6)",
+           "other": "Version française", "other_lang": "fr", "other_href": "index.fr.html"},
+    "fr": {"title": "valse : résultats", "tagline": "Amazon, OpenAI et l'argent de l'IA qui "
+           "tourne en rond : les neuf réponses de l'article source, chaque scénario et ses "
+           "chiffres avec leurs fourchettes.", "none_run": "Aucun scénario n'a encore tourné.",
+           "nav": "Sections", "answers": "Les neuf réponses", "answers_intro": "Pour l'accord "
+           "tel que rapporté, à partir des chiffres enregistrés par les carnets, avec leurs "
+           "fourchettes P10–P90 ; faits et paramètres de chaque chiffre dans la page anglaise, "
+           "scénario", "see": "Voir", "facts": "faits", "glossary": "Glossaire",
+           "facts_behind": "Les faits derrière les réponses",
+           "side_by_side": "Les scénarios côte à côte", "side_by_side_intro": "Valeur centrale "
+           "de chaque chiffre, avec sa fourchette P10–P90 quand une simulation la donne ; — "
+           "quand le chiffre n'existe pas dans ce scénario. La première ligne donne la "
+           "probabilité de chaque scénario selon l'arbre de décision de Q6.",
+           "figure": "Chiffre", "probability": "Probabilité (arbre de décision de Q6)",
+           "other": "English version", "other_lang": "en", "other_href": "index.html"},
+}
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    """The index's templates, HTML-escaped by default (autoescape on every template)."""
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+                              autoescape=True, undefined=jinja2.StrictUndefined,
+                              trim_blocks=True, lstrip_blocks=True)
+
+
+def render_index(scenarios: list[ScenarioResults], title: str | None = None,
+                 lang: str = "en") -> str:
+    """Return the HTML of the index page (``lang``: ``en``, or ``fr`` for ``index.fr.html``)."""
+    words = WORDS[lang]
+    data_dirs = [Path(sc.manifest["data_dir"]) for sc in scenarios
+                 if sc.manifest.get("data_dir")]
+    result = _tree(scenarios, data_dirs[0]) if data_dirs else None
+    page = _environment().get_template("index.html.j2").render(
+        lang=lang, title=title or words["title"], words=words,
+        other={"href": words["other_href"], "lang": words["other_lang"],
+               "text": words["other"]},
+        csp=Markup(csp_meta()), generator=Markup(GENERATOR_META),
+        css=Markup((TEMPLATES / "index.css").read_text(encoding="utf-8")),
+        scenarios=[_scenario(sc) for sc in scenarios],
+        answers=_answers(scenarios, lang, result) if scenarios else None,
+        comparison=_comparison(scenarios, result.weights if result else None)
+        if len(scenarios) > 1 else None,
+        claims=_claims(scenarios) if lang == "en" else [],
+        watch=_watch(scenarios) if lang == "en" else [])
+    return page.rstrip("\n") + "\n"
+
+
+def _ours_or_absent(path: Path) -> bool:
+    """True when nothing is at ``path`` or it is a page valse wrote (its generator tag)."""
+    if not os.path.lexists(path):
+        return True
+    if path.is_symlink() or not path.is_file():
+        return False
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            return GENERATOR_META in fh.read(4096)
+    except OSError:
+        return False
 
 
 def write_index(out: Path) -> Path:
-    """Write ``out/index.html`` for what is published under ``out`` (atomically)."""
+    """Write ``out/index.html`` and ``out/index.fr.html`` for what is published (atomically)."""
     out.mkdir(parents=True, exist_ok=True)
-    path = out / "index.html"
-    tmp = out / f"{TMP_PREFIX}index-{os.getpid()}.tmp"
-    tmp.write_text(render_index(collect(out)), encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    results = collect(out)
+    for lang, name in (("fr", "index.fr.html"), ("en", "index.html")):
+        if name != "index.html" and not _ours_or_absent(out / name):
+            continue  # a file valse did not write: left alone (the English page is checked
+            # by the runner, outfolder.index_obstacle, before anything runs)
+        tmp = out / f"{TMP_PREFIX}{name}-{os.getpid()}.tmp"
+        tmp.write_text(render_index(results, lang=lang), encoding="utf-8")
+        os.replace(tmp, out / name)
+    return out / "index.html"
