@@ -59,8 +59,8 @@ def _open(browser, path: Path, *, javascript: bool = True):  # noqa: F811
 def _shown(page, root: str) -> dict[str, str]:
     """Figure label -> value text, as the explorer's table shows it."""
     rows = page.eval_on_selector_all(
-        f"#{root} tbody tr", "rows => rows.map(r => [r.cells[0].textContent, r.cells[1].textContent])"
-    )
+        f"#{root} tbody tr",
+        "rows => rows.map(r => [r.cells[0].textContent, r.cells[1].textContent])")
     return dict(rows)
 
 
@@ -75,7 +75,8 @@ def _assert_figures(shown: dict[str, str], expected: dict[str, float], context: 
 
 
 def _deal(scenario: str):
-    return create_deal(yaml.safe_load((ROOT / "data" / "scenarios" / f"{scenario}.yaml").read_text()))
+    path = ROOT / "data" / "scenarios" / f"{scenario}.yaml"
+    return create_deal(yaml.safe_load(path.read_text()))
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
@@ -99,11 +100,12 @@ def test_deal_explorer_random_states_equal_the_library(site, browser, scenario):
         rng = random.Random(f"explorer-{scenario}")
         for trial in range(TRIALS):
             positions = [rng.randrange(len(a.values)) for a in axes]
-            for s, p in zip(sliders, positions):
+            for s, p in zip(sliders, positions, strict=True):
                 s.evaluate("(e, p) => { e.value = String(p); "
                            "e.dispatchEvent(new Event('input', {bubbles: true})); }", p)
-            values = {a.name: a.values[p] for a, p in zip(axes, positions)}
-            outputs = page.eval_on_selector_all(f"#{root} output", "os => os.map(o => o.textContent)")
+            values = {a.name: a.values[p] for a, p in zip(axes, positions, strict=True)}
+            outputs = page.eval_on_selector_all(f"#{root} output",
+                                                "os => os.map(o => o.textContent)")
             assert outputs == [format_metric(v) for v in values.values()], (trial, values)
             _assert_figures(_shown(page, root), headline_metrics(deal_from_sliders(deal, values)),
                             f"{scenario}, trial {trial}, {values}")

@@ -94,7 +94,7 @@ def sweep(axes: Sequence[Axis], evaluate: Callable[[dict[str, float]], Mapping[s
     error_codes = np.zeros(shape, dtype=np.int32)
     errors: dict[str, int] = {"": 0}
     for pos in itertools.product(*(range(n) for n in shape)):
-        values = {a.name: a.values[i] for a, i in zip(axes, pos)}
+        values = {a.name: a.values[i] for a, i in zip(axes, pos, strict=True)}
         try:
             figures = evaluate(values)
         except (ValueError, TypeError) as exc:
