@@ -126,3 +126,46 @@ def test_deal_explorer_without_javascript_shows_the_scenario(site, browser, scen
         assert network == [] and errors == [], (network, errors)
     finally:
         context.close()
+
+
+def test_cloud_explorer_random_states_equal_the_library(browser, tmp_path):  # noqa: F811
+    """The cloud explorer on a page exported from its output alone (the default site runs only
+    00 and 01): random states equal :func:`valse.report.explore_cloud.panel_figures`."""
+    import nbformat
+
+    from valse.nbparams import notebook_parameters
+    from valse.report import explore_cloud as ec
+    from valse.report.static_explorer import CLOUD_POINTS, cloud_explorer
+    from valse.run import export
+
+    params = {p.name: p.default
+              for p in notebook_parameters(ROOT / "notebooks" / "02_cloud_economics.ipynb")}
+    base = yaml.safe_load((ROOT / "data" / "scenarios" / "base.yaml").read_text())
+    params.update({k: v for k, v in base.items() if k in params})
+    explorer = cloud_explorer(params)
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("display(explorer)", id="explorer")
+    cell.outputs = [nbformat.v4.new_output("display_data", data=explorer._repr_mimebundle_())]
+    nb.cells = [cell]
+    path = tmp_path / "cloud.html"
+    path.write_text(export.notebook_to_html(nb, reader=True, title="cloud"), encoding="utf-8")
+    axes = [grid_axis(n, lo, hi, st, lab, float(params[n]), CLOUD_POINTS)
+            for n, (lo, hi, st, lab) in ec.CLOUD_SLIDERS.items()]
+    labels = {label: name for name, (label, _) in ec.PANEL_FIGURES.items()}
+    page, context, network, errors = _open(browser, path)
+    try:
+        root = page.eval_on_selector(".valse-explorer", "e => e.id")
+        sliders = page.query_selector_all(f"#{root} input[type=range]")
+        rng = random.Random("explorer-cloud")
+        for trial in range(TRIALS):
+            positions = [rng.randrange(len(a.values)) for a in axes]
+            for s, p in zip(sliders, positions, strict=True):
+                s.evaluate("(e, p) => { e.value = String(p); "
+                           "e.dispatchEvent(new Event('input', {bubbles: true})); }", p)
+            values = {a.name: a.values[p] for a, p in zip(axes, positions, strict=True)}
+            expected = ec.panel_figures(ec.cloud_params(params, values))
+            shown = {labels[k]: v for k, v in _shown(page, root).items()}
+            assert shown == {k: ec.format_figure(v) for k, v in expected.items()}, (trial, values)
+        assert network == [] and errors == [], (network, errors)
+    finally:
+        context.close()

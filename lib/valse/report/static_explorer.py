@@ -34,6 +34,9 @@ from valse.report.explore import METRIC_LABELS, SLIDERS, deal_from_sliders, form
 MIMETYPE = "application/vnd.valse.explorer+json"
 #: Slider positions per axis of the deal explorer (the scenario's own value is added).
 DEAL_POINTS = 7
+#: Slider positions per axis of the cloud explorer (2: the slider's ends; each state costs about
+#: 2 ms of :func:`valse.model.deal_npv.npv_parts`, 3**7 states in all).
+CLOUD_POINTS = 2
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,8 @@ def _entry(codes: np.ndarray, strings: list[str]) -> dict[str, Any]:
 
 
 def sweep(axes: Sequence[Axis], evaluate: Callable[[dict[str, float]], Mapping[str, float]],
-          metrics: Sequence[str]) -> dict[str, Any]:
+          metrics: Sequence[str], labels: Mapping[str, tuple[str, str]] = METRIC_LABELS,
+          fmt: Callable[[float], str] = format_metric) -> dict[str, Any]:
     """Evaluate every state of the grid and build the explorer's JSON spec.
 
     Parameters
@@ -81,6 +85,8 @@ def sweep(axes: Sequence[Axis], evaluate: Callable[[dict[str, float]], Mapping[s
     evaluate : values by slider name -> figures by metric name (the library functions);
         raising ``ValueError`` or ``TypeError`` marks the state invalid, with its message.
     metrics : the figures shown, in display order.
+    labels : figure name -> (label, unit).
+    fmt : a figure's value -> the text shown (the live panel's own formatting).
 
     Returns
     -------
@@ -101,15 +107,15 @@ def sweep(axes: Sequence[Axis], evaluate: Callable[[dict[str, float]], Mapping[s
             error_codes[pos] = errors.setdefault(f"Not a valid state: {exc}", len(errors))
             continue
         for m in metrics:
-            text = format_metric(figures[m])
+            text = fmt(figures[m])
             codes[m][pos] = tables[m].setdefault(text, len(tables[m]))
     if not any(tables[m] for m in metrics):
         raise ValueError("no valid state in the explorer's grid")
     return {
         "sliders": [{"name": a.name, "label": a.label, "labels": list(a.labels),
                      "start": a.start} for a in axes],
-        "metrics": [{"name": m, "label": METRIC_LABELS.get(m, (m, ""))[0],
-                     "unit": METRIC_LABELS.get(m, ("", ""))[1],
+        "metrics": [{"name": m, "label": labels.get(m, (m, ""))[0],
+                     "unit": labels.get(m, ("", ""))[1],
                      **_entry(codes[m], list(tables[m]) or ["–"])} for m in metrics],
         "error": _entry(error_codes, list(errors)),
     }
@@ -151,6 +157,29 @@ def deal_explorer(deal: Deal, points: int = DEAL_POINTS) -> Explorer:
         return headline_metrics(deal_from_sliders(deal, values))
 
     return Explorer("Explore the deal", sweep(axes, evaluate, list(METRIC_LABELS)))
+
+
+def cloud_explorer(params: Mapping[str, Any], points: int = CLOUD_POINTS) -> Explorer:
+    """The cloud-economics panel (:func:`valse.report.explore_cloud.cloud_panel`), published:
+    its seven sliders at ``points`` positions each (the ends of the slider) plus the scenario's
+    value, every state computed by :func:`valse.report.explore_cloud.cloud_params` and
+    :func:`valse.report.explore_cloud.panel_figures` (the NPV's parts). The table only: the
+    live panel's value bridge is not redrawn here."""
+    from valse.report import explore_cloud as ec
+
+    start = {name: float(params[name]) for name in ec.CLOUD_SLIDERS}
+    axes = [grid_axis(name, lo, hi, step, label, start[name], points)
+            for name, (lo, hi, step, label) in ec.CLOUD_SLIDERS.items()]
+
+    def evaluate(values: dict[str, float]) -> dict[str, float]:
+        try:
+            return ec.panel_figures(ec.cloud_params(params, values))
+        except KeyError as exc:
+            raise ValueError(f"missing parameter {exc}") from exc
+
+    return Explorer("Explore the NPV to Amazon",
+                    sweep(axes, evaluate, list(ec.PANEL_FIGURES), ec.PANEL_FIGURES,
+                          ec.format_figure))
 
 
 # --- the page's HTML ----------------------------------------------------------------------------
