@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_MS = 16.0
 BUDGET_BYTES = 1_000_000
-NOTEBOOKS = ("00_overview",)
+NOTEBOOKS = ("00_overview", "02_cloud_economics")
 CHROMIUM = Path(os.environ.get("VALSE_CHROMIUM") or "/usr/bin/chromium")
 
 _SWITCH_JS = """([root, moves, seed]) => {
