@@ -51,7 +51,15 @@ $(STAMP): requirements.lock pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-setup: $(STAMP) ## create .venv from the lock (when missing or stale) and register the kernel
+#: axe-core, the accessibility check of the browser tests: pinned in package-lock.json, installed
+#: here with npm (never fetched from a CDN when the tests run).
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || $(APT_INSTALL) npm "axe-core (accessibility tests) is installed with npm"
+	npm ci --no-audit --no-fund --ignore-scripts --silent
+	@touch $@
+
+setup: $(STAMP) $(AXE) ## create .venv from the lock (when missing or stale), register the kernel, install axe-core
 
 report: setup ## run the scenarios and publish outputs/index.html
 	$(PY) -m valse run --scenario $(SCENARIOS) --jobs $(JOBS) --out $(OUT)

@@ -18,7 +18,8 @@ then what the work itself costs:
 (h) ``make report`` for every scenario file of the project (warm: the environment is set up
     and the machine's caches hold the libraries), into a fresh output folder;
 then, per notebook, the pipeline's time against its own work and the cost of its figures,
-and the interactive panels (``bench/panels.py``, run with ``MPLBACKEND=Agg``).
+and the interactive panels (``bench/panels.py``, run with ``MPLBACKEND=Agg``) and the
+published explorers in Chromium (``bench/explorers.py``).
 
 Each of (a)-(g) is repeated ``--repeat N`` times, the steps interleaved so that a change of
 the machine's load hits all of them; the table gives the fastest round and the spread (the
@@ -224,11 +225,15 @@ def two_core_bound(seconds: dict[str, float], summaries: set[str]) -> float:
 
 
 def panels(notebooks: Path, scenario_path: Path) -> int:
-    """Time the interactive panels in a fresh process with the Agg backend (bench/panels.py)."""
+    """Time the interactive panels in a fresh process with the Agg backend (bench/panels.py),
+    then the published explorers in Chromium (bench/explorers.py: switch time, bytes a page)."""
     sys.stdout.flush()
     cmd = [sys.executable, str(Path(__file__).with_name("panels.py")), "--notebooks",
            str(notebooks), "--scenario", str(scenario_path)]
-    return subprocess.run(cmd, env={**os.environ, "MPLBACKEND": "Agg"}).returncode
+    live = subprocess.run(cmd, env={**os.environ, "MPLBACKEND": "Agg"}).returncode
+    sys.stdout.flush()
+    published = subprocess.run([sys.executable, str(Path(__file__).with_name("explorers.py"))])
+    return live or published.returncode
 
 
 def main() -> int:

@@ -448,7 +448,8 @@ def _run(tmp_path, scenario, art=None):
     out = tmp_path / "out.ipynb"
     extra = {"artifacts_dir": str(art)} if art else {}
     pm.execute_notebook(str(NOTEBOOK), str(out),
-                        parameters={**values, "draws": 400, "scenario_name": scenario, **extra},
+                        parameters={"interactive": False, **values, "draws": 400,
+                                    "scenario_name": scenario, **extra},
                         kernel_name="python3", progress_bar=False, cwd=str(tmp_path))
     nb = json.loads(out.read_text())
     return nb, {r["name"]: r for r in metrics_from_notebook(nb, "02_cloud_economics")}

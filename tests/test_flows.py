@@ -700,7 +700,8 @@ def _run(tmp_path, **parameters):
     papermill.execute_notebook(
         str(NOTEBOOK),
         str(out),
-        parameters={"artifacts_dir": str(tmp_path / "artifacts"), **parameters},
+        parameters={"interactive": False, "artifacts_dir": str(tmp_path / "artifacts"),
+                    **parameters},
         kernel_name="python3",
         progress_bar=False,
         cwd=str(NOTEBOOK.parent),

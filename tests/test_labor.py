@@ -448,7 +448,8 @@ def _run(tmp_path, parameters):
     papermill.execute_notebook(
         str(NOTEBOOK),
         str(out),
-        parameters={"draws": 200, "artifacts_dir": str(tmp_path / "artifacts"), **parameters},
+        parameters={"interactive": False, "draws": 200,
+                    "artifacts_dir": str(tmp_path / "artifacts"), **parameters},
         kernel_name="python3",
         progress_bar=False,
         cwd=str(ROOT / "notebooks"),

@@ -424,7 +424,8 @@ def _run(tmp_path, **params):
     papermill.execute_notebook(
         str(NOTEBOOK),
         str(out),
-        parameters={"draws": 200, "artifacts_dir": str(tmp_path / "artifacts"), **params},
+        parameters={"interactive": False, "draws": 200,
+                    "artifacts_dir": str(tmp_path / "artifacts"), **params},
         kernel_name="python3",
         progress_bar=False,
         cwd=str(NOTEBOOK.parent),

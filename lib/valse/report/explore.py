@@ -34,13 +34,35 @@ METRIC_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+def format_metric(value: float) -> str:
+    """A metric as the panels show it: 4 significant digits, thousands separated."""
+    return f"{value:,.4g}"
+
+
+def deal_from_sliders(deal: Deal, values: Mapping[str, float]) -> Deal:
+    """The deal the panel's sliders describe: ``deal`` with the slider values, the part paid
+    at signing capped at the investment (as the panel caps it).
+
+    Raises
+    ------
+    ValueError, TypeError
+        From :func:`~valse.model.deal.create_deal` when the values make no valid deal.
+    """
+    values = dict(values)
+    if "amazon_upfront_usd_bn" in values and "amazon_investment_usd_bn" in values:
+        values["amazon_upfront_usd_bn"] = min(
+            values["amazon_upfront_usd_bn"], values["amazon_investment_usd_bn"]
+        )
+    return create_deal(dataclasses.asdict(deal), **values)
+
+
 def metrics_html(metrics: Mapping[str, float]) -> str:
     """Render headline metrics as a small HTML table (values escaped, 4 significant digits)."""
     import html
 
     rows = "".join(
         f"<tr><td>{html.escape(METRIC_LABELS.get(k, (k, ''))[0])}</td>"
-        f"<td style='text-align:right'>{v:,.4g}</td>"
+        f"<td style='text-align:right'>{format_metric(v)}</td>"
         f"<td>{html.escape(METRIC_LABELS.get(k, ('', ''))[1])}</td></tr>"
         for k, v in metrics.items()
     )
@@ -119,11 +141,8 @@ def deal_panel(deal: Deal, on_change: Callable[[Deal], Any] | None = None):
 
     def update(_change=None) -> None:
         values = {name: s.value for name, s in sliders.items()}
-        values["amazon_upfront_usd_bn"] = min(
-            values["amazon_upfront_usd_bn"], values["amazon_investment_usd_bn"]
-        )
         try:
-            new = create_deal(dataclasses.asdict(deal), **values)
+            new = deal_from_sliders(deal, values)
         except (TypeError, ValueError) as exc:
             message.value = f"<b>Not a valid deal:</b> {exc}"
             return

@@ -74,12 +74,29 @@ def bridge_html(parts: Mapping[str, float], title: str = BRIDGE_TITLE) -> str:
     return html_bar_chart(rows, "USD bn", title, starts=starts, colours=colours)
 
 
+def format_figure(value: float) -> str:
+    """A figure as the panel shows it: one decimal, thousands separated, or :data:`NOT_DEFINED`."""
+    return f"{value:,.1f}" if math.isfinite(value) else NOT_DEFINED
+
+
+def cloud_params(params: Mapping[str, Any], values: Mapping[str, float]) -> dict[str, Any]:
+    """The parameters the panel's sliders describe: ``params`` with the slider ``values``, the
+    part paid at signing capped at the investment and the round at least the tranche (as the
+    panel caps them)."""
+    new = {**params, **values}
+    new["amazon_upfront_usd_bn"] = min(float(new["amazon_upfront_usd_bn"]),
+                                       float(new["amazon_investment_usd_bn"]))
+    new["round_size_usd_bn"] = max(float(new["round_size_usd_bn"]),
+                                   new["amazon_investment_usd_bn"] - new["amazon_upfront_usd_bn"])
+    return new
+
+
 def _figures_html(figures: Mapping[str, float]) -> str:
     import html
 
     rows = "".join(
         f"<tr><td>{html.escape(PANEL_FIGURES[k][0])}</td>"
-        f"<td style='text-align:right'>{f'{v:,.1f}' if math.isfinite(v) else NOT_DEFINED}</td>"
+        f"<td style='text-align:right'>{format_figure(v)}</td>"
         f"<td>{html.escape(PANEL_FIGURES[k][1])}</td></tr>"
         for k, v in figures.items()
     )
@@ -113,12 +130,7 @@ def cloud_panel(params: Mapping[str, Any], *, draw: bool = True):
     figures: dict[str, float] = {}
 
     def update(_change=None) -> None:
-        new = {**state["params"], **{name: s.value for name, s in sliders.items()}}
-        new["amazon_upfront_usd_bn"] = min(float(new["amazon_upfront_usd_bn"]),
-                                           float(new["amazon_investment_usd_bn"]))
-        new["round_size_usd_bn"] = max(float(new["round_size_usd_bn"]),
-                                       new["amazon_investment_usd_bn"]
-                                       - new["amazon_upfront_usd_bn"])
+        new = cloud_params(state["params"], {name: s.value for name, s in sliders.items()})
         try:
             result = panel_figures(new)
         except (KeyError, TypeError, ValueError) as exc:

@@ -32,9 +32,14 @@ from typing import Any
 # validation never checks the IRI formats it serves, so keep it out.
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
+import hashlib  # noqa: E402
+import json  # noqa: E402
+
 import jinja2  # noqa: E402
 from nbconvert import HTMLExporter  # noqa: E402
+from traitlets.config import Config  # noqa: E402
 
+from valse.report import static_explorer  # noqa: E402
 from valse.report.record import MIMETYPE  # noqa: E402
 from valse.report.sanitize import add_csp, clean_html, unsafe_constructs  # noqa: E402
 
@@ -72,6 +77,13 @@ _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 <img src="data:image/svg+xml;base64,{{ output.data['image/svg+xml'] | text_base64 | escape_html }}">
 </div>
 {%- endblock data_svg %}
+{% block data_other scoped -%}
+{%- if 'application/vnd.valse.explorer+json' in output.data -%}
+<div class="jp-RenderedHTMLCommon jp-RenderedHTML jp-OutputArea-output {{ extra_class }}">
+{{ output.data['application/vnd.valse.explorer+json'] | valse_explorer }}
+</div>
+{%- endif -%}
+{%- endblock data_other %}
 {%- block data_javascript scoped -%}{%- endblock data_javascript -%}
 {%- block data_widget_view scoped -%}{%- endblock data_widget_view -%}
 {% block rawcell scoped %}
@@ -93,10 +105,20 @@ class UnsafePageError(RuntimeError):
     """An exported page would fetch something from the network."""
 
 
+def explorer_html(spec: dict[str, Any]) -> str:
+    """A published explorer's output (:data:`valse.report.static_explorer.MIMETYPE`) as the
+    page's HTML, with an id derived from its content (same spec, same bytes)."""
+    digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:10]
+    return static_explorer.explorer_html(spec, uid=f"valse-explorer-{digest}")
+
+
 def _exporter(reader: bool) -> HTMLExporter:
     exporter = _EXPORTERS.get(reader)
     if exporter is None:
+        priority = HTMLExporter().default_config.NbConvertBase.display_data_priority
         exporter = HTMLExporter(
+            config=Config({"NbConvertBase": {
+                "display_data_priority": [static_explorer.MIMETYPE, *priority]}}),
             extra_loaders=[jinja2.DictLoader({_TEMPLATE_NAME: _TEMPLATE})],
             template_name="lab",
             template_file=_TEMPLATE_NAME,
@@ -106,6 +128,7 @@ def _exporter(reader: bool) -> HTMLExporter:
             exclude_output_prompt=reader,
         )
         exporter.register_filter("valse_clean", clean_html)
+        exporter.register_filter("valse_explorer", explorer_html)
         _EXPORTERS[reader] = exporter
     return exporter
 

@@ -1,0 +1,239 @@
+"""Published explorers: the panels' sliders in a reader page, with no kernel and no network.
+
+A published explorer is a grid of slider values swept at build time through the same library
+functions the live panel (:mod:`valse.report.explore`) calls, stored in the page as compact JSON,
+with a small script (``static/explorer.js``) that only looks the chosen state up and shows it:
+no formula is computed in the browser. Without JavaScript (or printed) the page shows the
+scenario's own state, rendered here in Python.
+
+Storage: every figure is kept as the text the panel shows (:func:`format_metric`), each distinct
+text once per figure, with an index per state; a figure that does not change along a slider is
+stored without that slider's axis (the post-money valuation, say, ignores the investment).
+
+The notebooks show an explorer with ``display(explorer)`` when ``interactive`` is false: the
+output carries :data:`MIMETYPE` (rendered by :mod:`valse.run.export`) and a Markdown line for
+JupyterLab.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from valse.model.deal import Deal, headline_metrics
+from valse.report.explore import METRIC_LABELS, SLIDERS, deal_from_sliders, format_metric
+
+#: Mime type of a published explorer's output (its JSON spec).
+MIMETYPE = "application/vnd.valse.explorer+json"
+#: Slider positions per axis of the deal explorer (the scenario's own value is added).
+DEAL_POINTS = 7
+#: Slider positions per axis of the cloud explorer (2: the slider's ends; each state costs about
+#: 2 ms of :func:`valse.model.deal_npv.npv_parts`, 3**7 states in all).
+CLOUD_POINTS = 2
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One slider of a published explorer: its values, their labels, the starting position."""
+
+    name: str
+    label: str
+    values: tuple[float, ...]
+    labels: tuple[str, ...]
+    start: int
+
+
+def grid_axis(name: str, lo: float, hi: float, step: float, label: str, start: float,
+              points: int) -> Axis:
+    """A slider's published positions: ``points`` values evenly over ``[lo, max(hi, start)]``,
+    on the slider's ``step``, plus the starting value ``start`` (the scenario's)."""
+    if points < 2:
+        raise ValueError(f"{name}: points must be at least 2, found {points}")
+    top = max(hi, start)
+    raw = np.linspace(lo, top, points)
+    on_step = np.round((raw - lo) / step) * step + lo
+    values = sorted({round(float(v), 10) for v in on_step} | {float(start)})
+    return Axis(name, label, tuple(values), tuple(format_metric(v) for v in values),
+                values.index(float(start)))
+
+
+def _entry(codes: np.ndarray, strings: list[str]) -> dict[str, Any]:
+    """One figure's storage: the slider axes it depends on and its text index per state."""
+    axes = [a for a in range(codes.ndim)
+            if not np.all(codes == np.take(codes, [0], axis=a))]
+    reduced = codes
+    for a in sorted(set(range(codes.ndim)) - set(axes), reverse=True):
+        reduced = np.take(reduced, 0, axis=a)
+    return {"axes": axes, "strings": strings, "index": np.ravel(reduced).tolist()}
+
+
+def sweep(axes: Sequence[Axis], evaluate: Callable[[dict[str, float]], Mapping[str, float]],
+          metrics: Sequence[str], labels: Mapping[str, tuple[str, str]] = METRIC_LABELS,
+          fmt: Callable[[float], str] = format_metric) -> dict[str, Any]:
+    """Evaluate every state of the grid and build the explorer's JSON spec.
+
+    Parameters
+    ----------
+    axes : the sliders, in display order.
+    evaluate : values by slider name -> figures by metric name (the library functions);
+        raising ``ValueError`` or ``TypeError`` marks the state invalid, with its message.
+    metrics : the figures shown, in display order.
+    labels : figure name -> (label, unit).
+    fmt : a figure's value -> the text shown (the live panel's own formatting).
+
+    Returns
+    -------
+    dict
+        ``sliders`` (name, label, labels, start), ``metrics`` (name, label, unit, axes,
+        strings, index) and ``error`` (axes, strings, index: "" where the state is valid).
+    """
+    shape = tuple(len(a.values) for a in axes)
+    codes = {m: np.zeros(shape, dtype=np.int32) for m in metrics}
+    tables: dict[str, dict[str, int]] = {m: {} for m in metrics}
+    error_codes = np.zeros(shape, dtype=np.int32)
+    errors: dict[str, int] = {"": 0}
+    for pos in itertools.product(*(range(n) for n in shape)):
+        values = {a.name: a.values[i] for a, i in zip(axes, pos, strict=True)}
+        try:
+            figures = evaluate(values)
+        except (ValueError, TypeError) as exc:
+            error_codes[pos] = errors.setdefault(f"Not a valid state: {exc}", len(errors))
+            continue
+        for m in metrics:
+            text = fmt(figures[m])
+            codes[m][pos] = tables[m].setdefault(text, len(tables[m]))
+    if not any(tables[m] for m in metrics):
+        raise ValueError("no valid state in the explorer's grid")
+    return {
+        "sliders": [{"name": a.name, "label": a.label, "labels": list(a.labels),
+                     "start": a.start} for a in axes],
+        "metrics": [{"name": m, "label": labels.get(m, (m, ""))[0],
+                     "unit": labels.get(m, ("", ""))[1],
+                     **_entry(codes[m], list(tables[m]) or ["–"])} for m in metrics],
+        "error": _entry(error_codes, list(errors)),
+    }
+
+
+def lookup(spec: Mapping[str, Any], entry: Mapping[str, Any], positions: Sequence[int]) -> str:
+    """The text ``entry`` shows at slider ``positions`` (what ``explorer.js`` does, in Python)."""
+    flat = 0
+    for a in entry["axes"]:
+        flat = flat * len(spec["sliders"][a]["labels"]) + positions[a]
+    return entry["strings"][entry["index"][flat]]
+
+
+class Explorer:
+    """A published explorer: ``display()`` it in a notebook (see the module's docstring)."""
+
+    def __init__(self, title: str, spec: dict[str, Any]) -> None:
+        self.title = title
+        self.spec = spec
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
+        return {
+            MIMETYPE: {"title": self.title, **self.spec},
+            "text/markdown": (f"*{self.title}: the live panel is off (`interactive = False`); "
+                              "the published page carries the same sliders, precomputed.*"),
+        }
+
+
+def deal_explorer(deal: Deal, points: int = DEAL_POINTS) -> Explorer:
+    """The overview's deal panel (:func:`valse.report.explore.deal_panel`), published: its five
+    sliders over ``points`` positions each plus the scenario's value, every state computed by
+    :func:`~valse.report.explore.deal_from_sliders` and
+    :func:`~valse.model.deal.headline_metrics`."""
+    start = {name: float(getattr(deal, name)) for name in SLIDERS}
+    axes = [grid_axis(name, lo, hi, step, label, start[name], points)
+            for name, (lo, hi, step, label) in SLIDERS.items()]
+
+    def evaluate(values: dict[str, float]) -> dict[str, float]:
+        return headline_metrics(deal_from_sliders(deal, values))
+
+    return Explorer("Explore the deal", sweep(axes, evaluate, list(METRIC_LABELS)))
+
+
+def cloud_explorer(params: Mapping[str, Any], points: int = CLOUD_POINTS) -> Explorer:
+    """The cloud-economics panel (:func:`valse.report.explore_cloud.cloud_panel`), published:
+    its seven sliders at ``points`` positions each (the ends of the slider) plus the scenario's
+    value, every state computed by :func:`valse.report.explore_cloud.cloud_params` and
+    :func:`valse.report.explore_cloud.panel_figures` (the NPV's parts). The table only: the
+    live panel's value bridge is not redrawn here."""
+    from valse.report import explore_cloud as ec
+
+    start = {name: float(params[name]) for name in ec.CLOUD_SLIDERS}
+    axes = [grid_axis(name, lo, hi, step, label, start[name], points)
+            for name, (lo, hi, step, label) in ec.CLOUD_SLIDERS.items()]
+
+    def evaluate(values: dict[str, float]) -> dict[str, float]:
+        try:
+            return ec.panel_figures(ec.cloud_params(params, values))
+        except KeyError as exc:
+            raise ValueError(f"missing parameter {exc}") from exc
+
+    return Explorer("Explore the NPV to Amazon",
+                    sweep(axes, evaluate, list(ec.PANEL_FIGURES), ec.PANEL_FIGURES,
+                          ec.format_figure))
+
+
+# --- the page's HTML ----------------------------------------------------------------------------
+
+_CSS = """.valse-explorer fieldset{border:1px solid #ccc;padding:.5em 1em;margin:0 0 .5em}
+.valse-explorer-row{display:flex;align-items:center;gap:1em;margin:.25em 0}
+.valse-explorer-row label{width:16em}.valse-explorer-row input{width:22em}
+.valse-explorer-row output{min-width:5em;font-variant-numeric:tabular-nums}
+.valse-explorer td.num{text-align:right;font-variant-numeric:tabular-nums}
+@media print{.valse-explorer-controls{display:none}}"""
+
+
+def script_text() -> str:
+    """The explorers' script, shipped with the package (``valse/report/static/explorer.js``)."""
+    return resources.files("valse.report").joinpath("static/explorer.js").read_text("utf-8")
+
+
+def _json_for_script(spec: Mapping[str, Any]) -> str:
+    """JSON safe inside ``<script type="application/json">`` (no ``</script>``, no ``<!--``)."""
+    text = json.dumps(spec, separators=(",", ":"), ensure_ascii=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def explorer_html(spec: Mapping[str, Any], uid: str = "valse-explorer") -> str:
+    """The explorer as HTML: the scenario's state as a table (what shows without JavaScript or
+    in print), the sliders (hidden until the script runs), the data and the script."""
+    esc = html.escape
+    start = [s["start"] for s in spec["sliders"]]
+    rows = "".join(
+        f"<div class='valse-explorer-row'><label for='{uid}-s{i}'>{esc(s['label'])}</label>"
+        f"<input type='range' class='valse-explorer-slider' id='{uid}-s{i}' min='0' "
+        f"max='{len(s['labels']) - 1}' step='1' value='{s['start']}' "
+        f"aria-valuetext='{esc(s['labels'][s['start']])}'>"
+        f"<output class='valse-explorer-value' for='{uid}-s{i}'>"
+        f"{esc(s['labels'][s['start']])}</output></div>"
+        for i, s in enumerate(spec["sliders"])
+    )
+    table = "".join(
+        f"<tr><th scope='row'>{esc(m['label'])}</th>"
+        f"<td class='num' data-valse-metric='{i}'>{esc(lookup(spec, m, start))}</td>"
+        f"<td>{esc(m['unit'])}</td></tr>"
+        for i, m in enumerate(spec["metrics"])
+    )
+    title = esc(str(spec.get("title", "Explore")))
+    return (
+        f"<style>{_CSS}</style>"
+        f"<section class='valse-explorer' id='{uid}' aria-label='{title}'>"
+        f"<div class='valse-explorer-controls' hidden><fieldset><legend>{title}: move a slider"
+        f"</legend>{rows}</fieldset>"
+        f"<p class='valse-explorer-message' role='status'></p></div>"
+        f"<table class='valse-metrics'><caption>{title} (figures for the sliders' state; "
+        f"without JavaScript, the scenario's own)</caption>"
+        f"<thead><tr><th scope='col'>Figure</th><th scope='col'>Value</th>"
+        f"<th scope='col'>Unit</th></tr></thead><tbody>{table}</tbody></table>"
+        f"<script type='application/json' class='valse-explorer-data'>{_json_for_script(spec)}"
+        f"</script><script>{script_text()}</script></section>"
+    )

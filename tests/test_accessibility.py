@@ -1,0 +1,71 @@
+"""Accessibility of the published site: axe-core over the index and every reader page, in
+Chromium over ``file://`` with the network blocked (the site of :mod:`test_site_browser`).
+
+axe-core comes from the pinned npm package (``package-lock.json``, installed by ``make setup``
+into ``node_modules/``), injected from that file: never from a CDN. The pages' own policy allows
+only their inline scripts by hash, so the test's context bypasses the policy to inject axe.
+No violation of impact "serious" or "critical" is allowed; the others are printed.
+"""
+
+from __future__ import annotations
+
+import pytest
+from test_site_browser import (  # noqa: F401  (fixtures)
+    LAPTOP,
+    NOTEBOOKS,
+    ROOT,
+    SCENARIOS,
+    browser,
+    page_path,
+    site,
+)
+
+pytestmark = pytest.mark.browser
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING = ("serious", "critical")
+PAGES = ["index"] + [f"{sc}/{nb}" for sc in SCENARIOS for nb in NOTEBOOKS]
+
+
+def axe_violations(browser, path) -> list[dict]:  # noqa: F811
+    """axe-core's violations on the page at ``path`` (rule id, impact, help, first targets)."""
+    assert AXE.is_file(), f"{AXE} missing: run `make setup` (npm ci installs axe-core)"
+    context = browser.new_context(viewport=LAPTOP, bypass_csp=True, service_workers="block")
+    network: list[str] = []
+
+    def route(r) -> None:
+        if r.request.url.startswith(("file:", "data:", "blob:")):
+            r.continue_()
+        else:
+            network.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    try:
+        page = context.new_page()
+        page.goto(path.as_uri(), wait_until="load", timeout=30_000)
+        page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+        result = page.evaluate(
+            "() => axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map("
+            "v => ({id: v.id, impact: v.impact, help: v.help, count: v.nodes.length, "
+            "targets: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))")
+    finally:
+        context.close()
+    assert network == [], network
+    return result
+
+
+@pytest.mark.parametrize("which", PAGES)
+def test_no_serious_or_critical_violation(site, browser, which):  # noqa: F811
+    assert site.returncode == 0, site.log[-3000:]
+    if which == "index":
+        path = site.out / "index.html"
+    else:
+        scenario, notebook = which.split("/")
+        path = page_path(site.out, scenario, notebook, "reader")
+    found = axe_violations(browser, path)
+    for v in found:
+        print(f"{which}: {v['impact']} {v['id']} ({v['count']}): {v['help']} {v['targets']}")
+    blocking = [v for v in found if v["impact"] in BLOCKING]
+    assert blocking == [], "\n".join(
+        f"{v['impact']} {v['id']} x{v['count']}: {v['help']} at {v['targets']}" for v in blocking)
