@@ -1024,7 +1024,7 @@ def need_sensitivity(p: Mapping[str, Any], facts):
 CAN_PAY_INPUTS_FROM_01: tuple[str, ...] = (
     "openai_cash_usd_bn", "openai_other_cost_share", "openai_other_cost_share_low",
     "openai_other_cost_share_high", "latest_run_rate_revenue_usd_bn", "revenue_target_usd_bn",
-    "revenue_target_year", "valuation_year", "target_year",
+    "revenue_target_year", "valuation_year", "target_year", "seed", "draws",
 )
 #: The parameters :func:`counterparty_from_finances` sets.
 COUNTERPARTY_PARAMS: tuple[str, ...] = (
