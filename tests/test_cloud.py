@@ -341,8 +341,13 @@ def test_waterfall_adds_up_to_the_library_figures(params, profile):
 
 
 def _npv_params(name="base"):
+    """02's parameters for a scenario, completed as the notebook completes them."""
+    from valse.data.facts import load_facts
+    from valse.report.valuation_story import counterparty_from_finances
+
     declared, values = _scenario(name)
-    return {**declared, **values}
+    p = {**declared, **values, "scenario_name": name}
+    return {**p, **counterparty_from_finances(p, load_facts())}
 
 
 def test_panel_figures_follow_the_sliders():

@@ -22,7 +22,8 @@ def params_for(path: Path) -> dict:
                 for p in notebook_parameters(ROOT / "notebooks" / "02_cloud_economics.ipynb")}
     data = yaml.safe_load(path.read_text())
     data.pop("description", None)
-    return {**defaults, **data, "scenario_name": path.stem, "draws": 2000}
+    p = {**defaults, **data, "scenario_name": path.stem, "draws": 2000}
+    return deal_report.with_counterparty(p, load_facts())  # as 02 completes its parameters
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,6 @@
 """The NPV to Amazon: the identities on random inputs, every scenario's parts and bands."""
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -16,15 +17,30 @@ ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "data" / "scenarios").glob("*.yaml"))
 
 
-def notebook_defaults() -> dict:
+def declared_defaults() -> dict:
     path = ROOT / "notebooks" / "02_cloud_economics.ipynb"
     return {p.name: p.default for p in notebook_parameters(path)}
+
+
+@functools.cache
+def _completed(items: tuple) -> dict:
+    """02's parameters completed as the notebook completes them (the counterparty loss)."""
+    from valse.data.facts import load_facts
+    from valse.report.valuation_story import counterparty_from_finances
+
+    p = dict(items)
+    return {**p, **counterparty_from_finances(p, load_facts())}
+
+
+def notebook_defaults() -> dict:
+    return dict(_completed(tuple(sorted(declared_defaults().items()))))
 
 
 def scenario_params(path: Path) -> dict:
     data = yaml.safe_load(path.read_text())
     data.pop("description", None)
-    return {**notebook_defaults(), **data}
+    p = {**declared_defaults(), **data, "scenario_name": path.stem}
+    return dict(_completed(tuple(sorted(p.items()))))
 
 
 def mc_ranges(p: dict) -> dict:
@@ -110,7 +126,7 @@ def test_npv_defaults_are_the_cloud_notebooks_defaults():
     from valse.report import deal_report
 
     defaults = deal_report.npv_defaults(load_facts())
-    declared = notebook_defaults()
+    declared = declared_defaults()
     for name, value in defaults.items():
         assert declared[name] == value, f"{name}: 02 declares {declared[name]}, facts {value}"
 

@@ -55,7 +55,9 @@ def test_overview_records_nothing_and_shows_the_npv_of_its_scenario(run_out, sce
 
     assert json.loads((run_out / scenario / "metrics.json").read_text()) == []
     params = yaml.safe_load((ROOT / "data" / "scenarios" / f"{scenario}.yaml").read_text())
-    p = {**deal_report.npv_defaults(load_facts()), **params}
+    facts = load_facts()
+    p = deal_report.with_counterparty(
+        {**deal_report.npv_defaults(facts), **params, "scenario_name": scenario}, facts)
     parts = deal_npv.npv_parts(p)
     bridge = pd.read_csv(run_out / scenario / "data" / "00_overview" / "value_bridge.csv",
                          index_col=0)

@@ -20,6 +20,11 @@ import pandas as pd
 from valse.model import aws_contract, cloud, deal, deal_npv, tranche, uncertainty
 from valse.report.charts import PALETTE
 from valse.report.charts_cloud import waterfall_chart
+from valse.report.valuation_story import (
+    CAN_PAY_FACTS,
+    COUNTERPARTY_PARAMS,
+    counterparty_from_finances,
+)
 
 #: Facts behind the deal's amounts, by case of :func:`valse.model.deal.case`.
 DEAL_FACTS: dict[str, list[str]] = {
@@ -45,9 +50,9 @@ CONTRACT_FACTS = ["npv_assumption_accelerator_hour_price_usd", "cloud_assumption
                   "npv_assumption_operations_share_of_it_capex", "valuation_tax_rate",
                   "npv_assumption_aws_contract_start_year",
                   "npv_assumption_aws_contract_ramp_years",
-                  "npv_assumption_counterparty_loss_probability",
-                  "npv_assumption_counterparty_recovery_rate", "assumption_discount_rate",
-                  "aws_openai_trainium_gw"]
+                  "assumption_discount_rate", "aws_openai_trainium_gw",
+                  # the counterparty loss: OpenAI's sources and uses (counterparty_from_finances)
+                  *CAN_PAY_FACTS]
 #: AWS's reported operating margins: the sanity range of the contract's margin.
 MARGIN_CHECK_FACTS = ["aws_operating_margin_2025_pct", "aws_operating_margin_q1_2026_pct"]
 #: Facts behind the tranche and the listing.
@@ -109,6 +114,19 @@ def _finite_or_none(value: float) -> float | None:
     return float(value) if value is not None and math.isfinite(value) else None
 
 
+def with_counterparty(params: Mapping[str, Any], facts: Any) -> dict[str, Any]:
+    """``params`` with the counterparty loss of the AWS contract where it is absent.
+
+    Its one source: OpenAI's sources and uses
+    (:func:`valse.report.valuation_story.counterparty_from_finances`); the values a caller
+    already set (02's notebook sets them from the same function) are kept. Without facts the
+    parameters are returned as they are.
+    """
+    if facts is None or all(k in params for k in COUNTERPARTY_PARAMS):
+        return dict(params)
+    return {**params, **counterparty_from_finances(params, facts)}
+
+
 def figures(params: Mapping[str, Any], mc: Mapping[str, np.ndarray] | None = None,
             facts: Any = None) -> dict[str, Any]:
     """Everything the templates print, from the parameters (and the draws when given).
@@ -123,6 +141,7 @@ def figures(params: Mapping[str, Any], mc: Mapping[str, np.ndarray] | None = Non
     facts : FactBase, optional
         Adds AWS's reported margins and the counterfactual's evidence from the fact base.
     """
+    params = with_counterparty(params, facts)
     d = deal.create_deal(params)
     c = aws_contract.create_contract(params)
     t = tranche.create_tranche(params)
@@ -477,10 +496,6 @@ NPV_DEFAULT_FACTS: dict[str, str] = {
     "operations_share_of_it_capex": "npv_assumption_operations_share_of_it_capex",
     "aws_contract_start_year": "npv_assumption_aws_contract_start_year",
     "aws_contract_ramp_years": "npv_assumption_aws_contract_ramp_years",
-    "counterparty_loss_probability": "npv_assumption_counterparty_loss_probability",
-    "counterparty_loss_probability_low": "npv_assumption_counterparty_loss_probability.low",
-    "counterparty_loss_probability_high": "npv_assumption_counterparty_loss_probability.high",
-    "counterparty_recovery_rate": "npv_assumption_counterparty_recovery_rate",
     "openai_listing_value_usd_bn": "npv_assumption_openai_listing_value_usd_bn",
     "openai_private_value_usd_bn": "npv_assumption_openai_private_value_usd_bn",
     "openai_value_volatility": "npv_assumption_openai_value_volatility",
@@ -509,6 +524,9 @@ def npv_defaults(facts: Any) -> dict[str, Any]:
 def scenario_npv_parts(scenarios: Mapping[str, Mapping[str, Any]], facts: Any) -> pd.DataFrame:
     """The NPV and its parts for every scenario (its file over the facts' defaults), best first.
 
+    The counterparty loss of each scenario comes from OpenAI's sources and uses
+    (:func:`valse.report.valuation_story.counterparty_from_finances`), as in 02.
+
     Returns
     -------
     DataFrame
@@ -518,7 +536,9 @@ def scenario_npv_parts(scenarios: Mapping[str, Mapping[str, Any]], facts: Any) -
     defaults = npv_defaults(facts)
     rows = {}
     for name, params in scenarios.items():
-        p = {**defaults, **{k: v for k, v in params.items() if k != "description"}}
+        p = {**defaults, **{k: v for k, v in params.items() if k != "description"},
+             "scenario_name": name}
+        p = with_counterparty(p, facts)  # the one path of the counterparty loss
         parts = deal_npv.npv_parts(p)
         rows[name] = {k: parts[k] for k in (*deal_npv.NPV_METRICS, "amazon_net_cost_pv_usd_bn")}
     frame = pd.DataFrame.from_dict(rows, orient="index")

@@ -1016,3 +1016,63 @@ def need_sensitivity(p: Mapping[str, Any], facts):
                                               name="mature operating margin"),
                         columns=pd.Index([f"{g:.0%}" for g in growths],
                                          name="growth the year after the target year"))
+
+
+# --- the counterparty loss on the AWS contract: one source of truth (#14 §3) ------------------
+
+#: 01's parameters that the sources and uses need and 02 does not declare.
+CAN_PAY_INPUTS_FROM_01: tuple[str, ...] = (
+    "openai_cash_usd_bn", "openai_other_cost_share", "openai_other_cost_share_low",
+    "openai_other_cost_share_high", "latest_run_rate_revenue_usd_bn", "revenue_target_usd_bn",
+    "revenue_target_year", "valuation_year", "target_year", "seed", "draws",
+)
+#: The parameters :func:`counterparty_from_finances` sets.
+COUNTERPARTY_PARAMS: tuple[str, ...] = (
+    "counterparty_loss_probability", "counterparty_loss_probability_low",
+    "counterparty_loss_probability_high", "counterparty_recovery_rate",
+)
+
+
+def can_pay_inputs(p: Mapping[str, Any]) -> dict[str, Any]:
+    """``p`` with 01's sources-and-uses inputs added where absent.
+
+    Each missing input takes the value the scenario named by ``p["scenario_name"]`` sets (when
+    its file sets it) or else 01's declared default, so 02 reads the same sources and uses as
+    01 for every scenario.
+    """
+    from valse.data.paths import data_dir, notebooks_dir
+    from valse.data.scenarios import load_yaml_mapping
+    from valse.nbparams import notebook_parameters
+
+    missing = [k for k in CAN_PAY_INPUTS_FROM_01 if k not in p]
+    if not missing:
+        return dict(p)
+    declared = {q.name: q.default
+                for q in notebook_parameters(notebooks_dir() / "01_valuation.ipynb")}
+    scenario_file = data_dir() / "scenarios" / f"{p.get('scenario_name', '')}.yaml"
+    overrides = load_yaml_mapping(scenario_file) if p.get("scenario_name") \
+        and scenario_file.is_file() else {}
+    return {**p, **{k: overrides.get(k, declared[k]) for k in missing}}
+
+
+def counterparty_from_finances(p: Mapping[str, Any], facts) -> dict[str, float]:
+    """The counterparty loss parameters of the AWS contract, from OpenAI's sources and uses.
+
+    The one path for ``counterparty_loss_probability`` (its P10 and P90 as ``_low`` and
+    ``_high``) and ``counterparty_recovery_rate``: the rule of
+    :func:`valse.model.openai_finances.renegotiation_risk` applied to OpenAI's own revenue plan
+    (:func:`can_pay`), so the expected loss on the contract is ``p × (1 − recovery) = p²``.
+    The low end is the plan's P10 over the other-cost share and the Azure and CoreWeave terms;
+    the high end the larger of its P90 and the rule on the run-rate path (revenue held at its
+    latest annualised level), the reading in which OpenAI cannot grow into its commitments.
+    Without a band both plan ends are the centre.
+    """
+    result = can_pay(can_pay_inputs(p), facts)
+    prob = result["plan"]["probability"]
+    b = result["bands"]["probability"]
+    low, high = (b[0], b[2]) if b is not None else (prob, prob)
+    return {"counterparty_loss_probability": prob,
+            "counterparty_loss_probability_low": min(low, prob),
+            "counterparty_loss_probability_high": max(high, prob,
+                                                      result["run_rate"]["probability"]),
+            "counterparty_recovery_rate": result["plan"]["recovery"]}
