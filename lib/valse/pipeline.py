@@ -51,7 +51,7 @@ from typing import Any
 from valse import __version__, outfolder
 from valse.data.scenarios import Scenario, ScenarioError, declared_parameters, load_scenarios
 from valse.nbparams import NotebookParamsError, Param, notebook_parameters
-from valse.report.record import sort_records
+from valse.report.record import registry, sort_records
 from valse.run.changes import changes_since, fact_fingerprints
 
 KERNEL_NAME = "python3"
@@ -1527,7 +1527,7 @@ def check_data(opts: Options, runs: list[ScenarioRun]) -> None:
             needed.setdefault(file, []).append(name)
     every = discover_notebooks(opts.notebooks)  # all of them, whatever --only selects
     known = set(CORE_BY_NAME) | {p.name for nb in every for p in nb.params}
-    known |= datacheck.metric_names(nb.path for nb in every)
+    known |= set(registry())  # the metric registry, lib/valse/report/metrics_registry.csv
     problems = datacheck.validate_data(opts.data, needed, known, only_needed=True)
     if problems:
         shown = problems[:MAX_DATA_PROBLEMS]
