@@ -101,7 +101,7 @@ def notebook_reads(path: Path) -> tuple[tuple[str, ...], bool]:
 
 
 def metric_names(paths: Iterable[Path]) -> set[str]:
-    """Names of the metrics the notebooks record: ``metric("name", …)`` in their code, or in
+    """Names of the metrics the notebooks record: ``metric(<name>, …)`` in their code, or in
     the library functions they call to record (``deal_report.record_npv_metrics``, say)."""
     found: set[str] = set()
     for path in paths:

@@ -14,9 +14,12 @@ optional ``p10, p50, p90``, ``sources`` (fact ids) and ``params`` (parameter nam
 
 from __future__ import annotations
 
+import csv
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 MIMETYPE = "application/vnd.valse.metric+json"
@@ -25,6 +28,64 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 class MetricError(ValueError):
     """A metric record is malformed (bad name, non-finite value, inconsistent range)."""
+
+
+#: The metric registry: one row per metric (name, unit, owning notebook, short and long
+#: label). Adding a metric is one line appended to this file.
+REGISTRY_FILE = Path(__file__).with_name("metrics_registry.csv")
+_REGISTRY_COLUMNS = ("name", "unit", "notebook", "short_label", "label")
+
+
+@functools.cache
+def registry() -> dict[str, dict[str, str]]:
+    """Every registered metric by name, read from :data:`REGISTRY_FILE`.
+
+    Raises :class:`MetricError` naming the file and row for a bad header, a bad name, an
+    empty field or a name registered twice.
+    """
+    found: dict[str, dict[str, str]] = {}
+    with REGISTRY_FILE.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if tuple(reader.fieldnames or ()) != _REGISTRY_COLUMNS:
+            raise MetricError(f"{REGISTRY_FILE}: expected columns {_REGISTRY_COLUMNS}, "
+                              f"found {reader.fieldnames}")
+        for line, row in enumerate(reader, start=2):
+            name = row["name"]
+            if not _NAME.match(name or "") or not all(row[c] for c in _REGISTRY_COLUMNS):
+                raise MetricError(f"{REGISTRY_FILE}:{line}: expected a snake_case name and "
+                                  f"every field filled, found {row}")
+            if name in found:
+                raise MetricError(f"{REGISTRY_FILE}:{line}: metric {name!r} registered twice")
+            found[name] = dict(row)
+    return found
+
+
+def check_owner(name: str, notebook: str | None) -> None:
+    """Raise :class:`MetricError` unless ``name`` is registered and owned by ``notebook``
+    (the notebook is not checked when it is None). A notebook the registry does not know
+    (a test fixture outside ``notebooks/``) may record unregistered names."""
+    entry = registry().get(name)
+    owners = {e["notebook"] for e in registry().values()}
+    if entry is None and notebook is not None and notebook not in owners:
+        return
+    if entry is None:
+        raise MetricError(f"metric {name!r} is not registered: add a row to {REGISTRY_FILE}")
+    if notebook is not None and entry["notebook"] != notebook:
+        raise MetricError(f"metric {name!r} recorded by {notebook!r}, but the registry "
+                          f"({REGISTRY_FILE}) says {entry['notebook']!r} owns it")
+
+
+def check_collection(records: Iterable[Mapping[str, Any]]) -> None:
+    """Raise :class:`MetricError` for a record of a metric not registered, recorded by a
+    notebook that does not own it, or recorded twice (by two notebooks)."""
+    seen: dict[str, Any] = {}
+    for rec in records:
+        name = rec["name"]
+        if name in seen:
+            raise MetricError(f"metric {name!r} recorded twice: by {seen[name]!r} and "
+                              f"{rec.get('notebook')!r}")
+        seen[name] = rec.get("notebook")
+        check_owner(name, rec.get("notebook"))
 
 
 def _finite(name: str, field: str, value: Any) -> float:
@@ -138,7 +199,8 @@ def metrics_from_notebook(nb: Mapping[str, Any], notebook: str) -> list[dict[str
     """Return the metric records displayed in an executed notebook, in cell order.
 
     ``nb`` is a notebook as a dict (nbformat v4). A later record with the same name
-    replaces an earlier one (a cell re-run in JupyterLab).
+    replaces an earlier one (a cell re-run in JupyterLab). Each record must be registered
+    to this notebook (:func:`check_owner`), else :class:`MetricError`.
     """
     found: dict[str, dict[str, Any]] = {}
     for cell in nb.get("cells", []):
@@ -158,6 +220,7 @@ def metrics_from_notebook(nb: Mapping[str, Any], notebook: str) -> list[dict[str
                     p90=raw.get("p90"),
                     notebook=notebook,
                 )
+                check_owner(rec["name"], notebook)
                 found[rec["name"]] = rec
     return list(found.values())
 

@@ -19,6 +19,7 @@ from typing import Any
 from valse import outfolder
 from valse.data.scenarios import Scenario, ScenarioError, declared_parameters, load_scenarios
 from valse.nbparams import NotebookParamsError, Param, notebook_parameters
+from valse.report.record import registry
 from valse.run import cachekeys
 from valse.run.manifest import (
     load_previous,
@@ -275,7 +276,7 @@ def check_data(opts: Options, runs: list[ScenarioRun]) -> None:
             needed.setdefault(file, []).append(name)
     every = discover_notebooks(opts.notebooks)  # all of them, whatever --only selects
     known = set(CORE_BY_NAME) | {p.name for nb in every for p in nb.params}
-    known |= datacheck.metric_names(nb.path for nb in every)
+    known |= set(registry())  # the metric registry, lib/valse/report/metrics_registry.csv
     problems = datacheck.validate_data(opts.data, needed, known, only_needed=True)
     if problems:
         shown = problems[:MAX_DATA_PROBLEMS]
