@@ -655,8 +655,9 @@ def scenario_npv_bands(scenarios: Mapping[str, Mapping[str, Any]], names: Iterab
     defaults = deal_report.npv_defaults(facts)
     rows = {}
     for name in names:
-        p = {**defaults, **{k: v for k, v in scenarios[name].items() if k != "description"},
-             "draws": draws}
+        p = deal_report.with_counterparty(
+            {**defaults, **{k: v for k, v in scenarios[name].items() if k != "description"},
+             "draws": draws}, facts)
         centre = deal_npv.npv_parts(p)["amazon_deal_npv_usd_bn"]
         band = deal_npv.band_containing(centre, deal_report.run_monte_carlo(p)[
             "amazon_deal_npv_usd_bn"])
