@@ -94,7 +94,8 @@ def test_declared_reads_of_the_project_notebooks():
         False,
     )
     assert reads["05_summary"] == (
-        ("claims.csv", "datapackage.json", "facts.csv", "not_found.csv"), True)
+        ("claims.csv", "datapackage.json", "facts.csv", "not_found.csv",
+         "regulatory_matters.csv", "watchlist.csv"), True)
 
 
 def test_reads_hidden_in_an_imported_library_module_count(tmp_path):
