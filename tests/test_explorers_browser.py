@@ -142,6 +142,11 @@ def test_cloud_explorer_random_states_equal_the_library(browser, tmp_path):  # n
               for p in notebook_parameters(ROOT / "notebooks" / "02_cloud_economics.ipynb")}
     base = yaml.safe_load((ROOT / "data" / "scenarios" / "base.yaml").read_text())
     params.update({k: v for k, v in base.items() if k in params})
+    # the counterparty loss comes from OpenAI's sources and uses, as in 02's setup cell
+    from valse.data.facts import load_facts
+    from valse.report.deal_report import with_counterparty
+
+    params = with_counterparty(params, load_facts())
     explorer = cloud_explorer(params)
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("display(explorer)", id="explorer")
