@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from valse.data.facts import load_facts
+from valse.data.nbparams import notebook_parameters
 from valse.model import capacity, cloud
-from valse.nbparams import notebook_parameters
 from valse.report.charts_cloud import waterfall_steps
 from valse.report.record import metrics_from_notebook
 

@@ -1,4 +1,4 @@
-"""Scenario validation (valse.data.scenarios) and parameter-cell parsing (valse.nbparams)."""
+"""Scenario validation (valse.data.scenarios) and parameter-cell parsing (valse.data.nbparams)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from valse.data.nbparams import Param, notebook_parameters, parse_parameters_source
 from valse.data.scenarios import (
     CORE_BY_NAME,
     ScenarioError,
@@ -15,7 +16,6 @@ from valse.data.scenarios import (
     load_yaml_mapping,
     validate_values,
 )
-from valse.nbparams import Param, notebook_parameters, parse_parameters_source
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DECLARED = {
@@ -64,7 +64,7 @@ def test_fixture_notebook_declarations():
 
 
 def test_nbparams_does_not_import_papermill():
-    code = ("import sys; from valse.nbparams import notebook_parameters; "
+    code = ("import sys; from valse.data.nbparams import notebook_parameters; "
             f"notebook_parameters({str(FIXTURES / 'notebooks' / '10_alpha.ipynb')!r}); "
             "import valse.data.scenarios, valse.__main__; "
             "print(sorted(m for m in ('papermill', 'nbformat', 'nbconvert', 'pandas', 'numpy', "
@@ -193,7 +193,7 @@ def test_project_scenarios_are_valid():
 
 
 def test_papermill_reads_the_same_declarations():
-    """papermill (``--help-notebook``) and valse.nbparams agree on every notebook."""
+    """papermill (``--help-notebook``) and valse.data.nbparams agree on every notebook."""
     from papermill.inspection import _infer_parameters
     from papermill.iorw import load_notebook_node
 

@@ -6,7 +6,7 @@ extension. A scenario may set:
 
 - the core parameters of DESIGN.md (table :data:`CORE`), each with a type, a unit and a
   range rule;
-- any parameter declared by a notebook's ``parameters`` cell (:mod:`valse.nbparams`); its type
+- any parameter declared by a notebook's ``parameters`` cell (:mod:`valse.data.nbparams`); its type
   is the declared one, and a comment ending in ``[0-1]`` bounds it to [0, 1].
 
 Anything else is an unknown name. :func:`validate_scenario` collects every problem of a file
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from valse.nbparams import Param
+from valse.data.nbparams import Param
 
 #: Parameters the pipeline fills in itself; a scenario may not set them.
 RESERVED = (

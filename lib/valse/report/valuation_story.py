@@ -1040,9 +1040,9 @@ def can_pay_inputs(p: Mapping[str, Any]) -> dict[str, Any]:
     its file sets it) or else 01's declared default, so 02 reads the same sources and uses as
     01 for every scenario.
     """
+    from valse.data.nbparams import notebook_parameters
     from valse.data.paths import data_dir, notebooks_dir
     from valse.data.scenarios import load_yaml_mapping
-    from valse.nbparams import notebook_parameters
 
     missing = [k for k in CAN_PAY_INPUTS_FROM_01 if k not in p]
     if not missing:
