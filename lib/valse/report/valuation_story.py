@@ -290,6 +290,7 @@ def reading_of(p: Mapping[str, Any]) -> str:
     from valse.model.deal import reading as rule
 
     neutral = {name: 0 for name in DEAL_FIELDS}
+    neutral["contract_years"] = 1  # its valid range excludes 0 (valse.data.parameters)
     neutral.update({k: p[k] for k in DEAL_FIELDS if k in p})
     return rule(create_deal(neutral))
 
