@@ -85,8 +85,8 @@ MAX_FILE_BYTES = 256 * 1024
 MAX_PROBLEMS = 20
 #: Largest magnitude of a number (a figure beyond it overflows in the models' arithmetic).
 MAX_MAGNITUDE = 1e12
-#: Seeds may be any 64-bit unsigned integer.
-MAX_SEED = 2**64 - 1
+#: Seeds may be any 64-bit unsigned integer (the registry's valid range of ``seed``).
+MAX_SEED = int(CORE_BY_NAME["seed"].valid.high_text)  # type: ignore[union-attr]
 
 
 def _describe(value: Any) -> str:
