@@ -290,7 +290,8 @@ def reading_of(p: Mapping[str, Any]) -> str:
     from valse.model.deal import reading as rule
 
     neutral = {name: 0 for name in DEAL_FIELDS}
-    neutral["contract_years"] = 1  # its valid range excludes 0 (valse.data.parameters)
+    # 1 where the valid range excludes 0 (valse.data.parameters); the rule reads neither
+    neutral.update(contract_years=1, pre_money_valuation_usd_bn=1)
     neutral.update({k: p[k] for k in DEAL_FIELDS if k in p})
     return rule(create_deal(neutral))
 
