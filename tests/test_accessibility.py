@@ -10,8 +10,8 @@ No violation of impact "serious" or "critical" is allowed; the others are printe
 from __future__ import annotations
 
 import pytest
+from offline import offline_context
 from test_site_browser import (  # noqa: F401  (fixtures)
-    LAPTOP,
     NOTEBOOKS,
     ROOT,
     SCENARIOS,
@@ -30,17 +30,8 @@ PAGES = ["index"] + [f"{sc}/{nb}" for sc in SCENARIOS for nb in NOTEBOOKS]
 def axe_violations(browser, path) -> list[dict]:  # noqa: F811
     """axe-core's violations on the page at ``path`` (rule id, impact, help, first targets)."""
     assert AXE.is_file(), f"{AXE} missing: run `make setup` (npm ci installs axe-core)"
-    context = browser.new_context(viewport=LAPTOP, bypass_csp=True, service_workers="block")
     network: list[str] = []
-
-    def route(r) -> None:
-        if r.request.url.startswith(("file:", "data:", "blob:")):
-            r.continue_()
-        else:
-            network.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
+    context = offline_context(browser, network, bypass_csp=True)
     try:
         page = context.new_page()
         page.goto(path.as_uri(), wait_until="load", timeout=30_000)
