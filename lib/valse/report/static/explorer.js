@@ -34,40 +34,46 @@
       return entry ? entry.strings[lookup(entry)] : "";
     }
     function attr(el, name) { return el.getAttribute(name); }
+    // write only what changed: a switch then lays out only the rows that moved
+    function put(el, v) { if (el.textContent !== v) el.textContent = v; }
+    function show(el, on) { if (el.hidden === on) el.hidden = !on; }
+    function style(el, prop, v) { if (el.style[prop] !== v) el.style[prop] = v; }
+    var drawn = new Array(bars.length);
     function draw() {
       for (var i = 0; i < inputs.length; i++) {
         var toggle = inputs[i].type === "checkbox";
         pos[i] = toggle ? (inputs[i].checked ? 1 : 0) : Number(inputs[i].value);
         var label = data.sliders[i].labels[pos[i]];
-        if (shown[i]) shown[i].textContent = label;
+        if (shown[i]) put(shown[i], label);
         if (!toggle) inputs[i].setAttribute("aria-valuetext", label);
       }
       var err = data.error.strings[lookup(data.error)];
       message.textContent = err;
       for (var m = 0; m < cells.length; m++) {
         var entry = data.metrics[Number(attr(cells[m], "data-valse-metric"))];
-        cells[m].textContent = err ? "–" : entry.strings[lookup(entry)];
+        put(cells[m], err ? "–" : entry.strings[lookup(entry)]);
       }
-      for (var b = 0; b < blocks.length; b++) blocks[b].hidden = !!err;
+      for (var b = 0; b < blocks.length; b++) show(blocks[b], !err);
       if (err) return;
       for (var t = 0; t < texts.length; t++) {
-        texts[t].textContent = text(attr(texts[t], "data-valse-text"));
+        put(texts[t], text(attr(texts[t], "data-valse-text")));
       }
       for (var r = 0; r < rows.length; r++) {
-        rows[r].hidden = !text(attr(rows[r], "data-valse-row") + ".label");
+        show(rows[r], !!text(attr(rows[r], "data-valse-row") + ".label"));
       }
       for (var z = 0; z < zeros.length; z++) {
-        zeros[z].style.left = text(attr(zeros[z], "data-valse-zero") + ".zero");
+        style(zeros[z], "left", text(attr(zeros[z], "data-valse-zero") + ".zero"));
       }
       for (var j = 0; j < bars.length; j++) {
         var name = attr(bars[j], "data-valse-bar");
-        var at = text(name + ".bar");
-        bars[j].hidden = !at;
-        if (!at) continue;
+        var at = text(name + ".bar") + " " + text(name + ".colour");
+        show(bars[j], at.charAt(0) !== " ");
+        if (at === drawn[j] || at.charAt(0) === " ") continue;
+        drawn[j] = at;
         var lw = at.split(" ");
         bars[j].style.left = lw[0];
         bars[j].style.width = lw[1];
-        bars[j].style.background = text(name + ".colour");
+        bars[j].style.background = lw[2];
       }
       for (var c = 0; c < charts.length; c++) {
         var block = byKey[attr(charts[c], "data-valse-chart")];
@@ -78,8 +84,8 @@
             said.push(text(key + ".label") + ": " + text(key + ".value") + " " + block.unit);
           }
         }
-        charts[c].setAttribute("aria-label",
-          block.title + " [" + block.unit + "]. " + said.join("; "));
+        var spoken = block.title + " [" + block.unit + "]. " + said.join("; ");
+        if (attr(charts[c], "aria-label") !== spoken) charts[c].setAttribute("aria-label", spoken);
       }
     }
     for (var n = 0; n < inputs.length; n++) {
