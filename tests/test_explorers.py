@@ -236,8 +236,10 @@ def test_labor_explorer_states_equal_the_panel_and_its_chart(labor_explorer):
 
     start, context = labor_inputs("base")
     spec = labor_explorer.spec
-    axes = [se.grid_axis(n, lo, hi, st, lab, float(start[n]), LABOR_POINTS, SLIDER_FORMAT.format)
+    axes = [se.grid_axis(n, lo, hi, st, lab, float(start[n]),
+                         20 if n == "horizon_years" else LABOR_POINTS, SLIDER_FORMAT.format)
             for n, (lo, hi, st, lab) in el.SLIDERS.items()]
+    assert [float(x) for x in spec["sliders"][2]["labels"]] == list(range(1, 21))  # every year
     assert spec["sliders"][0]["labels"][spec["sliders"][0]["start"]] == "30,000"
     assert [m["name"] for m in spec["metrics"]] == list(el.FIGURE_LABELS)  # cash ones included
     for pos in _states(spec, 150, "labor"):

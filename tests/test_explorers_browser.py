@@ -316,7 +316,8 @@ def test_labor_explorer_random_states_equal_the_library(browser, tmp_path, scena
 
     start, context_args = labor_inputs(scenario)
     path = _page_of(labor_explorer(start, context_args), tmp_path / "labor.html")
-    axes = [grid_axis(n, lo, hi, st, lab, float(start[n]), LABOR_POINTS, SLIDER_FORMAT.format)
+    axes = [grid_axis(n, lo, hi, st, lab, float(start[n]),
+                      20 if n == "horizon_years" else LABOR_POINTS, SLIDER_FORMAT.format)
             for n, (lo, hi, st, lab) in el.SLIDERS.items()]
 
     def expect(values, shown, chart, context):
