@@ -372,3 +372,15 @@ def test_toggle_axis_is_off_and_on():
         "error": {"axes": [], "strings": [""], "index": [0]}}, uid="x")
     box = BeautifulSoup(html_text, "html.parser").select_one("input")
     assert box["type"] == "checkbox" and box.has_attr("checked")
+
+
+def test_chart_aria_reads_as_the_panels_chart():
+    import html as html_module
+    import re
+
+    from valse.report.charts import html_bar_chart
+
+    rows = [("a", 50.0), ("b", -0.7)]
+    said = re.search(r'aria-label="([^"]*)"', html_bar_chart(rows, "USD bn", "T")).group(1)
+    assert html_module.unescape(said) == se.chart_aria("T", "USD bn", [("a", "50.0"),
+                                                                       ("b", "−0.7")])

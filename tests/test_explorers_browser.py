@@ -239,10 +239,22 @@ def _check_numbers(shown: dict[str, str], expected: dict[str, float],
             f"{context}: {label} shown as {text}, the library gives {want}")
 
 
-def _drive(browser, path: Path, axes, expect, seed: str):  # noqa: F811
+def _spoken(page, root: str, chart: list[list], aria: tuple[str, str] | None, context: str):
+    """A bar chart's aria-label reads out its title, unit and every row it shows, as the
+    panels' :func:`valse.report.charts.html_bar_chart` does."""
+    from valse.report.static_explorer import chart_aria
+
+    if aria is not None:
+        said = page.get_attribute(f"#{root} [data-valse-chart]", "aria-label")
+        assert said == chart_aria(*aria, [(r[0], r[1]) for r in chart]), context
+
+
+def _drive(browser, path: Path, axes, expect, seed: str,  # noqa: F811
+           aria: tuple[str, str] | None = None):
     """Open ``path``; at the start and at ``TRIALS`` seeded random positions of every slider
-    and toggle, call ``expect(values, shown_figures, chart_rows, context)``; then check the
-    print view, the page's errors and that no request left."""
+    and toggle, call ``expect(values, shown_figures, chart_rows, context)`` (and check the
+    chart's spoken text, for ``aria``: its title and unit); then check the print view, the
+    page's errors and that no request left."""
     page, context, network, errors = _open(browser, path)
     try:
         root = page.eval_on_selector(".valse-explorer", "e => e.id")
@@ -260,8 +272,9 @@ def _drive(browser, path: Path, axes, expect, seed: str):  # noqa: F811
             for element, p in zip(inputs, positions, strict=True):
                 element.evaluate(_MOVE_JS, p)
             values = {a.name: a.values[p] for a, p in zip(axes, positions, strict=True)}
-            expect(values, _shown(page, root), _chart(page, root, key),
-                   f"trial {trial}, {values}")
+            chart = _chart(page, root, key)
+            expect(values, _shown(page, root), chart, f"trial {trial}, {values}")
+            _spoken(page, root, chart, aria, f"trial {trial}")
         page.emulate_media(media="print")
         assert not page.is_visible(f"#{root} input.valse-explorer-slider"), "sliders printed"
         assert network == [] and errors == [], (network, errors)
@@ -328,7 +341,8 @@ def test_labor_explorer_random_states_equal_the_library(browser, tmp_path, scena
         rows, colours = el.savings_chart_rows(roles, cost, horizon, context_args)
         assert chart == _bars(rows, colours=colours), context
 
-    _drive(browser, path, axes, expect, f"labor-{scenario}")
+    _drive(browser, path, axes, expect, f"labor-{scenario}",
+           (el.SAVINGS_CHART_TITLE, el.SAVINGS_CHART_UNIT))
     _no_script(browser, path, expect, axes)
 
 
@@ -359,5 +373,5 @@ def test_flows_explorer_random_states_equal_the_library(browser, tmp_path):  # n
         kept = fl.filter_flows(flows, statuses=statuses, kinds=kinds)
         assert chart == _bars(ef.positions_rows(kept)), context
 
-    _drive(browser, path, axes, expect, "flows")
+    _drive(browser, path, axes, expect, "flows", (ef.POSITIONS_TITLE, "USD bn"))
     _no_script(browser, path, expect, axes)
