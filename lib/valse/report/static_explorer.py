@@ -9,6 +9,12 @@ scenario's own state, rendered here in Python.
 Storage: every figure is kept as the text the panel shows (:func:`format_metric`), each distinct
 text once per figure, with an index per state; a figure that does not change along a slider is
 stored without that slider's axis (the post-money valuation, say, ignores the investment).
+A panel's chart or small table is stored the same way, as texts per state (:func:`bar_texts`,
+:func:`table_texts`, shown by :func:`add_block`): a bar's label, printed value, colour and its
+place in % of the plotting area, from :func:`valse.report.charts.bar_chart_layout` (the
+geometry of the panels' own HTML bars), so that the script only puts stored strings in place.
+A panel's toggle is a checkbox (:func:`toggle_axis`). The explorers of 01, 03 and 04 are in
+:mod:`valse.report.explorers`.
 
 The notebooks show an explorer with ``display(explorer)`` when ``interactive`` is false: the
 output carries :data:`MIMETYPE` (rendered by :mod:`valse.run.export`) and a Markdown line for

@@ -48,7 +48,7 @@
         if (!toggle) inputs[i].setAttribute("aria-valuetext", label);
       }
       var err = data.error.strings[lookup(data.error)];
-      message.textContent = err;
+      put(message, err);
       for (var m = 0; m < cells.length; m++) {
         var entry = data.metrics[Number(attr(cells[m], "data-valse-metric"))];
         put(cells[m], err ? "–" : entry.strings[lookup(entry)]);
