@@ -5,10 +5,12 @@ panel formats it), invalid states, the page's HTML and its safety, size and dete
 from __future__ import annotations
 
 import itertools
+import json
 import random
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 import yaml
 from bs4 import BeautifulSoup
@@ -136,3 +138,249 @@ def test_jupyterlab_sees_a_markdown_line(base_explorer):
     bundle = base_explorer._repr_mimebundle_()
     assert set(bundle) == {se.MIMETYPE, "text/markdown"}
     assert "interactive = False" in bundle["text/markdown"]
+
+
+# --- the explorers of 01, 03 and 04 (valse.report.explorers) -----------------------------------
+
+def _states(spec, n: int, seed: str) -> list[tuple[int, ...]]:
+    """``n`` random slider positions (seeded) and the start."""
+    sizes = [len(s["labels"]) for s in spec["sliders"]]
+    rng = random.Random(seed)
+    return [tuple(rng.randrange(k) for k in sizes) for _ in range(n)] + [
+        tuple(s["start"] for s in spec["sliders"])]
+
+
+def _values(spec, axes, pos) -> dict[str, float]:
+    return {a.name: a.values[i] for a, i in zip(axes, pos, strict=True)}
+
+
+def _text(spec, name: str, pos) -> str:
+    entry = spec["texts"].get(name)
+    return se.lookup(spec, entry, pos) if entry else ""
+
+
+def _bars_shown(spec, key: str, pos) -> list[tuple[str, str, str, str]]:
+    """(label, value, bar, colour) of every row a state shows in chart ``key``."""
+    block = next(b for b in spec["blocks"] if b["key"] == key)
+    rows = [tuple(_text(spec, f"{key}.{i}.{part}", pos) for part in ("label", "value", "bar",
+                                                                    "colour"))
+            for i in range(block["rows"])]
+    return [r for r in rows if r[0]]
+
+
+def _bars_expected(rows, **layout) -> list[tuple[str, str, str, str]]:
+    from valse.report.charts import bar_chart_layout
+
+    _, bars = bar_chart_layout(rows, **layout)
+    return [(b.label, b.text, f"{b.left_pct:.1f}% {b.width_pct:.1f}%", b.colour) for b in bars]
+
+
+@pytest.fixture(scope="module")
+def valuation_explorer():
+    from explorer_inputs import valuation_inputs
+
+    from valse.report.explorers.valuation import valuation_explorer
+
+    return valuation_explorer(*valuation_inputs("base"))
+
+
+def test_valuation_explorer_states_equal_the_panel(valuation_explorer):
+    from explorer_inputs import valuation_inputs
+
+    from valse.report import explore_valuation as ev
+    from valse.report.explorers.valuation import VALUATION_POINTS
+
+    params, before, others = valuation_inputs("base")
+    spec = valuation_explorer.spec
+    axes = [se.grid_axis(n, lo, hi, st, lab, float(params[n]), VALUATION_POINTS)
+            for n, (lo, hi, st, lab) in ev.SLIDERS.items()]
+    assert [s["labels"] for s in spec["sliders"]] == [list(a.labels) for a in axes]
+    assert [m["name"] for m in spec["metrics"]] == list(ev.FIGURE_LABELS)
+    for pos in _states(spec, 200, "valuation"):
+        figures, cap = ev.panel_figures(ev.panel_values(params, _values(spec, axes, pos)),
+                                        before, others)
+        assert se.lookup(spec, spec["error"], pos) == ""
+        for m in spec["metrics"]:
+            assert se.lookup(spec, m, pos) == ev.format_figure(figures[m["name"]]), (m, pos)
+        shown = [(_text(spec, f"cap.{i}.label", pos), _text(spec, f"cap.{i}.value", pos))
+                 for i in range(spec["blocks"][0]["rows"])]
+        assert shown == [(h, f"{v:,.2f}") for h, v in cap.items()], pos
+
+
+def test_valuation_explorer_moves_the_round_with_the_investment(valuation_explorer):
+    spec = valuation_explorer.spec
+    start = [s["start"] for s in spec["sliders"]]
+    nothing = [0, *start[1:]]  # Amazon invests nothing: the round shrinks by its 50
+    round_size = next(m for m in spec["metrics"] if m["name"] == "round_size_usd_bn")
+    assert se.lookup(spec, round_size, start) == "122.00"
+    assert se.lookup(spec, round_size, nothing) == "72.00"
+    discount = next(m for m in spec["metrics"]
+                    if m["name"] == "amazon_effective_stake_price_discount_pct")
+    assert se.lookup(spec, discount, nothing) == "not defined when Amazon invests nothing"
+
+
+@pytest.fixture(scope="module")
+def labor_explorer():
+    from explorer_inputs import labor_inputs
+
+    from valse.report.explorers.labor import labor_explorer
+
+    return labor_explorer(*labor_inputs("base"))
+
+
+def test_labor_explorer_states_equal_the_panel_and_its_chart(labor_explorer):
+    from explorer_inputs import labor_inputs
+
+    from valse.report import explore_labor as el
+    from valse.report.explorers.labor import LABOR_POINTS, SLIDER_FORMAT
+
+    start, context = labor_inputs("base")
+    spec = labor_explorer.spec
+    axes = [se.grid_axis(n, lo, hi, st, lab, float(start[n]),
+                         20 if n == "horizon_years" else LABOR_POINTS, SLIDER_FORMAT.format)
+            for n, (lo, hi, st, lab) in el.SLIDERS.items()]
+    assert [float(x) for x in spec["sliders"][2]["labels"]] == list(range(1, 21))  # every year
+    assert spec["sliders"][0]["labels"][spec["sliders"][0]["start"]] == "30,000"
+    assert [m["name"] for m in spec["metrics"]] == list(el.FIGURE_LABELS)  # cash ones included
+    for pos in _states(spec, 150, "labor"):
+        v = _values(spec, axes, pos)
+        roles, cost, horizon = v["roles_cut"], v["cost_per_role_usd_k"], int(v["horizon_years"])
+        figures = el.labor_figures(roles, cost, horizon, **context)
+        for m in spec["metrics"]:
+            assert se.lookup(spec, m, pos) == format_metric(figures[m["name"]]), (m, pos)
+        rows, colours = el.savings_chart_rows(roles, cost, horizon, context)
+        assert _bars_shown(spec, "savings", pos) == _bars_expected(rows, colours=colours), pos
+        assert len(_bars_shown(spec, "savings", pos)) == horizon + 2
+
+
+def test_stored_bars_sit_where_the_panel_draws_them():
+    """The stored geometry (0.1 % of the plotting area) against the live panel's HTML bars."""
+    import re
+
+    from valse.report.charts import html_bar_chart
+
+    rows = [("a", 50.0), ("b", -0.7), ("c", 17.43), ("d", float("nan"))]
+    texts = se.bar_texts("k", rows)
+    drawn = re.findall(r"left:([\d.]+)%;width:([\d.]+)%", html_bar_chart(rows, "u", "t"))
+    stored = [texts[f"k.{i}.bar"].split(" ") for i in range(3)]
+    assert len(drawn) == 3 and texts["k.3.bar"] == "" and texts["k.3.value"] == "not defined"
+    for (left, width), (s_left, s_width) in zip(drawn, stored, strict=True):
+        assert abs(float(left) - float(s_left[:-1])) <= 0.05
+        assert abs(float(width) - float(s_width[:-1])) <= 0.05
+    zero = re.search(r"left:([\d.]+)%;border-left", html_bar_chart(rows, "u", "t")).group(1)
+    assert abs(float(zero) - float(texts["k.zero"][:-1])) <= 0.05
+
+
+@pytest.fixture(scope="module")
+def flows_explorer():
+    from explorer_inputs import flows_inputs
+
+    from valse.report.explorers.flows import flows_explorer
+
+    flows, shares, kwargs = flows_inputs("base")
+    return flows_explorer(flows, shares, **kwargs)
+
+
+def test_flows_explorer_states_equal_the_panel_and_its_chart(flows_explorer):
+    from explorer_inputs import flows_inputs
+
+    from valse.model import flows as fl
+    from valse.report import explore_flows as ef
+
+    flows, shares, kwargs = flows_inputs("base")
+    spec = flows_explorer.spec
+    names = [s["name"] for s in spec["sliders"]]
+    assert "status:denied" not in names and "kind:guarantee" not in names  # no flow has them
+    assert spec["sliders"][-1]["kind"] == "range"
+    assert all(s["kind"] == "toggle" for s in spec["sliders"][:-1])
+    shift = spec["sliders"][-1]
+    top = float(shares["Microsoft"])
+    values = sorted({round(float(v), 10) for v in
+                     np.round(np.linspace(0.0, top, 11) / 0.1) * 0.1}
+                    | {kwargs["shift_pct_points"]})
+    assert shift["labels"] == [format_metric(v) for v in values]
+    for pos in _states(spec, 120, "flows"):
+        on = {n: p for n, p in zip(names, pos, strict=True)}
+        statuses = [n[7:] for n in names[:-1] if n.startswith("status:") and on[n]]
+        kinds = [n[5:] for n in names[:-1] if n.startswith("kind:") and on[n]]
+        figures = ef.panel_figures(flows, statuses, kinds, shares, "Microsoft", "AWS",
+                                   values[pos[-1]])
+        for m in spec["metrics"]:
+            assert se.lookup(spec, m, pos) == format_metric(figures[m["name"]]), (m, pos)
+        kept = fl.filter_flows(flows, statuses=statuses, kinds=kinds)
+        rows = ef.positions_rows(kept)
+        assert _bars_shown(spec, "positions", pos) == _bars_expected(rows), pos
+        note = _text(spec, "positions.note", pos)
+        assert note.startswith(ef.selection_text(flows, statuses, kinds))
+        assert note.endswith(ef.NO_FLOW) == (not rows)
+    assert ef.NO_FLOW in _text(spec, "positions.note", [0] * len(names))  # nothing ticked
+
+
+EXPLORERS = ["valuation_explorer", "labor_explorer", "flows_explorer"]
+
+
+@pytest.mark.parametrize("name", EXPLORERS)
+def test_explorer_html_without_script_shows_the_start_state(request, name):
+    explorer = request.getfixturevalue(name)
+    spec = {"title": explorer.title, **explorer.spec}
+    soup = BeautifulSoup(se.explorer_html(spec, uid="x"), "html.parser")
+    start = [s["start"] for s in spec["sliders"]]
+    for block in spec["blocks"]:
+        key = block["key"]
+        rows = soup.select(f"[data-valse-row^='{key}.']")
+        assert len(rows) == block["rows"]
+        for i, row in enumerate(rows):
+            label = _text(spec, f"{key}.{i}.label", start)
+            assert row.has_attr("hidden") == (not label)
+            assert row.select_one(f"[data-valse-text='{key}.{i}.label']").get_text() == label
+            assert row.select_one(f"[data-valse-text='{key}.{i}.value']").get_text() == _text(
+                spec, f"{key}.{i}.value", start)
+    for s in soup.select("input.valse-explorer-slider"):
+        assert soup.select_one(f"label[for={s['id']}]") is not None
+
+
+@pytest.mark.parametrize("name", EXPLORERS)
+def test_explorer_page_fits_the_budget_and_is_reproducible(request, name):
+    explorer = request.getfixturevalue(name)
+    empty = export.notebook_to_html(nbformat.v4.new_notebook(), reader=True, title="t")
+    page = export.notebook_to_html(_notebook_with(explorer), reader=True, title="t")
+    assert export.external_resources(page) == []
+    added = len(page.encode()) - len(empty.encode())
+    assert 0 < added <= PAGE_BUDGET_BYTES, added
+    again = se.Explorer(explorer.title, json.loads(json.dumps(explorer.spec)))
+    assert export.notebook_to_html(_notebook_with(again), reader=True, title="t") == page
+
+
+def test_blocks_refuse_a_wrong_kind_or_missing_rows():
+    spec = se.sweep([se.grid_axis("a", 0.0, 1.0, 1.0, "A", 0.0, 2)],
+                    lambda v: {"m": v["a"], **se.table_texts("t", [("x", "1")])}, ["m"])
+    with pytest.raises(ValueError, match="kind must be 'bars' or 'table', found 'pie'"):
+        se.add_block(spec, "pie", "t", "T", "%")
+    with pytest.raises(ValueError, match="no text u.0.label"):
+        se.add_block(spec, "table", "u", "T", "%")
+    se.add_block(spec, "table", "t", "T", "%")
+    assert spec["blocks"][0]["rows"] == 1
+
+
+def test_toggle_axis_is_off_and_on():
+    axis = se.toggle_axis("status:x", "status: x", True)
+    assert (axis.values, axis.labels, axis.start, axis.kind) == ((0.0, 1.0), ("off", "on"), 1,
+                                                                 "toggle")
+    html_text = se.explorer_html({"title": "t", "sliders": [
+        {"name": axis.name, "label": axis.label, "labels": list(axis.labels),
+         "start": axis.start, "kind": axis.kind}], "metrics": [], "texts": {}, "blocks": [],
+        "error": {"axes": [], "strings": [""], "index": [0]}}, uid="x")
+    box = BeautifulSoup(html_text, "html.parser").select_one("input")
+    assert box["type"] == "checkbox" and box.has_attr("checked")
+
+
+def test_chart_aria_reads_as_the_panels_chart():
+    import html as html_module
+    import re
+
+    from valse.report.charts import html_bar_chart
+
+    rows = [("a", 50.0), ("b", -0.7)]
+    said = re.search(r'aria-label="([^"]*)"', html_bar_chart(rows, "USD bn", "T")).group(1)
+    assert html_module.unescape(said) == se.chart_aria("T", "USD bn", [("a", "50.0"),
+                                                                       ("b", "−0.7")])

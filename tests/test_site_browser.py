@@ -46,6 +46,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from offline import LAPTOP, offline_context
 
 from valse.model.deal import create_deal, headline_metrics
 
@@ -78,7 +79,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-LAPTOP = {"width": 1366, "height": 768}
 PIPELINE_TIMEOUT_S = 300
 #: nbconvert's stand-in when an image output has no text alternative: not a description.
 NBCONVERT_PLACEHOLDER_ALT = "No description has been provided for this image"
@@ -242,19 +242,8 @@ def open_page(browser, path: Path, screenshot: Path | None = None, media: str | 
     The caller closes the context.
     """
     assert path.is_file(), f"{path} was not published"
-    context = browser.new_context(viewport=LAPTOP, service_workers="block")
     visit = Visit(path.as_uri())
-
-    def route(r) -> None:
-        url = r.request.url
-        if url.startswith(("file:", "data:", "blob:")):
-            r.continue_()
-        else:
-            if url not in visit.network:
-                visit.network.append(url)
-            r.abort()
-
-    context.route("**/*", route)
+    context = offline_context(browser, visit.network)
     page = context.new_page()
     page.on(
         "console",

@@ -31,6 +31,30 @@ FIGURE_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+def web_figures(
+    flows: pd.DataFrame, statuses: Iterable[str], kinds: Iterable[str]
+) -> dict[str, float]:
+    """The panel's figures of the web under the toggles: total flows, the circular volume and
+    its share (:func:`valse.model.flows.decompose_circulation`)."""
+    kept = fl.filter_flows(flows, statuses=tuple(statuses), kinds=tuple(kinds))
+    split = fl.decompose_circulation(fl.flow_graph(kept))
+    return {
+        "total_flows_usd_bn": split.total_usd_bn,
+        "circular_volume_usd_bn": split.circular_volume_usd_bn,
+        "circular_share_pct": split.circular_share_pct,
+    }
+
+
+def share_figures(
+    shares_pct: Mapping[str, float], from_provider: str, to_provider: str, shift_pct_points: float
+) -> dict[str, float]:
+    """The panel's cloud figures: the HHI of ``shares_pct``, after moving
+    ``shift_pct_points`` of share from one provider to the other, and the change [points]."""
+    hhi = fl.herfindahl_index(shares_pct.values())
+    after = fl.hhi_after_shift(shares_pct, from_provider, to_provider, shift_pct_points)
+    return {"cloud_hhi": hhi, "cloud_hhi_after_shift": after, "cloud_hhi_delta": after - hhi}
+
+
 def panel_figures(
     flows: pd.DataFrame,
     statuses: Iterable[str],
@@ -41,19 +65,10 @@ def panel_figures(
     shift_pct_points: float,
 ) -> dict[str, float]:
     """The figures the panel shows, for one setting of its controls (see
-    :data:`FIGURE_LABELS`)."""
-    kept = fl.filter_flows(flows, statuses=tuple(statuses), kinds=tuple(kinds))
-    split = fl.decompose_circulation(fl.flow_graph(kept))
-    hhi = fl.herfindahl_index(shares_pct.values())
-    after = fl.hhi_after_shift(shares_pct, from_provider, to_provider, shift_pct_points)
-    return {
-        "total_flows_usd_bn": split.total_usd_bn,
-        "circular_volume_usd_bn": split.circular_volume_usd_bn,
-        "circular_share_pct": split.circular_share_pct,
-        "cloud_hhi": hhi,
-        "cloud_hhi_after_shift": after,
-        "cloud_hhi_delta": after - hhi,
-    }
+    :data:`FIGURE_LABELS`): :func:`web_figures` and :func:`share_figures`."""
+    return web_figures(flows, statuses, kinds) | share_figures(
+        shares_pct, from_provider, to_provider, shift_pct_points
+    )
 
 
 def figures_html(figures: Mapping[str, float]) -> str:
@@ -69,6 +84,22 @@ def figures_html(figures: Mapping[str, float]) -> str:
 
 #: Title of the panel's bar chart.
 POSITIONS_TITLE = "Net position of each company under the toggles: money in − money out"
+#: What the chart says when no flow is shown.
+NO_FLOW = "no flow under these toggles."
+
+
+def positions_rows(kept: pd.DataFrame) -> list[tuple[str, float]]:
+    """The bars of :func:`positions_html`: one per company, from
+    :func:`valse.model.flows.money_positions` (largest net receiver first), value
+    ``net_usd_bn``, label ``"<company> (in <money in>, out <money out>)"`` [USD bn]."""
+    positions = fl.money_positions(fl.flow_graph(kept))
+    return [
+        (
+            f"{company} (in {row.money_in_usd_bn:,.1f}, out {row.money_out_usd_bn:,.1f})",
+            float(row.net_usd_bn),
+        )
+        for company, row in zip(positions.index, positions.itertuples(), strict=True)
+    ]
 
 
 def positions_html(kept: pd.DataFrame, title: str = POSITIONS_TITLE) -> str:
@@ -82,23 +113,15 @@ def positions_html(kept: pd.DataFrame, title: str = POSITIONS_TITLE) -> str:
     Returns
     -------
     str
-        One bar per company, from :func:`valse.model.flows.money_positions` (largest net receiver
-        first): value ``net_usd_bn``, label ``"<company> (in <money in>, out <money out>)"``.
+        One bar per company (:func:`positions_rows`).
     """
-    positions = fl.money_positions(fl.flow_graph(kept))
-    rows = [
-        (
-            f"{company} (in {row.money_in_usd_bn:,.1f}, out {row.money_out_usd_bn:,.1f})",
-            float(row.net_usd_bn),
-        )
-        for company, row in zip(positions.index, positions.itertuples(), strict=True)
-    ]
+    rows = positions_rows(kept)
     if not rows:
-        return f"<p>{html.escape(title)}: no flow under these toggles.</p>"
+        return f"<p>{html.escape(title)}: {NO_FLOW}</p>"
     return html_bar_chart(rows, "USD bn", title)
 
 
-def selection_html(flows: pd.DataFrame, statuses: Iterable[str], kinds: Iterable[str]) -> str:
+def selection_text(flows: pd.DataFrame, statuses: Iterable[str], kinds: Iterable[str]) -> str:
     """Say which flows the panel shows: how many, the toggles ticked, and the ticked statuses
     and kinds that no flow has (so that ticking them visibly changes nothing)."""
     statuses, kinds = list(statuses), list(kinds)
@@ -111,6 +134,12 @@ def selection_html(flows: pd.DataFrame, statuses: Iterable[str], kinds: Iterable
     )
     if absent:
         text += f" No flow is {' or '.join(absent)} in these data."
+    return text
+
+
+def selection_html(flows: pd.DataFrame, statuses: Iterable[str], kinds: Iterable[str]) -> str:
+    """:func:`selection_text` as a small HTML paragraph (escaped)."""
+    text = selection_text(flows, statuses, kinds)
     return f"<p style='font-size:12px;color:#444'>{html.escape(text)}</p>"
 
 

@@ -162,14 +162,17 @@ def figures_html(figures: Mapping[str, float]) -> str:
     return f"<table class='valse-metrics'>{rows}</table>"
 
 
-def savings_chart_html(roles_cut, cost, horizon, context) -> str:
-    """The panel's chart: payroll saved net of severance, year by year, against the investment.
+#: Unit and title of the panel's chart (:func:`savings_chart_html`).
+SAVINGS_CHART_UNIT = "USD bn, cumulative, undiscounted"
+SAVINGS_CHART_TITLE = "Payroll saved by the cuts, net of severance, against the investment"
 
-    Drawn as HTML bars (:func:`valse.report.charts.html_bar_chart`) so that a slider move redraws it
-    in well under 100 ms; the notebook's published chart is the matplotlib version.
-    """
-    from valse.report.charts import html_bar_chart
 
+def savings_chart_rows(
+    roles_cut, cost, horizon, context
+) -> tuple[list[tuple[str, float]], list[str]]:
+    """The rows and colours of the panel's chart (:func:`savings_chart_html`): Amazon's
+    investment, then the payroll saved net of severance after 0, 1, … ``horizon`` years
+    (cumulative, undiscounted) [USD bn], from :mod:`valse.model.labor`."""
     savings = labor.savings_by_year_usd_bn(roles_cut, cost, context["notice_months"], horizon)
     severance = labor.severance_cost_usd_bn(
         roles_cut, context["salary_share_of_cost"] * cost, context["severance_months"]
@@ -181,12 +184,19 @@ def savings_chart_html(roles_cut, cost, horizon, context) -> str:
         for year, value in enumerate(cumulative)
     ]
     colours = ["#636363"] + ["#2b8cbe" if v >= 0 else "#e6550d" for _, v in rows[1:]]
-    return html_bar_chart(
-        rows,
-        "USD bn, cumulative, undiscounted",
-        "Payroll saved by the cuts, net of severance, against the investment",
-        colours=colours,
-    )
+    return rows, colours
+
+
+def savings_chart_html(roles_cut, cost, horizon, context) -> str:
+    """The panel's chart: payroll saved net of severance, year by year, against the investment.
+
+    Drawn as HTML bars (:func:`valse.report.charts.html_bar_chart`) so that a slider move redraws it
+    in well under 100 ms; the notebook's published chart is the matplotlib version.
+    """
+    from valse.report.charts import html_bar_chart
+
+    rows, colours = savings_chart_rows(roles_cut, cost, horizon, context)
+    return html_bar_chart(rows, SAVINGS_CHART_UNIT, SAVINGS_CHART_TITLE, colours=colours)
 
 
 def labor_panel(

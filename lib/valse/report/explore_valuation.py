@@ -43,6 +43,22 @@ OTHERS_LABEL = "Other 2026 investors"
 REMAINDER_LABEL = "Employees and other investors"
 
 
+def format_figure(value: float) -> str:
+    """A figure as the panel shows it: two decimals, thousands separated; a figure that is not
+    defined (NaN) as :data:`NOT_DEFINED`."""
+    return f"{value:,.2f}" if math.isfinite(value) else NOT_DEFINED
+
+
+def panel_values(params: Mapping[str, Any], sliders: Mapping[str, float]) -> dict[str, Any]:
+    """The parameters the panel computes with for slider values ``sliders``: ``params`` with
+    the sliders' values, the round's size moved by as much as Amazon's investment (the other
+    investors' amounts stay as they are in ``params``)."""
+    others_usd_bn = float(params["round_size_usd_bn"]) - float(params["amazon_investment_usd_bn"])
+    values = {**params, **sliders}
+    values["round_size_usd_bn"] = others_usd_bn + float(values["amazon_investment_usd_bn"])
+    return values
+
+
 def panel_figures(
     params: Mapping[str, Any],
     holders_before_pct: Mapping[str, float],
@@ -107,7 +123,7 @@ def figures_html(figures: Mapping[str, float], cap_table: Mapping[str, float]) -
     """Render the figures and the cap table as two small HTML tables (values escaped)."""
     rows = "".join(
         f"<tr><td>{html.escape(FIGURE_LABELS.get(k, (k, ''))[0])}</td>"
-        f"<td style='text-align:right'>{f'{v:,.2f}' if math.isfinite(v) else NOT_DEFINED}</td>"
+        f"<td style='text-align:right'>{format_figure(v)}</td>"
         f"<td>{html.escape(FIGURE_LABELS.get(k, ('', ''))[1])}</td></tr>"
         for k, v in figures.items()
     )
@@ -151,7 +167,6 @@ def valuation_panel(
     import ipywidgets as widgets
 
     base = dict(params)
-    others_usd_bn = float(base["round_size_usd_bn"]) - float(base["amazon_investment_usd_bn"])
     sliders = make_sliders(SLIDERS, base)
     figures: dict[str, float] = {}
     cap_table: dict[str, float] = {}
@@ -159,8 +174,7 @@ def valuation_panel(
     message = widgets.HTML("")
 
     def update(_change=None) -> None:
-        values = {**base, **{name: s.value for name, s in sliders.items()}}
-        values["round_size_usd_bn"] = others_usd_bn + values["amazon_investment_usd_bn"]
+        values = panel_values(base, {name: s.value for name, s in sliders.items()})
         try:
             new_figures, new_cap = panel_figures(values, holders_before_pct, co_investors_usd_bn)
         except ValueError as exc:
