@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from valse.nbparams import notebook_parameters
+from valse.data.nbparams import notebook_parameters
 
 ROOT = Path(__file__).resolve().parents[1]
 
