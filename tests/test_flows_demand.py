@@ -1,0 +1,135 @@
+"""The demand side of notebook 04 (providers' backlogs from the two labs, the loss of one
+customer), the market of the labs' compute contracts, and the guarantee rows."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+from valse.data.facts import load_facts
+from valse.data.flowdata import load_flows
+from valse.model.flows.basis import is_money_committed, money_committed_usd_bn, money_flows
+from valse.model.flows.concentration import compute_contracts_hhi
+from valse.model.flows.demand import CONTRACT_COLUMNS, backlog_exposure, customer_loss
+from valse.report import flows_demand, valuation_story
+
+TOL = 1e-12
+
+
+def _contracts(rows):
+    return pd.DataFrame(rows, columns=CONTRACT_COLUMNS)
+
+
+HAND = _contracts([
+    # provider, as_of, backlog, yearly revenue, customer, contract, term
+    ("P", "2026-03-31", 200.0, 100.0, "A", 20.0, 4.0),
+    ("P", "2026-03-31", 200.0, 100.0, "A", 30.0, 10.0),
+    ("P", "2026-03-31", 200.0, 100.0, "B", 30.0, 10.0),
+    ("Q", "2025-12-31", 80.0, float("nan"), "B", 8.0, 2.0),
+])  # fmt: skip
+
+
+def test_backlog_share_against_a_hand_sum():
+    exposure = backlog_exposure(HAND)
+    assert list(exposure.index) == ["P", "Q"]
+    # P: (20 + 30 + 30) / 200; Q: 8 / 80
+    assert_allclose(exposure["share_pct"], [40.0, 10.0], rtol=TOL)
+    assert_allclose(exposure.loc["P", ["A (USD bn)", "B (USD bn)"]], [50.0, 30.0], rtol=TOL)
+    assert exposure.loc["Q", "A (USD bn)"] == 0.0
+
+
+def test_loss_of_one_customer_removes_its_contracts_and_their_yearly_amounts():
+    loss = customer_loss(HAND).set_index(["provider", "customer"])
+    a = loss.loc[("P", "A")]
+    assert_allclose(a["backlog_removed_usd_bn"], 50.0, rtol=TOL)
+    assert_allclose(a["backlog_removed_pct"], 25.0, rtol=TOL)
+    # 20 over 4 years plus 30 over 10 years: 5 + 3 a year, 8% of 100
+    assert_allclose(a["revenue_removed_usd_bn_per_year"], 8.0, rtol=TOL)
+    assert_allclose(a["revenue_removed_pct"], 8.0, rtol=TOL)
+    b = loss.loc[("Q", "B")]
+    assert_allclose(b["revenue_removed_usd_bn_per_year"], 4.0, rtol=TOL)
+    assert math.isnan(b["revenue_removed_pct"])  # no revenue known: no share of it
+    # the parts' losses add up to the provider's share
+    assert_allclose(loss.loc["P", "backlog_removed_pct"].sum(), 40.0, rtol=TOL)
+
+
+def test_bad_contract_tables_are_refused():
+    two_backlogs = HAND.copy()
+    two_backlogs.loc[0, "backlog_usd_bn"] = 300.0
+    with pytest.raises(ValueError, match="one backlog and date per provider.*'P'"):
+        backlog_exposure(two_backlogs)
+    with pytest.raises(KeyError, match="term_years"):
+        customer_loss(HAND.drop(columns="term_years"))
+    with pytest.raises(ValueError, match="backlog_usd_bn must be positive"):
+        backlog_exposure(HAND.assign(backlog_usd_bn=0.0))
+
+
+@pytest.fixture(scope="module")
+def facts():
+    return load_facts()
+
+
+def test_the_shares_are_the_valuation_notebooks_computation(facts):
+    exposure, loss = flows_demand.demand_side("reported", facts)
+    story = valuation_story.backlog_shares(
+        {"amazon_investment_usd_bn": 50.0, "amazon_upfront_usd_bn": 15.0}, facts
+    )
+    col = "share from OpenAI and Anthropic (%)"
+    # AWS with Anthropic's April 2026 commitment added, and Microsoft's commercial backlog
+    assert_allclose(exposure.loc["AWS", "share_pct"], story[col].iloc[1], rtol=TOL)
+    assert_allclose(exposure.loc["Microsoft", "share_pct"], story[col].iloc[-1], rtol=TOL)
+    # Oracle: OpenAI's reported 300 in the backlog of 28 February 2026
+    oracle = facts["openai_oracle_commitment_usd_bn"].number
+    assert_allclose(
+        exposure.loc["Oracle", "share_pct"],
+        100 * oracle / facts["flw_oracle_rpo_q3_fy2026_usd_bn"].number,
+        rtol=TOL,
+    )
+    at_oracle = loss.set_index(["provider", "customer"]).loc[("Oracle", "OpenAI")]
+    assert_allclose(
+        at_oracle["revenue_removed_usd_bn_per_year"],
+        oracle / facts["openai_oracle_commitment_years"].number,
+        rtol=TOL,
+    )
+
+
+def test_the_rumour_reads_the_backlogs_known_in_january_2026(facts):
+    exposure, loss = flows_demand.demand_side("rumour", facts)
+    assert exposure.loc["AWS", "as_of"] == "2025-12-31"
+    assert exposure.loc["Oracle", "as_of"] == "2025-11-30"
+    assert "Anthropic" not in set(loss.loc[loss["provider"] == "AWS", "customer"])
+    for fact in flows_demand.demand_facts("rumour") + flows_demand.demand_facts("reported"):
+        assert fact in facts, fact
+
+
+def _flow(to, amount, status="confirmed", kind="purchase_commitment", buyer="OpenAI"):
+    return {"from": buyer, "to": to, "kind": kind, "status": status, "value_usd_bn": amount}
+
+
+def test_compute_contracts_market_leaves_out_chips_and_estimates():
+    valued = pd.DataFrame([
+        _flow("Oracle", 60.0),
+        _flow("Amazon", 40.0, status="reported", buyer="Anthropic"),
+        _flow("NVIDIA", 100.0),  # a chip maker: one layer up
+        _flow("Microsoft", 50.0, status="estimate"),  # an estimate is never a sourced contract
+        _flow("Google", 70.0, kind="equity_paid"),  # not a purchase
+    ])  # fmt: skip
+    hhi, shares = compute_contracts_hhi(valued)
+    assert list(shares.index) == ["Oracle", "Amazon"]
+    assert_allclose(shares.to_numpy(), [60.0, 40.0], rtol=TOL)
+    assert_allclose(hhi, 60.0**2 + 40.0**2, rtol=TOL)
+    assert compute_contracts_hhi(valued.iloc[2:])[0] == 0.0
+
+
+def test_a_guarantee_is_a_row_but_never_money():
+    flows = load_flows()
+    guarantees = flows[flows["kind"] == "guarantee"]
+    assert set(guarantees["id"]) >= {"nvidia_coreweave_backstop_2025_09"}
+    assert not is_money_committed(guarantees).any()
+    assert money_flows(guarantees, include_estimates=True).empty
+    assert money_committed_usd_bn(flows) == money_committed_usd_bn(
+        flows[flows["kind"] != "guarantee"]
+    )
