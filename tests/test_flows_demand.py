@@ -133,3 +133,31 @@ def test_a_guarantee_is_a_row_but_never_money():
     assert money_committed_usd_bn(flows) == money_committed_usd_bn(
         flows[flows["kind"] != "guarantee"]
     )
+
+
+def test_the_money_table_shows_guarantees_apart(facts):
+    from valse.data.sharedata import load_cloud_shares
+    from valse.report import flows_report
+    from valse.report.flows_metrics import MC_PARAMS  # noqa: F401  (the module imports cleanly)
+
+    params = {
+        "amazon_investment_usd_bn": 50.0, "amazon_upfront_usd_bn": 15.0,
+        "contingent_tranche_probability": 0.8, "contingent_tranche_probability_low": 0.6,
+        "contingent_tranche_probability_high": 0.95, "aws_services_usd_bn": 100.0,
+        "round_size_usd_bn": 122.0, "pre_money_valuation_usd_bn": 730.0,
+        "aws_ai_operating_margin": 0.3, "contract_years": 8.0, "discount_rate": 0.09,
+        "roles_cut": 30000, "cost_per_role_usd_k": 225.0, "deal_caused_share": 0.5,
+        "diversion_from_microsoft": 0.5, "diversion_from_google": 0.1, "include_reported": True,
+        "include_estimates": True, "flow_basis": "pv", "date_from": "2019-01-01",
+        "date_to": "2026-12-31", "draws": 50, "seed": 1,
+    }  # fmt: skip
+    flows = load_flows()
+    web = flows_report.analyse(params, facts, flows, load_cloud_shares()).web
+    table = flows_report.money_table(web)
+    expected = flows.loc[flows["kind"] == "guarantee", "amount_usd_bn"].sum()
+    assert_allclose(table.iloc[-1]["USD bn"], expected, rtol=TOL)
+    assert table.index[-1].startswith("guarantees")
+    confirmed_only = flows_report.analyse(
+        {**params, "include_reported": False}, facts, flows, load_cloud_shares()
+    ).web
+    assert flows_report.web_guarantees(confirmed_only).empty  # the backstop is only reported

@@ -241,6 +241,7 @@ def words(
             web.every_status.loc[web.every_status["id"] == TRANCHE_ID, "amount_usd_bn"].sum()
         ),
         "n_conditional": len(web.probabilities),
+        "guarantees": float(web_guarantees(web)["amount_usd_bn"].sum()),
     }
     return {
         "04_cross_investments/circular": circular,
@@ -262,13 +263,22 @@ def record_band(value: float, band: tuple[float, float, float]) -> dict[str, flo
     return {"p10": low, "p50": mid, "p90": high}
 
 
+def web_guarantees(web: Web) -> pd.DataFrame:
+    """The guarantees in the web's window, of the sourced statuses the web keeps (confirmed,
+    and reported when the web holds reported flows): shown apart, never money."""
+    rows, kept = web.every_status, set(web.valued["status"])
+    statuses = [s for s in ("confirmed", "reported") if s in kept]
+    return rows[(rows["kind"] == "guarantee") & rows["status"].isin(statuses)]
+
+
 def money_table(web: Web) -> pd.DataFrame:
     """Capital against billing, sourced money against estimates, in one small table.
 
     Rows: sourced money committed (nominal;
     :func:`valse.model.flows.basis.money_committed_usd_bn`, never
     an estimate), of which equity and purchase commitments; then, on the web's basis, the
-    estimated purchases and the price concessions, which no sum of money includes.
+    estimated purchases and the price concessions, and the guarantees (nominal), which no sum
+    of money includes.
     """
     web_rows = web.every_status[web.every_status["id"].isin(web.valued["id"])]
     sourced = web_rows[is_money_committed(web_rows)]
@@ -284,6 +294,11 @@ def money_table(web: Web) -> pd.DataFrame:
             "price concessions (warrant, shares granted), not money",
             float(web.concessions["value_usd_bn"].sum()),
             web.basis,
+        ),
+        (
+            "guarantees (paid only on a default or a shortfall), not money",
+            float(web_guarantees(web)["amount_usd_bn"].sum()),
+            "nominal",
         ),
     ]
     return pd.DataFrame(rows, columns=["what", "USD bn", "basis"]).set_index("what")
