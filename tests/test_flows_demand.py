@@ -4,6 +4,7 @@ customer), the market of the labs' compute contracts, and the guarantee rows."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -161,3 +162,42 @@ def test_the_money_table_shows_guarantees_apart(facts):
         {**params, "include_reported": False}, facts, flows, load_cloud_shares()
     ).web
     assert flows_report.web_guarantees(confirmed_only).empty  # the backstop is only reported
+
+
+def test_every_section_of_04_saves_its_numbers_and_draws(facts, tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import json
+
+    import matplotlib.pyplot as plt
+    import yaml
+
+    from valse.report import flows_sections as sec
+    from valse.report.narrative import render
+
+    root = Path(__file__).resolve().parents[1]
+    nb = json.loads((root / "notebooks" / "04_cross_investments.ipynb").read_text())
+    cell = next(c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", []))
+    params: dict = {}
+    exec("".join(cell["source"]), {}, params)  # the cell holds literals only
+    params.update(yaml.safe_load((root / "data" / "scenarios" / "base.yaml").read_text()))
+    params.update(draws=50, artifacts_dir=str(tmp_path), scenario_name="base")
+    a, words = sec.prepare(params, facts)
+    for draw in (sec.network, sec.matrix, sec.positions, sec.circulation, sec.suppliers,
+                 sec.share_path, sec.concentration, sec.demand):  # fmt: skip
+        draw(a, facts, params)
+        title = plt.gcf().axes[0].get_title()
+        assert title.endswith("scenario base") or "lower bound" in title, title
+        plt.close("all")
+    for table in (sec.flows_table, sec.pairs, sec.exposure, sec.money):
+        assert len(table(a, params))
+    reg = sec.regulators_section(facts, params, "the deal as reported")
+    plt.close("all")
+    assert render("04_cross_investments/regulators", **reg["words"])
+    sec.cycles(a, params), sec.watchlist(facts, params)
+    flow_sources, fact_sources = sec.source_tables(a, facts, params, reg["facts"])
+    assert len(flow_sources) == len(a.web.valued) and len(fact_sources)
+    saved = {f.stem for f in tmp_path.glob("*.csv")}
+    assert {"backlog_shares", "customer_loss", "what_to_watch", "flows_kept"} <= saved
+    assert len(saved) == 19

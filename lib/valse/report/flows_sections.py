@@ -104,8 +104,9 @@ def positions(a: Analysis, facts: Mapping[str, Fact], p: Mapping[str, Any]) -> p
     """Section 4: each company's net position, drawn; returns the table."""
     frame = fl.money_positions(a.web.graph)
     _save(frame, p, "net_positions")
+    top = str(frame["net_usd_bn"].idxmax()) if len(frame) else "no one"
     fig, _ = charts_flows.net_positions_chart(
-        frame, f"Net position of each company (USD bn) — scenario {p['scenario_name']}"
+        frame, f"{top} ends up with the most money (net, USD bn) — scenario {p['scenario_name']}"
     )
     charts.add_sources(fig, facts, sources(a, facts)["deal"], extra=_note(a, p))
     return frame.round(1)
@@ -138,8 +139,11 @@ def circulation(a: Analysis, facts: Mapping[str, Fact], p: Mapping[str, Any]):
     """Section 5: the circulating and one-way part of each flow (returns the figure)."""
     frame = a.web.split.to_frame()
     _save(frame.set_index(["from", "to"]), p, "circulating_one_way")
+    share = a.web.split.circular_share_pct
     fig, _ = charts_flows.circulation_chart(
-        frame, f"Circulating and one-way part of each flow — scenario {p['scenario_name']}"
+        frame,
+        f"About {share:.0f}% of the money goes round; the rest flows one way — scenario "
+        f"{p['scenario_name']}",
     )
     extra = _note(a, p) + ["split by cycle cancelling"]
     return charts.add_sources(fig, facts, sources(a, facts)["mc"], extra=extra)
@@ -149,10 +153,15 @@ def suppliers(a: Analysis, facts: Mapping[str, Fact], p: Mapping[str, Any]):
     """Section 6: supplier equity against purchases (returns the figure)."""
     _save(a.suppliers, p, "supplier_equity_to_purchases")
     _save(a.rounds, p, "supplier_share_of_equity")
-    fig, _ = charts_flows.supplier_ratio_chart(
-        a.suppliers,
-        f"Supplier equity as a share of purchases from it — scenario {p['scenario_name']}",
-    )
+    if len(a.suppliers):
+        top = a.suppliers.iloc[0]
+        title = (
+            f"{top['supplier']} puts back the most: {top['ratio_pct']:.0f}% of what "
+            f"{top['buyer']} buys from it — scenario {p['scenario_name']}"
+        )
+    else:
+        title = f"No supplier invests in a customer here — scenario {p['scenario_name']}"
+    fig, _ = charts_flows.supplier_ratio_chart(a.suppliers, title)
     ids = sources(a, facts)["mc"] + ["amd_openai_warrant_value_usd_bn"]
     return charts.add_sources(fig, facts, ids, extra=_note(a, p))
 
