@@ -37,6 +37,11 @@ COMPANIES: tuple[str, ...] = (
     "Cerebras",
 )
 
+#: The companies of :data:`COMPANIES` that sell chips, not compute: a purchase from them is an
+#: input to a data centre, a layer above the market for compute capacity (Cerebras sells its
+#: chips as a cloud service to OpenAI, so it counts as a compute provider).
+CHIP_MAKERS: tuple[str, ...] = ("NVIDIA", "AMD", "Broadcom")
+
 
 #: Kinds of flow (a closed vocabulary, data/FLOWS_CLAIMS.md): cash for shares paid or committed
 #: firmly; shares committed on a condition (a milestone, an option, "up to" later); compute,

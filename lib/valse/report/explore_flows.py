@@ -11,9 +11,11 @@ parameter is true; ipywidgets is imported inside :func:`flows_panel`.
 
 from __future__ import annotations
 
+import gc
 import html
 from collections.abc import Iterable, Mapping
 
+import networkx as nx
 import pandas as pd
 
 from valse.data.flowdata import FLOW_STATUSES, KINDS, MONEY_KINDS
@@ -31,30 +33,6 @@ FIGURE_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-def web_figures(
-    flows: pd.DataFrame, statuses: Iterable[str], kinds: Iterable[str]
-) -> dict[str, float]:
-    """The panel's figures of the web under the toggles: total flows, the circular volume and
-    its share (:func:`valse.model.flows.decompose_circulation`)."""
-    kept = fl.filter_flows(flows, statuses=tuple(statuses), kinds=tuple(kinds))
-    split = fl.decompose_circulation(fl.flow_graph(kept))
-    return {
-        "total_flows_usd_bn": split.total_usd_bn,
-        "circular_volume_usd_bn": split.circular_volume_usd_bn,
-        "circular_share_pct": split.circular_share_pct,
-    }
-
-
-def share_figures(
-    shares_pct: Mapping[str, float], from_provider: str, to_provider: str, shift_pct_points: float
-) -> dict[str, float]:
-    """The panel's cloud figures: the HHI of ``shares_pct``, after moving
-    ``shift_pct_points`` of share from one provider to the other, and the change [points]."""
-    hhi = fl.herfindahl_index(shares_pct.values())
-    after = fl.hhi_after_shift(shares_pct, from_provider, to_provider, shift_pct_points)
-    return {"cloud_hhi": hhi, "cloud_hhi_after_shift": after, "cloud_hhi_delta": after - hhi}
-
-
 def panel_figures(
     flows: pd.DataFrame,
     statuses: Iterable[str],
@@ -65,10 +43,32 @@ def panel_figures(
     shift_pct_points: float,
 ) -> dict[str, float]:
     """The figures the panel shows, for one setting of its controls (see
-    :data:`FIGURE_LABELS`): :func:`web_figures` and :func:`share_figures`."""
-    return web_figures(flows, statuses, kinds) | share_figures(
-        shares_pct, from_provider, to_provider, shift_pct_points
-    )
+    :data:`FIGURE_LABELS`)."""
+    kept = fl.filter_flows(flows, statuses=tuple(statuses), kinds=tuple(kinds))
+    return {
+        **web_figures(fl.flow_graph(kept)),
+        **hhi_figures(shares_pct, from_provider, to_provider, shift_pct_points),
+    }
+
+
+def web_figures(graph) -> dict[str, float]:
+    """The panel's figures of the flows shown: total, circular volume and share (the split of
+    :func:`valse.model.flows.decompose_circulation` of ``graph``)."""
+    split = fl.decompose_circulation(graph)
+    return {
+        "total_flows_usd_bn": split.total_usd_bn,
+        "circular_volume_usd_bn": split.circular_volume_usd_bn,
+        "circular_share_pct": split.circular_share_pct,
+    }
+
+
+def hhi_figures(
+    shares_pct: Mapping[str, float], from_provider: str, to_provider: str, shift_pct_points: float
+) -> dict[str, float]:
+    """The panel's cloud figures: HHI before and after the share shift, and the change."""
+    hhi = fl.herfindahl_index(shares_pct.values())
+    after = fl.hhi_after_shift(shares_pct, from_provider, to_provider, shift_pct_points)
+    return {"cloud_hhi": hhi, "cloud_hhi_after_shift": after, "cloud_hhi_delta": after - hhi}
 
 
 def figures_html(figures: Mapping[str, float]) -> str:
@@ -88,11 +88,15 @@ POSITIONS_TITLE = "Net position of each company under the toggles: money in − 
 NO_FLOW = "no flow under these toggles."
 
 
-def positions_rows(kept: pd.DataFrame) -> list[tuple[str, float]]:
+def positions_rows(kept) -> list[tuple[str, float]]:
     """The bars of :func:`positions_html`: one per company, from
     :func:`valse.model.flows.money_positions` (largest net receiver first), value
-    ``net_usd_bn``, label ``"<company> (in <money in>, out <money out>)"`` [USD bn]."""
-    positions = fl.money_positions(fl.flow_graph(kept))
+    ``net_usd_bn``, label ``"<company> (in <money in>, out <money out>)"`` [USD bn].
+
+    ``kept`` is the flows shown (a DataFrame or an iterable of mappings, after
+    :func:`valse.model.flows.filter_flows`) or their :func:`valse.model.flows.flow_graph`."""
+    graph = kept if isinstance(kept, nx.DiGraph) else fl.flow_graph(kept)
+    positions = fl.money_positions(graph)
     return [
         (
             f"{company} (in {row.money_in_usd_bn:,.1f}, out {row.money_out_usd_bn:,.1f})",
@@ -102,13 +106,14 @@ def positions_rows(kept: pd.DataFrame) -> list[tuple[str, float]]:
     ]
 
 
-def positions_html(kept: pd.DataFrame, title: str = POSITIONS_TITLE) -> str:
+def positions_html(kept, title: str = POSITIONS_TITLE) -> str:
     """Each company's net position as HTML bars, its money in and out in the label [USD bn].
 
     Parameters
     ----------
-    kept : DataFrame
-        The flows shown (after :func:`valse.model.flows.filter_flows`).
+    kept : DataFrame, iterable of mappings, or networkx.DiGraph
+        The flows shown (after :func:`valse.model.flows.filter_flows`), or their
+        :func:`valse.model.flows.flow_graph`.
 
     Returns
     -------
@@ -121,15 +126,18 @@ def positions_html(kept: pd.DataFrame, title: str = POSITIONS_TITLE) -> str:
     return html_bar_chart(rows, "USD bn", title)
 
 
-def selection_text(flows: pd.DataFrame, statuses: Iterable[str], kinds: Iterable[str]) -> str:
+def selection_text(flows, statuses: Iterable[str], kinds: Iterable[str]) -> str:
     """Say which flows the panel shows: how many, the toggles ticked, and the ticked statuses
-    and kinds that no flow has (so that ticking them visibly changes nothing)."""
+    and kinds that no flow has (so that ticking them visibly changes nothing).
+
+    ``flows`` is a DataFrame or a list of mappings with ``status`` and ``kind``."""
     statuses, kinds = list(statuses), list(kinds)
-    kept = fl.filter_flows(flows, statuses=statuses, kinds=kinds)
-    absent = [s for s in statuses if not (flows["status"] == s).any()]
-    absent += [k for k in kinds if not (flows["kind"] == k).any()]
+    rows = flows.to_dict("records") if isinstance(flows, pd.DataFrame) else list(flows)
+    kept = [r for r in rows if r["status"] in statuses and r["kind"] in kinds]
+    absent = [s for s in statuses if not any(r["status"] == s for r in rows)]
+    absent += [k for k in kinds if not any(r["kind"] == k for r in rows)]
     text = (
-        f"{len(kept)} of {len(flows)} flows shown. Statuses ticked: "
+        f"{len(kept)} of {len(rows)} flows shown. Statuses ticked: "
         f"{', '.join(statuses) or 'none'}. Kinds ticked: {', '.join(kinds) or 'none'}."
     )
     if absent:
@@ -137,10 +145,10 @@ def selection_text(flows: pd.DataFrame, statuses: Iterable[str], kinds: Iterable
     return text
 
 
-def selection_html(flows: pd.DataFrame, statuses: Iterable[str], kinds: Iterable[str]) -> str:
-    """:func:`selection_text` as a small HTML paragraph (escaped)."""
-    text = selection_text(flows, statuses, kinds)
-    return f"<p style='font-size:12px;color:#444'>{html.escape(text)}</p>"
+def selection_html(flows, statuses: Iterable[str], kinds: Iterable[str]) -> str:
+    """:func:`selection_text` as a small HTML paragraph."""
+    text = html.escape(selection_text(flows, statuses, kinds))
+    return f"<p style='font-size:12px;color:#444'>{text}</p>"
 
 
 def flows_panel(
@@ -245,34 +253,38 @@ def flows_panel(
             plt.show()
         plt.close(fig)
 
+    # the flows as plain records, read once: a selection is a list comprehension, not a
+    # pandas filter (which also deep-copies the frame's attrs on every step)
+    records = flows[["id", "from", "to", "kind", "status", "amount_usd_bn"]].to_dict("records")
+    web_part: dict[str, float] = {}
+
     def update(_change=None) -> None:
         chosen_statuses, chosen_kinds = chosen()
+        now = (tuple(chosen_statuses), tuple(chosen_kinds))
+        flows_changed = now != shown["chosen"]
         try:
-            new = panel_figures(
-                flows,
-                chosen_statuses,
-                chosen_kinds,
-                shares_pct,
-                from_provider,
-                to_provider,
-                slider.value,
-            )
+            if flows_changed:  # a toggle moved: select, build the graph and split it once
+                kept = [r for r in records if r["status"] in now[0] and r["kind"] in now[1]]
+                graph = fl.flow_graph(kept)
+                web_part.clear()
+                web_part.update(web_figures(graph))
+            new = {
+                **web_part,
+                **hhi_figures(shares_pct, from_provider, to_provider, slider.value),
+            }
         except (KeyError, ValueError) as exc:
+            shown["chosen"] = ()
             message.value = f"<b>Cannot compute:</b> {html.escape(str(exc))}"
             return
         message.value = ""
         figures.clear()
         figures.update(new)
         table.value = figures_html(new)
-        now = (tuple(chosen_statuses), tuple(chosen_kinds))
-        if now != shown["chosen"]:  # the flows changed (not only the share shift)
+        if flows_changed:  # the flows changed (not only the share shift)
             shown["chosen"] = now
             network.outputs = ()  # a network drawn for other toggles would mislead
             if draw:
-                kept = fl.filter_flows(flows, statuses=chosen_statuses, kinds=chosen_kinds)
-                chart.value = selection_html(flows, chosen_statuses, chosen_kinds) + positions_html(
-                    kept
-                )
+                chart.value = selection_html(records, *now) + positions_html(graph)
 
     for widget in (*toggles.values(), slider):
         widget.observe(update, names="value")
@@ -302,4 +314,9 @@ def flows_panel(
     panel.network_button = button
     panel.network = network
     panel.message = message
+    # Collect once now, while nothing waits on the panel: a full collection of a kernel's
+    # heap (pandas, matplotlib, IPython) takes 80-280 ms on a loaded machine, and one that
+    # falls on a slider move is the panel's slowest move. An update allocates little (plain
+    # records, one graph), so the next full collection is hundreds of moves away.
+    gc.collect()
     return panel

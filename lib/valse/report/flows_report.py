@@ -25,7 +25,12 @@ from valse.model.flows.basis import (
     money_committed_usd_bn,
     money_flows,
 )
-from valse.model.flows.concentration import buyer_side_hhi, hhi_by_quarter, shares_in
+from valse.model.flows.concentration import (
+    buyer_side_hhi,
+    compute_contracts_hhi,
+    hhi_by_quarter,
+    shares_in,
+)
 from valse.model.flows.cycles import circular_share_pct, max_circular_volume_usd_bn
 from valse.model.flows.graph import reciprocal_pairs
 from valse.model.flows.shift import market_growth_rate, share_path
@@ -35,6 +40,7 @@ from valse.model.flows.suppliers import (
     supplier_share_of_equity,
 )
 from valse.model.flows.web import TRANCHE_ID, Web, build_web, web_draws
+from valse.report.flows_demand import demand_side, demand_words
 
 #: The providers every quarter of ``cloud_shares.csv`` lists.
 TOP3: tuple[str, ...] = ("AWS", "Microsoft", "Google")
@@ -59,6 +65,10 @@ class Analysis:
     market_growth: float
     frontier_hhi: float
     frontier_shares: pd.Series
+    contracts_hhi: float
+    contracts_shares: pd.Series
+    backlogs: pd.DataFrame
+    losses: pd.DataFrame
 
 
 def analyse(
@@ -81,9 +91,7 @@ def analyse(
         "basis": params["flow_basis"],
         "discount_rate": params["discount_rate"],
     }
-    web = build_web(
-        all_flows, deal, facts, include_estimates=params["include_estimates"], **common
-    )
+    web = build_web(all_flows, deal, facts, include_estimates=params["include_estimates"], **common)
     bare = build_web(all_flows, deal, facts, include_estimates=False, **common)
     mc = web_draws(web, uncertainty.rng(params["seed"]), params["draws"])
     bands = {c: uncertainty.p10_p50_p90(mc[c]) for c in mc.columns}
@@ -108,6 +116,8 @@ def analyse(
         },
     )
     frontier_hhi, frontier_shares = buyer_side_hhi(web.valued)
+    contracts_hhi, contracts_shares = compute_contracts_hhi(web.valued)
+    backlogs, losses = demand_side(web.reading, facts)
     return Analysis(
         web=web,
         band=bands["circular_share_pct"],
@@ -124,6 +134,10 @@ def analyse(
         market_growth=growth,
         frontier_hhi=frontier_hhi,
         frontier_shares=frontier_shares,
+        contracts_hhi=contracts_hhi,
+        contracts_shares=contracts_shares,
+        backlogs=backlogs,
+        losses=losses,
     )
 
 
@@ -143,9 +157,7 @@ def words(
     peak = peak_year(a.path)
     top_supplier = a.suppliers.iloc[0] if len(a.suppliers) else None
     openai_2026 = a.rounds[(a.rounds["buyer"] == "OpenAI") & (a.rounds["year"] == 2026)]
-    money = money_committed_usd_bn(
-        web.every_status[web.every_status["id"].isin(web.valued["id"])]
-    )
+    money = money_committed_usd_bn(web.every_status[web.every_status["id"].isin(web.valued["id"])])
     estimates = float(web.valued.loc[web.valued["status"] == "estimate", "value_usd_bn"].sum())
     concessions = float(a.web.concessions["value_usd_bn"].sum())
     common = {
@@ -212,6 +224,13 @@ def words(
         "frontier_hhi": a.frontier_hhi,
         "frontier_top": str(a.frontier_shares.index[0]) if len(a.frontier_shares) else "",
         "frontier_top_share": float(a.frontier_shares.iloc[0]) if len(a.frontier_shares) else 0.0,
+        "contracts_hhi": a.contracts_hhi,
+        "contracts_top": str(a.contracts_shares.index[0]) if len(a.contracts_shares) else "",
+        "contracts_top_share": float(a.contracts_shares.iloc[0])
+        if len(a.contracts_shares)
+        else 0.0,
+        "contracts_n": len(a.contracts_shares),
+        "highly_concentrated": facts["merger_guidelines_2023_hhi_highly_concentrated"].number,
     }
     money_words = {
         **common,
@@ -222,12 +241,16 @@ def words(
             web.every_status.loc[web.every_status["id"] == TRANCHE_ID, "amount_usd_bn"].sum()
         ),
         "n_conditional": len(web.probabilities),
+        "guarantees": float(web_guarantees(web)["amount_usd_bn"].sum()),
     }
     return {
         "04_cross_investments/circular": circular,
         "04_cross_investments/suppliers": suppliers,
         "04_cross_investments/concentration": concentration,
         "04_cross_investments/money": money_words,
+        "04_cross_investments/demand": demand_words(
+            a.backlogs, a.losses, READING_NAMES[web.reading]
+        ),
     }
 
 
@@ -240,13 +263,22 @@ def record_band(value: float, band: tuple[float, float, float]) -> dict[str, flo
     return {"p10": low, "p50": mid, "p90": high}
 
 
+def web_guarantees(web: Web) -> pd.DataFrame:
+    """The guarantees in the web's window, of the sourced statuses the web keeps (confirmed,
+    and reported when the web holds reported flows): shown apart, never money."""
+    rows, kept = web.every_status, set(web.valued["status"])
+    statuses = [s for s in ("confirmed", "reported") if s in kept]
+    return rows[(rows["kind"] == "guarantee") & rows["status"].isin(statuses)]
+
+
 def money_table(web: Web) -> pd.DataFrame:
     """Capital against billing, sourced money against estimates, in one small table.
 
     Rows: sourced money committed (nominal;
     :func:`valse.model.flows.basis.money_committed_usd_bn`, never
     an estimate), of which equity and purchase commitments; then, on the web's basis, the
-    estimated purchases and the price concessions, which no sum of money includes.
+    estimated purchases and the price concessions, and the guarantees (nominal), which no sum
+    of money includes.
     """
     web_rows = web.every_status[web.every_status["id"].isin(web.valued["id"])]
     sourced = web_rows[is_money_committed(web_rows)]
@@ -262,6 +294,11 @@ def money_table(web: Web) -> pd.DataFrame:
             "price concessions (warrant, shares granted), not money",
             float(web.concessions["value_usd_bn"].sum()),
             web.basis,
+        ),
+        (
+            "guarantees (paid only on a default or a shortfall), not money",
+            float(web_guarantees(web)["amount_usd_bn"].sum()),
+            "nominal",
         ),
     ]
     return pd.DataFrame(rows, columns=["what", "USD bn", "basis"]).set_index("what")

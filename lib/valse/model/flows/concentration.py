@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from valse.data.flowdata import CHIP_MAKERS, MONEY_STATUSES
+
 
 def herfindahl_index(shares_pct: Iterable[float]) -> float:
     """Herfindahl–Hirschman index of a market.
@@ -237,3 +239,28 @@ def buyer_side_hhi(
         return 0.0, pd.Series(dtype=float)
     shares = (100.0 * by_seller / by_seller.sum()).sort_values(ascending=False)
     return herfindahl_index(shares.clip(upper=100.0)), shares
+
+
+def compute_contracts_hhi(
+    valued: pd.DataFrame,
+    buyers: Sequence[str] = ("OpenAI", "Anthropic"),
+    chip_makers: Sequence[str] = CHIP_MAKERS,
+    column: str = "value_usd_bn",
+) -> tuple[float, pd.Series]:
+    """HHI of the providers of the frontier labs' compute contracts: a market closer to
+    "compute for frontier AI" than all cloud.
+
+    :func:`buyer_side_hhi` over the ``buyers``' purchase commitments that are sourced
+    (status in :data:`~valse.data.flowdata.MONEY_STATUSES`, never an estimate) and bought
+    from compute providers, not from ``chip_makers`` (chips are an input one layer up).
+    Still not a proper market: it counts two buyers' contracts (commitments over terms of 3
+    to 10 years, on one basis), not the capacity sold to every frontier developer, nor the
+    capacity providers use themselves (Google's TPUs for Gemini, Microsoft's own models).
+
+    Returns
+    -------
+    (float, pandas.Series)
+        The index [HHI points] and the providers' shares [%], largest first.
+    """
+    sourced = valued[valued["status"].isin(MONEY_STATUSES) & ~valued["to"].isin(list(chip_makers))]
+    return buyer_side_hhi(sourced, buyers=buyers, column=column)

@@ -58,21 +58,23 @@ def flows_explorer(flows: pd.DataFrame, shares_pct: Mapping[str, float], *, from
                           f"Share moved {from_provider} → {to_provider} [pct points]",
                           float(shift_pct_points), points))
 
+    records = flows[["status", "kind"]].to_dict("records")
+
     @cache
     def web(chosen_statuses: tuple[str, ...], chosen_kinds: tuple[str, ...]) -> dict[str, Any]:
-        kept = fl.filter_flows(flows, statuses=chosen_statuses, kinds=chosen_kinds)
-        rows = ef.positions_rows(kept)
-        note = ef.selection_text(flows, chosen_statuses, chosen_kinds)
+        graph = fl.flow_graph(fl.filter_flows(flows, statuses=chosen_statuses, kinds=chosen_kinds))
+        rows = ef.positions_rows(graph)  # the graph built once per combination of toggles
+        note = ef.selection_text(records, chosen_statuses, chosen_kinds)
         if not rows:
             note += f" {ef.POSITIONS_TITLE}: {ef.NO_FLOW}"
-        return ef.web_figures(flows, chosen_statuses, chosen_kinds) | bar_texts(
+        return ef.web_figures(graph) | bar_texts(
             "positions", rows, note=note)
 
     def evaluate(values: dict[str, float]) -> dict[str, Any]:
         chosen_statuses = tuple(s for s in present_statuses if values[f"status:{s}"])
         chosen_kinds = tuple(k for k in present_kinds if values[f"kind:{k}"])
         try:
-            shares = ef.share_figures(shares_pct, from_provider, to_provider,
+            shares = ef.hhi_figures(shares_pct, from_provider, to_provider,
                                       values["shift_pct_points"])
         except KeyError as exc:
             raise ValueError(f"unknown provider {exc}") from exc
