@@ -185,3 +185,25 @@ def test_holding_value_and_marks_hand_computed():
     assert valuation.mark_up_gain_usd_bn(15.0, 0.9) < 0  # an impairment
     with pytest.raises(ValueError, match="cost_usd_bn must be non-negative"):
         valuation.mark_up_gain_usd_bn(-1.0, 1.0)
+
+
+def test_required_revenue_plausibility_by_hand():
+    """HAND: value(R) = 0.9 × 3.2 R / 1.2096 − 5, so R = (V + 5) × 1.2096 / 2.88."""
+    slope = 0.9 * 3.2 / 1.2096
+    need = (200.0 + 5.0) / slope
+    ok = dcf.required_revenue_plausibility(200.0, 40.0, 3.0, **HAND)
+    assert_allclose(ok["need"], need, rtol=1e-9)
+    assert ok["bound"] == 120.0 and ok["plausible"]
+    assert_allclose(ok["times_projection"], need / 40.0, rtol=1e-9)
+    # a bound below the need: not plausible, and the DCF at the bound falls short of the price
+    short = dcf.required_revenue_plausibility(200.0, 20.0, 3.0, **HAND)
+    assert not short["plausible"]
+    assert_allclose(short["value_at_bound"], slope * 60.0 - 5.0, rtol=1e-12)
+    assert short["value_at_bound"] < 200.0
+    # no revenue at all (stock compensation eats the margin): not plausible, need infinite
+    none = dcf.required_revenue_plausibility(
+        200.0, 20.0, 3.0, **{**HAND, "operating_margin": 0.05, "margin_at_target": 0.05,
+                             "sales_to_capital": 0.1})
+    assert not none["plausible"] and math.isinf(none["need"])
+    with pytest.raises(ValueError, match="plausible_multiple"):
+        dcf.required_revenue_plausibility(200.0, 20.0, 0.0, **HAND)

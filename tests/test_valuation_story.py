@@ -12,7 +12,7 @@ from valse.data.comparables import load_comparables
 from valse.data.facts import load_facts
 from valse.model import valuation
 from valse.nbparams import notebook_parameters
-from valse.report import narrative
+from valse.report import narrative, valuation_ipo
 from valse.report import valuation_story as story
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,7 +51,7 @@ def test_every_template_renders_clean_for_every_scenario(path, facts, comps):
         "multiples": narrative.render("01_valuation/multiples", **story.multiples_story(p, mult)),
         "football_field": narrative.render(
             "01_valuation/football_field",
-            **story.football_field_story(p, field, mult, result["value"])),
+            **story.football_field_story(p, field, mult, result)),
     }
     pay = story.can_pay(p, facts)
     texts["can_pay"] = narrative.render("01_valuation/can_pay",
@@ -73,6 +73,9 @@ def test_every_template_renders_clean_for_every_scenario(path, facts, comps):
                                            **story.fair_value_story(p, facts, fv))
     if fv["fair_band"]:
         assert fv["fair_band"][0] <= fv["fair"] <= fv["fair_band"][2]
+    ipo = valuation_ipo.ipo_distribution(p, amount)
+    texts["ipo_distribution"] = narrative.render(
+        "01_valuation/ipo_distribution", **valuation_ipo.ipo_distribution_story(p, ipo))
     assert set(texts) == {n.split("/")[1] for n in narrative.template_names()
                           if n.startswith("01_valuation/")}
     for name, text in texts.items():
@@ -89,6 +92,10 @@ def test_recorded_bands_contain_their_central_values(path, facts):
     p = scenario_params(path)
     records = story.dcf_metrics(p, story.reverse_dcf(p, facts))
     records += story.can_pay_metrics(p, story.can_pay(p, facts))
+    amount = valuation.expected_investment_usd_bn(
+        p["amazon_investment_usd_bn"], p["amazon_upfront_usd_bn"],
+        p["contingent_tranche_probability"])
+    records.append(valuation_ipo.ipo_metric(p, valuation_ipo.ipo_distribution(p, amount), []))
     for record in records:
         if "p10" in record:
             assert record["p10"] <= record["value"] <= record["p90"], (path.stem, record["name"])
@@ -114,3 +121,28 @@ def test_rumour_reading_has_no_money_to_come():
     assert story.reading_of(p) == "rumour"
     assert story.money_to_come_usd_bn(p) == 0.0
     assert_allclose(story.enterprise_value_usd_bn(p), 830.0 - 73.0, rtol=1e-12)
+
+
+def test_the_ipo_distribution_is_the_deal_npvs(facts):
+    """01's IPO law is the tranche model's lognormal, centred (in mean) on the evidence."""
+    from valse.model import tranche
+
+    p = scenario_params(ROOT / "data" / "scenarios" / "base.yaml", draws=100_000)
+    amount = 15 + 0.8 * 35
+    ipo = valuation_ipo.ipo_distribution(p, amount)
+    listed = ipo["value_draws"][ipo["listed"]]
+    # the mean at the evidence (925, the middle of the reported 850–1000), not at its maximum
+    assert_allclose(listed.mean(), p["openai_listing_value_usd_bn"], rtol=0.01)
+    assert p["ipo_valuation_usd_bn_low"] < listed.mean() < p["ipo_valuation_usd_bn_high"]
+    # the central value by hand: 0.8 × 50/852 × 0.94 × 925 + 0.2 × 15/817 × 730
+    by_hand = 0.8 * 50 / 852 * 0.94 * 925 + 0.2 * 15 / 817 * 730
+    assert_allclose(ipo["central"], by_hand, rtol=1e-12)
+    assert_allclose(ipo["holding_draws"].mean(), by_hand, rtol=0.01)
+    # the same states as the deal NPV's model
+    t = tranche.create_tranche(p, discount_rate=0.0, stake_discount_rate=0.0)
+    assert ipo["p_listed"] == tranche.listing_probability(t)
+    # break-even: the expected holding equals the expected amount at that listing value
+    at_even = tranche.expected_holding_value_usd_bn(
+        tranche.create_tranche(p, discount_rate=0.0, stake_discount_rate=0.0,
+                               openai_listing_value_usd_bn=ipo["breakeven"]))
+    assert_allclose(at_even, amount, rtol=1e-9)

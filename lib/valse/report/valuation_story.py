@@ -170,7 +170,10 @@ def reverse_dcf(p: Mapping[str, Any], facts) -> dict[str, Any]:
         ``plan_growth_needed`` (growth after the target year that makes OpenAI's own target
         worth the post-money, ``nan`` if none in [−50%, 500%]); ``swings`` (one-at-a-time
         rows over the required revenue); ``gordon_need`` (the first edition's one-stage
-        answer, for comparison); ``inputs``.
+        answer, for comparison); ``inputs``; ``plausibility`` and ``plausibility_high``
+        (:func:`valse.model.dcf.required_revenue_plausibility` at the central and the high
+        plausible multiple) and ``plausible``: when the need exceeds the bound, no band and
+        no growth are given (they would look like an answer).
     """
     post = post_money_usd_bn(p)
     inputs = dcf_inputs(p, facts)
@@ -194,14 +197,23 @@ def reverse_dcf(p: Mapping[str, Any], facts) -> dict[str, Any]:
         if p["dcf_fade_years"] >= 1 and p["revenue_target_year"] == p["target_year"]
         else float("nan")
     )
+    plausibility = {
+        end: dcf.required_revenue_plausibility(
+            post, p["revenue_target_usd_bn"], p[f"required_revenue_plausible_multiple{end}"],
+            **inputs)
+        for end in ("", "_high")}
+    plausible = plausibility[""]["plausible"]
     return {
         "post": post,
         "need": need,
-        "need_band": band(need_draws, need),
+        "plausibility": plausibility[""],
+        "plausibility_high": plausibility["_high"],
+        "plausible": plausible,
+        "need_band": band(need_draws, need) if plausible else None,
         "unreachable_share": unreachable_share(need_draws),
         "growth": (valuation.implied_revenue_growth_per_year(
             p["current_revenue_usd_bn"], need, p["target_year"] - p["current_revenue_year"])
-            if np.isfinite(need) and need > 0 else float("nan")),
+            if plausible and need > 0 else float("nan")),
         "value": float(stages["value"]),
         "value_band": band(value_draws, float(stages["value"])),
         "stages": {k: float(v) for k, v in stages.items() if k != "years"},
@@ -245,6 +257,16 @@ def reverse_dcf_story(p: Mapping[str, Any], facts, result: Mapping[str, Any]) ->
         "post": result["post"],
         "need": result["need"] if np.isfinite(result["need"]) else 0.0,
         "need_defined": bool(np.isfinite(result["need"])),
+        "plausible": result["plausible"],
+        "bound": result["plausibility"]["bound"],
+        "bound_multiple": p["required_revenue_plausible_multiple"],
+        "bound_high": result["plausibility_high"]["bound"],
+        "bound_multiple_high": p["required_revenue_plausible_multiple_high"],
+        "plausible_high": result["plausibility_high"]["plausible"],
+        "value_at_bound": result["plausibility"]["value_at_bound"],
+        "value_at_bound_high": result["plausibility_high"]["value_at_bound"],
+        "times_projection": (result["plausibility"]["times_projection"]
+                             if np.isfinite(result["need"]) else 0.0),
         "need_band": result["need_band"] is not None,
         "need_p10": result["need_band"][0] if result["need_band"] else 0.0,
         "need_p90": result["need_band"][2] if result["need_band"] else 0.0,
@@ -318,12 +340,26 @@ def dcf_metrics(p: Mapping[str, Any], result: Mapping[str, Any]) -> list[dict[st
     ``valse.report.record.metric``.
 
     ``required_revenue_usd_bn`` is recorded only when some revenue reaches the valuation
-    (finite), ``required_revenue_growth_pct_per_year`` with it; bands only where
-    :func:`band` finds an honest one.
+    (finite); above ``required_revenue_plausible_bound_usd_bn`` (always recorded: the flag
+    that goes with the value) it is the root finder's answer with no band, and readers say
+    "no plausible revenue suffices". ``required_revenue_growth_pct_per_year`` only when the
+    need is plausible; bands only where :func:`band` finds an honest one.
     """
     sources = ROUND_FACTS[reading_of(p)] + DCF_FACTS + BURN_FACTS
     year = p["target_year"]
     out = []
+    bound = result["plausibility"]["bound"]
+    out.append(dict(
+        name="required_revenue_plausible_bound_usd_bn", value=bound, unit="USD bn",
+        label=(f"Largest revenue in {year} counted as plausible: "
+               f"{p['required_revenue_plausible_multiple']:g} × OpenAI's own projection; a "
+               "required revenue above it means no plausible revenue suffices"),
+        sources=["oai_assumption_required_revenue_plausible_multiple",
+                 "openai_revenue_2030_target_usd_bn"],
+        params=["required_revenue_plausible_multiple", "revenue_target_usd_bn"],
+        p10=p["required_revenue_plausible_multiple_low"] * p["revenue_target_usd_bn"],
+        p50=bound,
+        p90=p["required_revenue_plausible_multiple_high"] * p["revenue_target_usd_bn"]))
     if np.isfinite(result["need"]):
         out.append(dict(
             name="required_revenue_usd_bn", value=result["need"], unit="USD bn",
@@ -463,13 +499,19 @@ def multiples_story(p: Mapping[str, Any], mult: Mapping[str, Any]) -> dict[str, 
 
 
 def football_field_story(p: Mapping[str, Any], field, mult: Mapping[str, Any],
-                         dcf_value_usd_bn: float) -> dict[str, Any]:
-    """The figures of the template ``01_valuation/football_field``."""
+                         dcf_result: Mapping[str, Any]) -> dict[str, Any]:
+    """The figures of the template ``01_valuation/football_field`` (``dcf_result`` from
+    :func:`reverse_dcf`: its value and whether a plausible revenue reaches the price)."""
+    dcf_value_usd_bn = dcf_result["value"]
     post = post_money_usd_bn(p)
     market_low = min(post, field["low (USD bn)"].iloc[1], field["low (USD bn)"].iloc[4])
     return {
         **multiples_story(p, mult),
         "dcf_value": dcf_value_usd_bn,
+        "plausible": dcf_result["plausible"],
+        "bound": dcf_result["plausibility"]["bound"],
+        "value_at_bound": dcf_result["plausibility"]["value_at_bound"],
+        "target_year": str(p["target_year"]),
         "market_above": bool(dcf_value_usd_bn < market_low),
         "covers": "; ".join(m for m, (lo, hi) in field.iterrows() if lo <= post <= hi),
         "below": "; ".join(m for m, (lo, hi) in field.iterrows() if hi < post),
