@@ -68,12 +68,12 @@ def test_every_template_renders_clean_for_every_scenario(path, facts, comps):
     amount = valuation.expected_investment_usd_bn(
         p["amazon_investment_usd_bn"], p["amazon_upfront_usd_bn"],
         p["contingent_tranche_probability"])
-    fv = story.fair_value(p, facts, result, amount)
+    ipo = valuation_ipo.ipo_distribution(p, amount)
+    fv = story.fair_value(p, facts, result, amount, ipo)
     texts["fair_value"] = narrative.render("01_valuation/fair_value",
                                            **story.fair_value_story(p, facts, fv))
     if fv["fair_band"]:
         assert fv["fair_band"][0] <= fv["fair"] <= fv["fair_band"][2]
-    ipo = valuation_ipo.ipo_distribution(p, amount)
     texts["ipo_distribution"] = narrative.render(
         "01_valuation/ipo_distribution", **valuation_ipo.ipo_distribution_story(p, ipo))
     assert set(texts) == {n.split("/")[1] for n in narrative.template_names()
@@ -146,3 +146,34 @@ def test_the_ipo_distribution_is_the_deal_npvs(facts):
         tranche.create_tranche(p, discount_rate=0.0, stake_discount_rate=0.0,
                                openai_listing_value_usd_bn=ipo["breakeven"]))
     assert_allclose(at_even, amount, rtol=1e-9)
+
+
+def test_base_fair_value_is_the_bridge_by_hand(facts):
+    """The metric's value: the DCF's operating value (equity less its 108 of cash and money to
+    come), then the tranche's two states pro rata."""
+    p = scenario_params(ROOT / "data" / "scenarios" / "base.yaml")
+    result = story.reverse_dcf(p, facts)
+    op = result["value"] - 108.0
+    fv = story.fair_value(p, facts, result, 15 + 0.8 * 35)
+    by_hand = 0.8 * 50 / 852 * (op + 73 + 35) + 0.2 * 15 / 817 * (op + 73)
+    assert_allclose(fv["fair"], by_hand, rtol=1e-12)
+    steps = fv["bridge_table"]["amount (USD bn)"]
+    assert_allclose(steps.sum(), op + 73 + 0.8 * 35, rtol=1e-12)
+    record = story.fair_value_metric(p, fv, [])
+    assert record["p10"] <= record["value"] <= record["p90"]
+
+
+def test_supplier_share_is_a_hand_sum_of_the_facts(facts):
+    """Amazon 50 and NVIDIA 30 of the 122 closed (facts), with SoftBank 30 besides."""
+    p = scenario_params(ROOT / "data" / "scenarios" / "base.yaml")
+    new_money = valuation.round_allocation_usd_bn(
+        p["round_size_usd_bn"], p["amazon_investment_usd_bn"], "Amazon",
+        {"NVIDIA": p["nvidia_round_usd_bn"], "SoftBank": p["softbank_round_usd_bn"]}, "Others")
+    out = story.supplier_share(p, new_money, facts)
+    amazon = facts.value("amazon_openai_commitment_usd_bn")
+    nvidia = facts.value("nvidia_openai_round_2026_usd_bn")
+    softbank = facts.value("softbank_openai_round_2026_usd_bn")
+    total = facts.value("openai_round_2026_closed_usd_bn")
+    assert_allclose(out["share"], 100 * (amazon + nvidia) / total, rtol=1e-12)
+    assert_allclose(out["share_with_softbank"], 100 * (amazon + nvidia + softbank) / total,
+                    rtol=1e-12)

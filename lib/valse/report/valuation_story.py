@@ -947,11 +947,42 @@ FAIR_VALUE_FACTS: list[str] = [
     "openai_secondary_forge_2026_04_usd_bn", "openai_ipo_target_valuation_usd_bn",
     "valuation_ipo_dilution", "aws_operating_income_q1_2026_usd_bn",
     "amazon_anthropic_gain_q3_2025_usd_bn", "amazon_anthropic_gain_q1_2026_usd_bn",
+    "microsoft_openai_revenue_share_terms_2026_04_27", "openai_microsoft_revenue_share_pct",
+    "openai_foundation_stake_pct", "openai_cash_2026_03_usd_bn",
+    "amazon_openai_contingent_usd_bn", "assumption_contingent_tranche_probability",
 ]
 
 
+def fair_value_bridge(p: Mapping[str, Any], dcf_value_usd_bn: float,
+                      dcf_cash_usd_bn: float) -> dict[str, Any]:
+    """:func:`valse.model.fair_value.fair_value_bridge` for a DCF equity value of OpenAI.
+
+    The DCF's operating value is its equity value less its cash stage (cash and the money to
+    come); the cap on Microsoft's revenue share and a claim of the Foundation beyond its
+    shares are not quantified in the facts (0, said in the prose).
+    """
+    from valse.model import fair_value as fvm
+
+    return fvm.fair_value_bridge(
+        post_money_usd_bn=post_money_usd_bn(p), contingent_usd_bn=money_to_come_usd_bn(p),
+        contingent_probability=p["contingent_tranche_probability"],
+        cash_usd_bn=p["openai_cash_usd_bn"],
+        dcf_operating_value_usd_bn=dcf_value_usd_bn - dcf_cash_usd_bn,
+        amazon_investment_usd_bn=p["amazon_investment_usd_bn"],
+        amazon_upfront_usd_bn=p["amazon_upfront_usd_bn"])
+
+
+def bridge_table(bridge: Mapping[str, Any]):
+    """The bridge's steps as a table (USD bn)."""
+    import pandas as pd
+
+    return pd.DataFrame([(s.name, s.amount_usd_bn, s.total_usd_bn) for s in bridge["steps"]],
+                        columns=["step", "amount (USD bn)", "total (USD bn)"]).set_index("step")
+
+
 def fair_value(p: Mapping[str, Any], facts, dcf_result: Mapping[str, Any],
-               amount_expected_usd_bn: float) -> dict[str, Any]:
+               amount_expected_usd_bn: float, ipo: Mapping[str, Any] | None = None
+               ) -> dict[str, Any]:
     """Amazon's expected holding at the round's price, at the secondary marks and at the DCF,
     and the gains Amazon would book on marking it.
 
@@ -963,6 +994,10 @@ def fair_value(p: Mapping[str, Any], facts, dcf_result: Mapping[str, Any],
     dilution. Not in the bridge, because the facts do not give them: the preference terms of
     the 2026 shares (a senior preference would make Amazon's shares worth more than common
     ones in the downside), the Foundation's warrant, and a cap on Microsoft's revenue share.
+
+    The fair value itself, ``fair``, is the bridge of :func:`fair_value_bridge` (its steps
+    in ``bridge``); with ``ipo`` (:func:`valse.report.valuation_ipo.ipo_distribution`) the
+    listing marks are at the IPO distribution's P10 and P90, else at the reported target.
 
     Returns a dict with ``table`` (value of the holding by method, USD bn), ``fair`` and
     ``fair_band`` (the DCF-based value), ``marks`` (a DataFrame of the gains Amazon would
@@ -979,9 +1014,9 @@ def fair_value(p: Mapping[str, Any], facts, dcf_result: Mapping[str, Any],
         "at the multi-stage DCF of the plan (P10–P90)": tuple(
             b / post for b in ((dcf_result["value_band"] or (dcf_result["value"],) * 3)[0],
                                (dcf_result["value_band"] or (dcf_result["value"],) * 3)[2])),
-        "at the reported IPO target, after the IPO's new shares": (
-            p["ipo_valuation_usd_bn_low"] * (1 - d) / post,
-            p["ipo_valuation_usd_bn_high"] * (1 - d) / post),
+        "at a listing (P10–P90 of the IPO distribution), after the IPO's new shares": (
+            (ipo["listed_band"][0] if ipo else p["ipo_valuation_usd_bn_low"]) * (1 - d) / post,
+            (ipo["listed_band"][2] if ipo else p["ipo_valuation_usd_bn_high"]) * (1 - d) / post),
     }
     table = pd.DataFrame(
         [(name, valuation.holding_value_at_price_ratio_usd_bn(amount_expected_usd_bn, lo),
@@ -989,10 +1024,10 @@ def fair_value(p: Mapping[str, Any], facts, dcf_result: Mapping[str, Any],
          for name, (lo, hi) in ratios.items()],
         columns=["value of Amazon's expected holding", "low (USD bn)", "high (USD bn)"],
     ).set_index("value of Amazon's expected holding")
-    fair = valuation.holding_value_at_price_ratio_usd_bn(amount_expected_usd_bn,
-                                                         dcf_result["value"] / post)
-    fair_band = (tuple(valuation.holding_value_at_price_ratio_usd_bn(amount_expected_usd_bn,
-                                                                     b / post)
+    cash_stage = dcf_result["stages"]["cash"]
+    bridge = fair_value_bridge(p, dcf_result["value"], cash_stage)
+    fair = bridge["amazon_fair_value_usd_bn"]
+    fair_band = (tuple(fair_value_bridge(p, b, cash_stage)["amazon_fair_value_usd_bn"]
                        for b in dcf_result["value_band"]) if dcf_result["value_band"] else None)
     paid = p["amazon_upfront_usd_bn"]
     whole = p["amazon_investment_usd_bn"]
@@ -1011,8 +1046,23 @@ def fair_value(p: Mapping[str, Any], facts, dcf_result: Mapping[str, Any],
         "gain on the whole commitment: high (USD bn)"],
     ).set_index("Amazon marks its OpenAI shares")
     return {"table": table, "fair": fair, "fair_band": fair_band, "marks": marks,
+            "bridge": bridge, "bridge_table": bridge_table(bridge),
             "post": post, "amount_expected": amount_expected_usd_bn, "paid": paid,
             "whole": whole}
+
+
+def fair_value_metric(p: Mapping[str, Any], result: Mapping[str, Any], sources: list[str]
+                      ) -> dict[str, Any]:
+    """The record of ``openai_fair_value_of_amazon_stake_usd_bn`` (keyword arguments of
+    ``metric``): the bridge's value of Amazon's expected holding."""
+    return dict(
+        name="openai_fair_value_of_amazon_stake_usd_bn", value=result["fair"], unit="USD bn",
+        label=("Value of Amazon's expected OpenAI holding at the multi-stage DCF of OpenAI's "
+               "plan (the fair-value bridge: conditional money as expected, cash taken out and "
+               "added back, shares allocated pro rata over the tranche's states)"),
+        sources=list(dict.fromkeys(sources + FAIR_VALUE_FACTS[6:])),
+        params=DCF_PARAMS + ["contingent_tranche_probability", "revenue_target_usd_bn"],
+        **recorded_band(result["fair_band"], result["fair"]))
 
 
 def fair_value_story(p: Mapping[str, Any], facts, result: Mapping[str, Any]) -> dict[str, Any]:
@@ -1034,6 +1084,10 @@ def fair_value_story(p: Mapping[str, Any], facts, result: Mapping[str, Any]) -> 
         "secondary_gain_low": marks[0, 0], "secondary_gain_high": marks[0, 1],
         "ipo_gain_paid_low": marks[1, 0], "ipo_gain_paid_high": marks[1, 1],
         "ipo_gain_whole_low": marks[1, 2], "ipo_gain_whole_high": marks[1, 3],
+        "fair_equity": result["bridge"]["fair_equity_usd_bn"],
+        "method": result["bridge"]["method"],
+        "unpaid_money": -result["bridge"]["steps"][1].amount_usd_bn,
+        "operating_change": result["bridge"]["steps"][3].amount_usd_bn,
         "aws_income": facts.value("aws_operating_income_q1_2026_usd_bn"),
         "anthropic_gain": facts.value("amazon_anthropic_gain_q1_2026_usd_bn"),
         "anthropic_gain_earlier": facts.value("amazon_anthropic_gain_q3_2025_usd_bn"),
