@@ -13,6 +13,7 @@ from valse.data.facts import load_facts
 from valse.model import valuation
 from valse.nbparams import notebook_parameters
 from valse.report import narrative, valuation_ipo
+from valse.report import valuation_round as rounds
 from valse.report import valuation_story as story
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,6 +71,17 @@ def test_every_template_renders_clean_for_every_scenario(path, facts, comps):
         p["contingent_tranche_probability"])
     ipo = valuation_ipo.ipo_distribution(p, amount)
     fv = story.fair_value(p, facts, result, amount, ipo)
+    rnd = rounds.the_round(p)
+    tr = rounds.tranches(p, rnd)
+    assert_allclose(tr["amount_expected"], amount, rtol=1e-12)
+    eff = rounds.effective_price(p, rnd, tr["gen"])
+    at_ipo = rounds.stakes_at_ipo(p, rnd, tr)
+    texts["round"] = narrative.render("01_valuation/round", **rounds.round_story(p, rnd))
+    texts["tranches"] = narrative.render("01_valuation/tranches", **rounds.tranche_story(p, tr))
+    texts["effective_price"] = narrative.render(
+        "01_valuation/effective_price", **rounds.effective_price_story(p, rnd, eff))
+    texts["stakes_at_ipo"] = narrative.render(
+        "01_valuation/stakes_at_ipo", **rounds.stakes_at_ipo_story(p, rnd, tr, at_ipo))
     texts["fair_value"] = narrative.render("01_valuation/fair_value",
                                            **story.fair_value_story(p, facts, fv))
     if fv["fair_band"]:

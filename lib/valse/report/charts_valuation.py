@@ -248,3 +248,70 @@ def ipo_tornado_chart(result: Mapping[str, Any], labels: Mapping[str, str], fact
     fig.subplots_adjust(bottom=0.25)
     charts.add_sources(fig, facts, list(sources), extra=list(extra))
     return fig, ax
+
+
+def cap_table_chart(cap, reading: str, facts, sources: Iterable[str], extra=()):
+    """OpenAI's cap table before and after the round (stacked shares, %)."""
+    fig, ax = plt.subplots(figsize=(9, 3.2))
+    left = np.zeros(2)
+    for i, holder in enumerate(cap.index):
+        widths = cap.loc[holder, ["before the round (%)", "after the round (%)"]].to_numpy(float)
+        ax.barh([0, 1], widths, left=left, color=charts.PALETTE[i % len(charts.PALETTE)],
+                label=holder)
+        for y, (w, l0) in enumerate(zip(widths, left, strict=True)):
+            if w >= 3:
+                ax.text(l0 + w / 2, y, f"{w:.1f}", ha="center", va="center", fontsize=8,
+                        color="white")
+        left += widths
+    ax.set_yticks([0, 1], ["Before the round", "After the round"])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("Share of OpenAI (%)")
+    amazon = float(cap.loc["Amazon", "after the round (%)"]) if "Amazon" in cap.index else 0.0
+    ax.set_title(f"Every earlier holder is diluted; Amazon ends with {amazon:.1f}% — {reading}")
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    charts.add_sources(fig, facts, list(sources), extra=list(extra))
+    return fig, ax
+
+
+def tranche_chart(p: Mapping[str, Any], t: Mapping[str, Any], facts, sources: Iterable[str],
+                  extra=()):
+    """Amazon's expected stake against the probability that the milestones are met."""
+    table = t["table"]
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    ax.plot(table.index, table["expected stake (%)"], color=charts.PALETTE[0])
+    for level, style, words in ((t["amazon_stake"], "--", " all paid"),
+                                (t["stake_missed"], ":", " upfront part only")):
+        ax.axhline(level, color="grey", linestyle=style, linewidth=0.8)
+        ax.text(0.01, level, words, va="bottom", fontsize=8)
+    ax.axvspan(p["contingent_tranche_probability_low"], p["contingent_tranche_probability_high"],
+               color=charts.PALETTE[0], alpha=0.1, label="assumed range of the probability")
+    ax.axvline(p["contingent_tranche_probability"], color=charts.PALETTE[0], linewidth=0.8)
+    ax.set_xlabel("Probability that the milestones are met (0–1)")
+    ax.set_ylabel("Amazon's expected stake (%)")
+    ax.set_title(f"Missing the milestones cuts Amazon's stake from {t['amazon_stake']:.1f}% to "
+                 f"{t['stake_missed']:.1f}%")
+    ax.legend(loc="lower right", fontsize=8)
+    charts.add_sources(fig, facts, list(sources), extra=list(extra))
+    return fig, ax
+
+
+def stakes_at_ipo_chart(p: Mapping[str, Any], s: Mapping[str, Any], reading: str, facts,
+                        sources: Iterable[str], extra=()):
+    """Amazon's stake (all paid, expected, upfront only) against the IPO valuation."""
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    for i, name in enumerate(["Amazon (all paid)", "Amazon (expected)", "Amazon (upfront only)"]):
+        ax.plot(s["grid"], s["table"][name], color=charts.PALETTE[i], label=name)
+    ax.axvspan(p["ipo_valuation_usd_bn_low"], p["ipo_valuation_usd_bn_high"], color="grey",
+               alpha=0.15, label="reported IPO target")
+    ax.axhline(p["amazon_investment_usd_bn"], color="black", linestyle="--", linewidth=0.8,
+               label="Amazon's commitment")
+    ax.axhline(p["amazon_upfront_usd_bn"], color="black", linestyle=":", linewidth=0.8,
+               label="paid at signing")
+    ax.set_xlabel("OpenAI's valuation right after the IPO (USD bn)")
+    ax.set_ylabel("Value of Amazon's stake (USD bn)")
+    ax.set_title(f"Amazon's expected stake breaks even at an IPO of USD {s['breakeven']:,.0f} bn"
+                 f" — {reading}")
+    ax.legend(fontsize=8, loc="upper left")
+    charts.add_sources(fig, facts, list(sources), extra=list(extra))
+    return fig, ax

@@ -498,6 +498,20 @@ def multiples_story(p: Mapping[str, Any], mult: Mapping[str, Any]) -> dict[str, 
     }
 
 
+def multiples_metric(p: Mapping[str, Any], mult: Mapping[str, Any], round_facts: list[str]
+                     ) -> dict[str, Any]:
+    """The record of ``openai_revenue_multiple_x`` (keyword arguments of ``metric``)."""
+    return dict(
+        name="openai_revenue_multiple_x", value=mult["run_rate_x"], unit="x",
+        label=("OpenAI's enterprise value (post-money less cash and money still to come) over "
+               "its annualised revenue of August 2026"),
+        sources=round_facts + ["openai_cash_2026_03_usd_bn", "amazon_openai_contingent_usd_bn",
+                               "openai_annualized_revenue_2026_08_usd_bn"],
+        params=["pre_money_valuation_usd_bn", "round_size_usd_bn", "openai_cash_usd_bn",
+                "amazon_investment_usd_bn", "amazon_upfront_usd_bn",
+                "latest_run_rate_revenue_usd_bn"])
+
+
 def football_field_story(p: Mapping[str, Any], field, mult: Mapping[str, Any],
                          dcf_result: Mapping[str, Any]) -> dict[str, Any]:
     """The figures of the template ``01_valuation/football_field`` (``dcf_result`` from
@@ -922,6 +936,19 @@ def concentration_metrics(p: Mapping[str, Any], shares, capacity) -> list[dict[s
                     "committed to OpenAI and Anthropic take"),
              sources=CAPACITY_FACTS[:3], params=[]),
     ]
+
+
+def supplier_metric(p: Mapping[str, Any], result: Mapping[str, Any]) -> dict[str, Any]:
+    """The record of ``supplier_share_of_round_pct`` (keyword arguments of ``metric``)."""
+    rumour = reading_of(p) == "rumour"
+    return dict(
+        name="supplier_share_of_round_pct", value=result["share"], unit="%",
+        label="Share of the round paid by companies that sell OpenAI compute (Amazon and NVIDIA)",
+        sources=(ROUND_FACTS["rumour"] + ["nvidia_openai_round_2026_usd_bn",
+                                          "softbank_openai_round_2026_usd_bn"]
+                 if rumour else SUPPLIER_FACTS[:5]),
+        params=["amazon_investment_usd_bn", "round_size_usd_bn", "nvidia_round_usd_bn",
+                "softbank_round_usd_bn"])
 
 
 def supplier_story(p: Mapping[str, Any], result: Mapping[str, Any]) -> dict[str, Any]:
