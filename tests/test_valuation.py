@@ -444,7 +444,8 @@ def _required_revenue(params):
     """The multi-stage reverse DCF's answer, from the library, for the notebook's inputs."""
     from valse.data.facts import load_facts
     from valse.model import dcf
-    from valse.report.valuation_story import dcf_inputs, post_money_usd_bn
+    from valse.report.valuation_dcf import dcf_inputs
+    from valse.report.valuation_story import post_money_usd_bn
 
     return dcf.required_target_revenue_usd_bn(
         post_money_usd_bn(params), **dcf_inputs(params, load_facts()))

@@ -13,6 +13,9 @@ from valse.data.facts import load_facts
 from valse.model import valuation
 from valse.nbparams import notebook_parameters
 from valse.report import narrative, valuation_ipo
+from valse.report import valuation_concentration as conc
+from valse.report import valuation_dcf as dcfs
+from valse.report import valuation_market as market
 from valse.report import valuation_round as rounds
 from valse.report import valuation_story as story
 
@@ -43,34 +46,34 @@ def comps():
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_every_template_renders_clean_for_every_scenario(path, facts, comps):
     p = scenario_params(path)
-    result = story.reverse_dcf(p, facts)
-    mult = story.multiples(p, comps)
-    field = story.football_field(p, facts, mult, result)
+    result = dcfs.reverse_dcf(p, facts)
+    mult = market.multiples(p, comps)
+    field = market.football_field(p, facts, mult, result)
     texts = {
         "reverse_dcf": narrative.render(
-            "01_valuation/reverse_dcf", **story.reverse_dcf_story(p, facts, result)),
-        "multiples": narrative.render("01_valuation/multiples", **story.multiples_story(p, mult)),
+            "01_valuation/reverse_dcf", **dcfs.reverse_dcf_story(p, facts, result)),
+        "multiples": narrative.render("01_valuation/multiples", **market.multiples_story(p, mult)),
         "football_field": narrative.render(
             "01_valuation/football_field",
-            **story.football_field_story(p, field, mult, result)),
+            **market.football_field_story(p, field, mult, result)),
     }
     pay = story.can_pay(p, facts)
     texts["can_pay"] = narrative.render("01_valuation/can_pay",
                                         **story.can_pay_story(p, pay, facts))
-    shares, capacity = story.backlog_shares(p, facts), story.capacity_on_aws(facts)
+    shares, capacity = conc.backlog_shares(p, facts), conc.capacity_on_aws(facts)
     texts["concentration"] = narrative.render(
-        "01_valuation/concentration", **story.concentration_story(p, shares, capacity))
+        "01_valuation/concentration", **conc.concentration_story(p, shares, capacity))
     new_money = valuation.round_allocation_usd_bn(
         p["round_size_usd_bn"], p["amazon_investment_usd_bn"], "Amazon",
         {"NVIDIA": p["nvidia_round_usd_bn"], "SoftBank": p["softbank_round_usd_bn"]}, "Others")
     texts["supplier_share"] = narrative.render(
         "01_valuation/supplier_share",
-        **story.supplier_story(p, story.supplier_share(p, new_money, facts)))
+        **market.supplier_story(p, market.supplier_share(p, new_money, facts)))
     amount = valuation.expected_investment_usd_bn(
         p["amazon_investment_usd_bn"], p["amazon_upfront_usd_bn"],
         p["contingent_tranche_probability"])
     ipo = valuation_ipo.ipo_distribution(p, amount)
-    fv = story.fair_value(p, facts, result, amount, ipo)
+    fv = market.fair_value(p, facts, result, amount, ipo)
     rnd = rounds.the_round(p)
     tr = rounds.tranches(p, rnd)
     assert_allclose(tr["amount_expected"], amount, rtol=1e-12)
@@ -83,7 +86,7 @@ def test_every_template_renders_clean_for_every_scenario(path, facts, comps):
     texts["stakes_at_ipo"] = narrative.render(
         "01_valuation/stakes_at_ipo", **rounds.stakes_at_ipo_story(p, rnd, tr, at_ipo))
     texts["fair_value"] = narrative.render("01_valuation/fair_value",
-                                           **story.fair_value_story(p, facts, fv))
+                                           **market.fair_value_story(p, facts, fv))
     if fv["fair_band"]:
         assert fv["fair_band"][0] <= fv["fair"] <= fv["fair_band"][2]
     texts["ipo_distribution"] = narrative.render(
@@ -102,7 +105,7 @@ def test_every_template_renders_clean_for_every_scenario(path, facts, comps):
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_recorded_bands_contain_their_central_values(path, facts):
     p = scenario_params(path)
-    records = story.dcf_metrics(p, story.reverse_dcf(p, facts))
+    records = dcfs.dcf_metrics(p, dcfs.reverse_dcf(p, facts))
     records += story.can_pay_metrics(p, story.can_pay(p, facts))
     amount = valuation.expected_investment_usd_bn(
         p["amazon_investment_usd_bn"], p["amazon_upfront_usd_bn"],
@@ -116,9 +119,9 @@ def test_recorded_bands_contain_their_central_values(path, facts):
 def test_base_reverse_dcf_uses_the_facts_burn_and_cash(facts):
     p = scenario_params(ROOT / "data" / "scenarios" / "base.yaml")
     # 2026 after Q1: 17 − 3.7; 2027 35; 2028 45; 2029: 115 − 9 − 17 − 35 − 45 = 9
-    assert_allclose(story.burn_before_target_usd_bn(p, facts), [13.3, 35.0, 45.0, 9.0],
+    assert_allclose(dcfs.burn_before_target_usd_bn(p, facts), [13.3, 35.0, 45.0, 9.0],
                     rtol=1e-12)
-    result = story.reverse_dcf(p, facts)
+    result = dcfs.reverse_dcf(p, facts)
     # cash 73 plus Amazon's 35 still to come
     assert_allclose(result["stages"]["cash"], 108.0, rtol=1e-12)
     assert_allclose(
@@ -132,7 +135,7 @@ def test_rumour_reading_has_no_money_to_come():
     p = scenario_params(ROOT / "data" / "scenarios" / "rumour.yaml")
     assert story.reading_of(p) == "rumour"
     assert story.money_to_come_usd_bn(p) == 0.0
-    assert_allclose(story.enterprise_value_usd_bn(p), 830.0 - 73.0, rtol=1e-12)
+    assert_allclose(market.enterprise_value_usd_bn(p), 830.0 - 73.0, rtol=1e-12)
 
 
 def test_the_ipo_distribution_is_the_deal_npvs(facts):
@@ -164,14 +167,14 @@ def test_base_fair_value_is_the_bridge_by_hand(facts):
     """The metric's value: the DCF's operating value (equity less its 108 of cash and money to
     come), then the tranche's two states pro rata."""
     p = scenario_params(ROOT / "data" / "scenarios" / "base.yaml")
-    result = story.reverse_dcf(p, facts)
+    result = dcfs.reverse_dcf(p, facts)
     op = result["value"] - 108.0
-    fv = story.fair_value(p, facts, result, 15 + 0.8 * 35)
+    fv = market.fair_value(p, facts, result, 15 + 0.8 * 35)
     by_hand = 0.8 * 50 / 852 * (op + 73 + 35) + 0.2 * 15 / 817 * (op + 73)
     assert_allclose(fv["fair"], by_hand, rtol=1e-12)
     steps = fv["bridge_table"]["amount (USD bn)"]
     assert_allclose(steps.sum(), op + 73 + 0.8 * 35, rtol=1e-12)
-    record = story.fair_value_metric(p, fv, [])
+    record = market.fair_value_metric(p, fv, [])
     assert record["p10"] <= record["value"] <= record["p90"]
 
 
@@ -181,7 +184,7 @@ def test_supplier_share_is_a_hand_sum_of_the_facts(facts):
     new_money = valuation.round_allocation_usd_bn(
         p["round_size_usd_bn"], p["amazon_investment_usd_bn"], "Amazon",
         {"NVIDIA": p["nvidia_round_usd_bn"], "SoftBank": p["softbank_round_usd_bn"]}, "Others")
-    out = story.supplier_share(p, new_money, facts)
+    out = market.supplier_share(p, new_money, facts)
     amazon = facts.value("amazon_openai_commitment_usd_bn")
     nvidia = facts.value("nvidia_openai_round_2026_usd_bn")
     softbank = facts.value("softbank_openai_round_2026_usd_bn")

@@ -78,7 +78,7 @@ def required_revenue_chart(facts, p: Mapping[str, Any], result: Mapping[str, Any
 def dcf_stage_chart(stages, title: str, facts, sources: Iterable[str], extra=()):
     """The DCF's equity value built stage by stage (a waterfall of present values, USD bn).
 
-    ``stages`` is :func:`valse.report.valuation_story.stage_table`: one row per stage, the last
+    ``stages`` is :func:`valse.report.valuation_dcf.stage_table`: one row per stage, the last
     row the equity value (their sum).
     """
     values = stages["present value (USD bn)"].to_numpy(float)
@@ -106,7 +106,7 @@ def football_field_chart(field, post: float, facts, sources: Iterable[str], extr
                          dcf_result: Mapping[str, Any] | None = None):
     """Ranges of OpenAI's equity value by method, against the round's post-money.
 
-    With ``dcf_result`` (:func:`valse.report.valuation_story.reverse_dcf`) whose required
+    With ``dcf_result`` (:func:`valse.report.valuation_dcf.reverse_dcf`) whose required
     revenue is not plausible, the DCF bar says so: no plausible revenue reaches the price.
     """
     fig, ax = plt.subplots(figsize=(8, 3.8))
