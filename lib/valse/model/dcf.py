@@ -25,7 +25,7 @@ years):
 ``equity value = (1 − p_fail) × (PV fade + PV terminal) − PV burn + cash_usd_bn``.
 
 With no fade (``fade_years = 0``), one discount rate, no stock compensation, no failure, no
-burn and no cash this is exactly :func:`valse.model.valuation.dcf_value_usd_bn` (the Gordon form at
+burn and no cash this is exactly :func:`valse.model.gordon.dcf_value_usd_bn` (the Gordon form at
 the target year, discounted ``T`` years), which a test checks. The value is affine in
 ``R_T``, so the required revenue is unique; :func:`required_target_revenue_usd_bn` finds it
 with a root finder (Brent's method) and :func:`required_target_revenue_affine_usd_bn` in one

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from valse.model import dcf, uncertainty, valuation
+from valse.model import dcf, gordon, uncertainty
 from valse.report.valuation_story import (
     ROUND_FACTS,
     _band_kw,
@@ -175,7 +175,7 @@ def reverse_dcf(p: Mapping[str, Any], facts) -> dict[str, Any]:
         "plausible": plausible,
         "need_band": band(need_draws, need) if plausible else None,
         "unreachable_share": unreachable_share(need_draws),
-        "growth": (valuation.implied_revenue_growth_per_year(
+        "growth": (gordon.implied_revenue_growth_per_year(
             p["current_revenue_usd_bn"], need, p["target_year"] - p["current_revenue_year"])
             if plausible and need > 0 else float("nan")),
         "value": float(stages["value"]),
@@ -184,7 +184,7 @@ def reverse_dcf(p: Mapping[str, Any], facts) -> dict[str, Any]:
         "plan_growth_needed": plan_growth,
         "swings": uncertainty.one_at_a_time(need_model, central, ranges),
         "value_swings": uncertainty.one_at_a_time(value_model, central, ranges),
-        "gordon_need": valuation.required_revenue_usd_bn(post, **gordon_inputs(p)),
+        "gordon_need": gordon.required_revenue_usd_bn(post, **gordon_inputs(p)),
         "inputs": inputs,
     }
 

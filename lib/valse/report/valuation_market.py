@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from valse.model import valuation
+from valse.model import multiples as mx
 from valse.report.valuation_dcf import DCF_PARAMS
 from valse.report.valuation_story import (
     ROUND_FACTS,
@@ -29,7 +29,7 @@ def enterprise_value_usd_bn(p: Mapping[str, Any]) -> float:
     in both readings (no other figure is in the facts); the money to come is Amazon's
     contingent part (:func:`money_to_come_usd_bn`). OpenAI has no reported debt in the facts.
     """
-    return valuation.enterprise_value_usd_bn(
+    return mx.enterprise_value_usd_bn(
         post_money_usd_bn(p), p["openai_cash_usd_bn"], money_to_come_usd_bn(p))
 
 
@@ -51,8 +51,8 @@ def multiples(p: Mapping[str, Any], comps) -> dict[str, Any]:
     from valse.data.comparables import multiple_quantiles_x
 
     ev = enterprise_value_usd_bn(p)
-    trailing = valuation.ev_to_revenue_x(ev, p["current_revenue_usd_bn"])
-    run_rate = valuation.ev_to_revenue_x(ev, p["latest_run_rate_revenue_usd_bn"])
+    trailing = mx.ev_to_revenue_x(ev, p["current_revenue_usd_bn"])
+    run_rate = mx.ev_to_revenue_x(ev, p["latest_run_rate_revenue_usd_bn"])
     q25, q50, q75 = multiple_quantiles_x(comps["ev_to_revenue_x"])
     rows = comps[["ticker", "ev_to_revenue_x", "as_of"]].rename(
         columns={"ev_to_revenue_x": "EV / revenue (x)"})
@@ -66,7 +66,7 @@ def multiples(p: Mapping[str, Any], comps) -> dict[str, Any]:
         "ev": ev,
         "trailing_x": trailing,
         "run_rate_x": run_rate,
-        "equity_x": valuation.ev_to_revenue_x(post_money_usd_bn(p), p["run_rate_revenue_usd_bn"]),
+        "equity_x": mx.ev_to_revenue_x(post_money_usd_bn(p), p["run_rate_revenue_usd_bn"]),
         "q25": q25, "q50": q50, "q75": q75,
         "implied_ev": (p["latest_run_rate_revenue_usd_bn"] * q25,
                        p["latest_run_rate_revenue_usd_bn"] * q75),
@@ -275,7 +275,7 @@ def fair_value(p: Mapping[str, Any], facts, dcf_result: Mapping[str, Any],
     and the gains Amazon would book on marking it.
 
     Method: at the round's price the holding is worth what Amazon expects to pay
-    (:func:`valse.model.valuation.holding_value_at_price_ratio_usd_bn`); at another value per share
+    (:func:`valse.model.multiples.holding_value_at_price_ratio_usd_bn`); at another value per share
     it is that amount times the ratio to the post-money: the secondary trades of April 2026
     (the observable price ASC 321 marks to), the multi-stage DCF of OpenAI's plan (our fair
     value; its P10–P90 scales the same way), and the reported IPO target after the IPO's
@@ -307,8 +307,8 @@ def fair_value(p: Mapping[str, Any], facts, dcf_result: Mapping[str, Any],
             (ipo["listed_band"][2] if ipo else p["ipo_valuation_usd_bn_high"]) * (1 - d) / post),
     }
     table = pd.DataFrame(
-        [(name, valuation.holding_value_at_price_ratio_usd_bn(amount_expected_usd_bn, lo),
-          valuation.holding_value_at_price_ratio_usd_bn(amount_expected_usd_bn, hi))
+        [(name, mx.holding_value_at_price_ratio_usd_bn(amount_expected_usd_bn, lo),
+          mx.holding_value_at_price_ratio_usd_bn(amount_expected_usd_bn, hi))
          for name, (lo, hi) in ratios.items()],
         columns=["value of Amazon's expected holding", "low (USD bn)", "high (USD bn)"],
     ).set_index("value of Amazon's expected holding")
@@ -323,10 +323,10 @@ def fair_value(p: Mapping[str, Any], facts, dcf_result: Mapping[str, Any],
     for name, (lo, hi) in list(ratios.items())[1:]:
         if name.startswith("at the multi-stage"):
             continue
-        mark_rows.append((name, valuation.mark_up_gain_usd_bn(paid, lo),
-                          valuation.mark_up_gain_usd_bn(paid, hi),
-                          valuation.mark_up_gain_usd_bn(whole, lo),
-                          valuation.mark_up_gain_usd_bn(whole, hi)))
+        mark_rows.append((name, mx.mark_up_gain_usd_bn(paid, lo),
+                          mx.mark_up_gain_usd_bn(paid, hi),
+                          mx.mark_up_gain_usd_bn(whole, lo),
+                          mx.mark_up_gain_usd_bn(whole, hi)))
     marks = pd.DataFrame(mark_rows, columns=[
         "Amazon marks its OpenAI shares", "gain on the part paid at signing: low (USD bn)",
         "gain on the part paid at signing: high (USD bn)",

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from valse.model import uncertainty, valuation
+from valse.model import ipo, uncertainty, valuation
 from valse.model.cloud import economic_cost_usd_bn
 
 #: Said of a price per point of a stake that does not exist.
@@ -281,20 +281,20 @@ def stakes_at_ipo(p: Mapping[str, Any], r: Mapping[str, Any], t: Mapping[str, An
                "OpenAI Foundation": after["OpenAI Foundation"],
                "Employees and other investors": after["Employees and other investors"]}
     table = pd.DataFrame(
-        {name: [valuation.stake_value_at_ipo_usd_bn(s, v, d) for v in grid]
+        {name: [ipo.stake_value_at_ipo_usd_bn(s, v, d) for v in grid]
          for name, s in holders.items()},
         index=pd.Index(grid, name="IPO valuation (USD bn)"))
     invests = p["amazon_investment_usd_bn"] > 0
-    central = valuation.stake_value_at_ipo_usd_bn(t["stake_expected"], mid, d)
+    central = ipo.stake_value_at_ipo_usd_bn(t["stake_expected"], mid, d)
     return {
         "grid": grid, "table": table, "shown": table.loc[[r["post"], lo, hi]],
-        "breakeven": (valuation.breakeven_ipo_valuation_usd_bn(
+        "breakeven": (ipo.breakeven_ipo_valuation_usd_bn(
             t["amount_expected"], t["stake_expected"], d) if invests else None),
         "value_central": central,
-        "multiple": (valuation.multiple_on_investment_x(central, t["amount_expected"])
+        "multiple": (ipo.multiple_on_investment_x(central, t["amount_expected"])
                      if invests else None),
-        "msft_value": valuation.stake_value_at_ipo_usd_bn(after["Microsoft"], mid, d),
-        "foundation_value": valuation.stake_value_at_ipo_usd_bn(after["OpenAI Foundation"],
+        "msft_value": ipo.stake_value_at_ipo_usd_bn(after["Microsoft"], mid, d),
+        "foundation_value": ipo.stake_value_at_ipo_usd_bn(after["OpenAI Foundation"],
                                                                 mid, d),
     }
 
