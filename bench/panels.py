@@ -34,8 +34,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
 from valse.data import paths  # noqa: E402
+from valse.data.nbparams import notebook_parameters  # noqa: E402
 from valse.data.scenarios import load_yaml_mapping  # noqa: E402
-from valse.nbparams import notebook_parameters  # noqa: E402
 
 TARGET_MS = 100.0
 

@@ -74,7 +74,8 @@ def test_the_runners_modules_are_not_in_the_notebooks_keys(project):
                    "run/execute.py"):
         assert runner not in lib, runner
     for model in ("model/valuation.py", "data/facts.py", "report/record.py",
-                  "report/sanitize.py", "report/templates/03_labor_costs/plain_words.md.j2"):
+                  "report/sanitize.py", "report/templates/03_labor_costs/plain_words.md.j2",
+                  "data/parameters.csv", "report/metrics_registry.csv"):
         assert model in lib, model
     assert manifest["inputs"]["lib_sha256"] == combined_hash(kernel_lib_files())
     entry = manifest["notebooks"][0]

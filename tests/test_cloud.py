@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from valse.data.facts import load_facts
+from valse.data.nbparams import notebook_parameters
 from valse.model import capacity, cloud
-from valse.nbparams import notebook_parameters
 from valse.report.charts_cloud import waterfall_steps
 from valse.report.record import metrics_from_notebook
 
@@ -401,24 +401,25 @@ def test_panel_table_says_not_defined_without_flows():
 
 # --- notebook parameters and end-to-end runs --------------------------------------------------
 
-FACT_IN_COMMENT = re.compile(r"fact (\w+?)(\.low|\.high)?( / 100)?(?:\s|$|\[)")
-
-
 def test_notebook_defaults_equal_the_facts_they_name():
+    """The fact behind each default is the parameter registry's (valse.data.parameters)."""
+    from valse.data.parameters import registry
+
     facts = load_facts()
     checked = 0
     for param in notebook_parameters(NOTEBOOK):
-        m = FACT_IN_COMMENT.search(param.comment + " ")
-        if not m:
+        entry = registry()[param.name]
+        if not entry.fact:
             continue
-        fact = facts[m.group(1)]
+        fact_id, _, end = entry.fact.partition(".")
+        fact = facts[fact_id]
         if fact.unit == "text":  # a reading named by a text fact
             assert param.default == fact.value, param.name
             continue
-        value = getattr(fact, m.group(2)[1:]) if m.group(2) else fact.number
-        value = value / 100 if m.group(3) else value
+        value = getattr(fact, end) if end else fact.number
+        value = value / 100 if fact.unit == "pct" and entry.unit == "0-1" else value
         assert param.default == pytest.approx(value, rel=1e-12), (
-            f"{param.name} = {param.default}, but {m.group(0).strip()} = {value}"
+            f"{param.name} = {param.default}, but fact {entry.fact} = {value}"
         )
         checked += 1
     assert checked >= 15

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from valse.data.facts import load_facts
-from valse.nbparams import notebook_parameters
+from valse.data.nbparams import notebook_parameters
 from valse.report import deal_report, narrative
 
 ROOT = Path(__file__).resolve().parents[1]

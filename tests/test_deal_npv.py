@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
+from valse.data.nbparams import notebook_parameters
 from valse.model import aws_contract, deal_npv, tranche
-from valse.nbparams import notebook_parameters
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "data" / "scenarios").glob("*.yaml"))

@@ -133,7 +133,7 @@ def test_cloud_explorer_random_states_equal_the_library(browser, tmp_path):  # n
     00 and 01): random states equal :func:`valse.report.explore_cloud.panel_figures`."""
     import nbformat
 
-    from valse.nbparams import notebook_parameters
+    from valse.data.nbparams import notebook_parameters
     from valse.report import explore_cloud as ec
     from valse.report.static_explorer import CLOUD_POINTS, cloud_explorer
     from valse.run import export

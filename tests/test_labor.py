@@ -413,15 +413,15 @@ def test_cost_parts_add_up_to_the_base_cost_per_role(defaults):
 
 
 def test_notebook_defaults_equal_the_facts_they_name(defaults):
-    import re
-
     from valse.data.checks import evaluate
     from valse.data.facts import load_facts
+    from valse.data.nbparams import notebook_parameters
+    from valse.data.parameters import registry
 
     facts = load_facts()
-    nb = json.loads(NOTEBOOK.read_text())
-    cell = next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))
-    cited = re.findall(r"^(\w+):.*\(fact ([\w.]+)\)", "".join(cell["source"]), re.MULTILINE)
+    # the fact behind each default is the parameter registry's (valse.data.parameters)
+    cited = [(p.name, registry()[p.name].fact) for p in notebook_parameters(NOTEBOOK)
+             if registry()[p.name].fact]
     assert len(cited) >= 20
     for name, expression in cited:
         assert_allclose(defaults[name], evaluate(expression, facts), rtol=1e-12, err_msg=name)

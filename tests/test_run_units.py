@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from valse.data.nbparams import Param
 from valse.data.scenarios import Scenario
-from valse.nbparams import Param
 from valse.run import plan
 from valse.run.manifest import notebook_files
 from valse.run.plan import Job, NotebookSource, Options, ScenarioRun

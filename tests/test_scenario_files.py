@@ -70,7 +70,7 @@ def test_notebook_defaults_are_the_base_scenario():
     "nb_path", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.stem
 )
 def test_every_notebook_parameter_has_a_meaning_and_a_unit(nb_path):
-    from valse.nbparams import notebook_parameters
+    from valse.data.nbparams import notebook_parameters
 
     params = notebook_parameters(nb_path)
     assert {"seed", "interactive", "scenario_name", "artifacts_dir"} <= {p.name for p in params}

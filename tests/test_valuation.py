@@ -435,7 +435,7 @@ def _run(tmp_path, **params):
 
 
 def _defaults():
-    from valse.nbparams import notebook_parameters
+    from valse.data.nbparams import notebook_parameters
 
     return {p.name: p.default for p in notebook_parameters(NOTEBOOK)}
 
@@ -497,7 +497,7 @@ def test_notebook_no_deal_records_only_defined_metrics(tmp_path):
     """Amazon invests nothing: stakes of 0 are recorded; prices per point of no stake are not."""
     import yaml
 
-    from valse.nbparams import notebook_parameters
+    from valse.data.nbparams import notebook_parameters
 
     declared = {p.name for p in notebook_parameters(NOTEBOOK)}
     scenario = yaml.safe_load((ROOT / "data" / "scenarios" / "no_deal.yaml").read_text())

@@ -10,8 +10,8 @@ from numpy.testing import assert_allclose
 
 from valse.data.comparables import load_comparables
 from valse.data.facts import load_facts
+from valse.data.nbparams import notebook_parameters
 from valse.model import valuation
-from valse.nbparams import notebook_parameters
 from valse.report import narrative, valuation_ipo
 from valse.report import valuation_concentration as conc
 from valse.report import valuation_dcf as dcfs

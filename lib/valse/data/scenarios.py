@@ -4,10 +4,13 @@ A scenario is a YAML mapping of parameter names to values, plus an optional top-
 ``description`` (a string shown in the published index). Its name is its file name without
 extension. A scenario may set:
 
-- the core parameters of DESIGN.md (table :data:`CORE`), each with a type, a unit and a
-  range rule;
-- any parameter declared by a notebook's ``parameters`` cell (:mod:`valse.nbparams`); its type
-  is the declared one, and a comment ending in ``[0-1]`` bounds it to [0, 1].
+- the core parameters of DESIGN.md (:data:`CORE`);
+- any parameter declared by a notebook's ``parameters`` cell (:mod:`valse.data.nbparams`).
+
+Types, units and valid ranges are the registry's (:mod:`valse.data.parameters`); a parameter
+outside it (declared by a test fixture) keeps its declared type, and a unit ``[0-1]`` bounds
+it to [0, 1]. A value out of range gets the registry's one message
+(:func:`valse.data.parameters.range_message`).
 
 Anything else is an unknown name. :func:`validate_scenario` collects every problem of a file
 and raises one :class:`ScenarioError` naming the file, the parameter, what was expected and
@@ -24,7 +27,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from valse.nbparams import Param
+from valse.data.nbparams import Param
+from valse.data.parameters import (
+    Interval,
+    Parameter,
+    quoted,
+    range_message,
+    registry,
+    unit_range,
+)
 
 #: Parameters the pipeline fills in itself; a scenario may not set them.
 RESERVED = (
@@ -46,42 +57,16 @@ class ScenarioError(ValueError):
     """A scenario file is missing, unreadable or holds invalid parameters."""
 
 
-@dataclass(frozen=True)
-class CoreParam:
-    """One core parameter: its name, type, unit, meaning and range rule (as text)."""
-
-    name: str
-    type: str
-    unit: str
-    meaning: str
-    rule: str  # ">= 0", "> 0", "[0, 1]"
-
-
-#: The core parameters shared by all notebooks and scenario files (DESIGN.md).
-CORE: tuple[CoreParam, ...] = (
-    CoreParam("amazon_investment_usd_bn", "float", "USD bn",
-              "headline amount Amazon commits to OpenAI", ">= 0"),
-    CoreParam("amazon_upfront_usd_bn", "float", "USD bn",
-              "part of it paid at signing; the rest depends on milestones", ">= 0"),
-    CoreParam("contingent_tranche_probability", "float", "0-1",
-              "chance that the milestone-dependent part is paid", "[0, 1]"),
-    CoreParam("aws_services_usd_bn", "float", "USD bn",
-              "OpenAI's spending on AWS tied to the deal", ">= 0"),
-    CoreParam("round_size_usd_bn", "float", "USD bn",
-              "all new money in the round, Amazon's included", ">= 0"),
-    CoreParam("pre_money_valuation_usd_bn", "float", "USD bn",
-              "OpenAI's value before the round", "> 0"),
-    CoreParam("aws_ai_operating_margin", "float", "0-1",
-              "operating margin AWS earns on that compute", "[0, 1]"),
-    CoreParam("contract_years", "float", "years",
-              "years over which the services are consumed", "> 0"),
-    CoreParam("discount_rate", "float", "0-1", "annual rate for present values", "[0, 1]"),
-    CoreParam("roles_cut", "int", "count", "corporate roles Amazon cut", ">= 0"),
-    CoreParam("cost_per_role_usd_k", "float", "USD thousand",
-              "fully loaded yearly cost of one role", ">= 0"),
-    CoreParam("seed", "int", "int", "seed of every random draw", ">= 0"),
+#: The core parameters shared by all notebooks and scenario files (DESIGN.md): a scenario may
+#: set them even when no notebook in the run declares them. Their description (type, unit,
+#: meaning, valid range) is the registry's, :mod:`valse.data.parameters`.
+CORE: tuple[str, ...] = (
+    "amazon_investment_usd_bn", "amazon_upfront_usd_bn", "contingent_tranche_probability",
+    "aws_services_usd_bn", "round_size_usd_bn", "pre_money_valuation_usd_bn",
+    "aws_ai_operating_margin", "contract_years", "discount_rate", "roles_cut",
+    "cost_per_role_usd_k", "seed",
 )
-CORE_BY_NAME: dict[str, CoreParam] = {p.name: p for p in CORE}
+CORE_BY_NAME: dict[str, Parameter] = {name: registry()[name] for name in CORE}
 
 
 @dataclass(frozen=True)
@@ -98,24 +83,10 @@ class Scenario:
 MAX_FILE_BYTES = 256 * 1024
 #: Problems listed per file; the others are counted.
 MAX_PROBLEMS = 20
-#: Characters of a value quoted in a message.
-MAX_QUOTED = 80
 #: Largest magnitude of a number (a figure beyond it overflows in the models' arithmetic).
 MAX_MAGNITUDE = 1e12
-#: Seeds may be any 64-bit unsigned integer.
-MAX_SEED = 2**64 - 1
-#: Units (of a notebook's declaration) whose values cannot be negative.
-NON_NEGATIVE_UNITS = ("count", "days", "years", "months", "year")
-#: Parameters that must be at least 1 (a number of random draws).
-AT_LEAST_ONE = ("draws",)
-
-
-def quoted(value: Any) -> str:
-    """``repr(value)``, cut to :data:`MAX_QUOTED` characters."""
-    text = repr(value)
-    if len(text) > MAX_QUOTED:
-        text = text[: MAX_QUOTED - 1] + f"… ({len(text)} characters)"
-    return text
+#: Seeds may be any 64-bit unsigned integer (the registry's valid range of ``seed``).
+MAX_SEED = int(CORE_BY_NAME["seed"].valid.high_text)  # type: ignore[union-attr]
 
 
 def _describe(value: Any) -> str:
@@ -154,24 +125,6 @@ def _type_problem(type_name: str | None, value: Any) -> str | None:
     if type_name == "dict":
         return None if isinstance(value, dict) else "a mapping"
     return None  # undeclared or exotic type: not checked
-
-
-def _range_problem(rule: str, value: Any) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    if rule == ">= 0" and value < 0:
-        return "a value >= 0"
-    if rule == "> 0" and value <= 0:
-        return "a value > 0"
-    if rule == ">= 1" and value < 1:
-        return "a value >= 1"
-    if rule == "[0, 1]" and not 0 <= value <= 1:
-        return "a value between 0 and 1"
-    return None
-
-
-def _unit_rule(unit: str) -> str | None:
-    return "[0, 1]" if unit.replace(" ", "") in ("0-1", "0–1") else None
 
 
 class DuplicateKey(ValueError):
@@ -286,9 +239,9 @@ def validate_values(
                 f"in a scenario"
             )
             continue
-        core = CORE_BY_NAME.get(name)
+        entry = registry().get(name)
         decl = declared.get(name)
-        if core is None and decl is None:
+        if name not in CORE_BY_NAME and decl is None:
             close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             problems.append(
@@ -296,34 +249,26 @@ def validate_values(
                 f"by a notebook){hint}"
             )
             continue
-        type_name = core.type if core else decl.type  # type: ignore[union-attr]
+        # the registry describes every parameter of the project's notebooks; a notebook outside
+        # it (a test fixture) is checked by its declaration: its type, and its unit's range
+        type_name = entry.type if entry else decl.type  # type: ignore[union-attr]
+        unit = entry.unit if entry else decl.unit.strip()  # type: ignore[union-attr]
+        valid: Interval | None = entry.valid if entry else unit_range(unit)
+        subject = f"{where}: parameter {name!r}"
         expected = _type_problem(type_name, value)
         if name == "seed" and isinstance(value, int) and not isinstance(value, bool) \
                 and 0 <= value <= MAX_SEED:
             expected = None  # any 64-bit seed
         if expected:
-            problems.append(f"{where}: parameter {name!r}: expected {expected}, "
-                            f"found {_describe(value)}")
+            problems.append(f"{subject}: expected {expected}, found {_describe(value)}")
             continue
-        rules = [core.rule] if core else []
-        if decl is not None and _unit_rule(decl.unit):
-            rules.append(_unit_rule(decl.unit))  # type: ignore[arg-type]
-        if decl is not None and decl.unit.strip() in NON_NEGATIVE_UNITS:
-            rules.append(">= 0")
-        if name in AT_LEAST_ONE:
-            rules.append(">= 1")
-        if decl is not None and decl.unit.strip() == "date" and isinstance(value, str) \
-                and value and not _is_date(value):
-            problems.append(f"{where}: parameter {name!r}: expected a date YYYY-MM-DD (or "
-                            f"nothing), found {quoted(value)}")
+        if unit == "date" and isinstance(value, str) and value and not _is_date(value):
+            problems.append(f"{subject}: expected a date YYYY-MM-DD (or nothing), "
+                            f"found {quoted(value)}")
             continue
-        for rule in rules:
-            expected = _range_problem(rule, value)
-            if expected:
-                unit = f" {core.unit}" if core and core.unit not in ("0-1", "int") else ""
-                problems.append(f"{where}: parameter {name!r}: expected {expected}{unit}, "
-                                f"found {quoted(value)}")
-                break
+        message = range_message(subject, value, valid, unit) if valid else None
+        if message:
+            problems.append(message)
     return problems + relation_problems(values, declared, where)
 
 

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from valse.data.parameters import check_range
 from valse.model import cloud, labor, valuation
 
 
@@ -36,17 +37,14 @@ class Deal:
     cost_per_role_usd_k: float  # fully loaded yearly cost of one role [USD k]
 
     def __post_init__(self) -> None:
+        """Check each field against the parameter registry's valid range
+        (:mod:`valse.data.parameters`, the one message for a value out of range), and the
+        upfront part against the investment."""
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise TypeError(f"Deal.{f.name}: expected a number, found {value!r}")
-            if value < 0:
-                raise ValueError(f"Deal.{f.name}: expected a non-negative number, found {value}")
-        for name in ("contingent_tranche_probability", "aws_ai_operating_margin", "discount_rate"):
-            if getattr(self, name) > 1:
-                raise ValueError(
-                    f"Deal.{name}: expected a value in [0, 1], found {getattr(self, name)}"
-                )
+            check_range(f"Deal.{f.name}", f.name, value)
         if self.amazon_upfront_usd_bn > self.amazon_investment_usd_bn:
             raise ValueError(
                 "Deal.amazon_upfront_usd_bn: expected at most amazon_investment_usd_bn "

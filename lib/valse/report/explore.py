@@ -12,6 +12,7 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from valse.data.parameters import exploration_problem
 from valse.model.deal import Deal, create_deal, headline_metrics
 
 #: Slider settings per deal field: (minimum, maximum, step, label).
@@ -90,9 +91,19 @@ def make_sliders(
     -------
     dict name -> slider
         Sliders that report only when released (``continuous_update=False``).
+
+    Raises
+    ------
+    ValueError
+        When a slider's ends leave the parameter's valid range in the registry
+        (:func:`valse.data.parameters.exploration_problem`): a slider explores a narrower
+        range, never values the models refuse.
     """
     import ipywidgets as widgets
 
+    problems = [exploration_problem(name, lo, hi) for name, (lo, hi, _, _) in specs.items()]
+    if any(problems):
+        raise ValueError("; ".join(p for p in problems if p))
     sliders = {}
     for name, (lo, hi, step, label) in specs.items():
         common = dict(

@@ -77,6 +77,8 @@ def reading_of(p: Mapping[str, Any]) -> str:
     from valse.model.deal import reading as rule
 
     neutral = {name: 0 for name in DEAL_FIELDS}
+    # 1 where the valid range excludes 0 (valse.data.parameters); the rule reads neither
+    neutral.update(contract_years=1, pre_money_valuation_usd_bn=1)
     neutral.update({k: p[k] for k in DEAL_FIELDS if k in p})
     return rule(create_deal(neutral))
 
@@ -371,9 +373,9 @@ def can_pay_inputs(p: Mapping[str, Any]) -> dict[str, Any]:
     its file sets it) or else 01's declared default, so 02 reads the same sources and uses as
     01 for every scenario.
     """
+    from valse.data.nbparams import notebook_parameters
     from valse.data.paths import data_dir, notebooks_dir
     from valse.data.scenarios import load_yaml_mapping
-    from valse.nbparams import notebook_parameters
 
     missing = [k for k in CAN_PAY_INPUTS_FROM_01 if k not in p]
     if not missing:

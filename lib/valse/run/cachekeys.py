@@ -76,11 +76,11 @@ def is_runner_file(rel: str) -> bool:
 
 
 def kernel_lib_files(lib: Path = LIB) -> dict[str, str]:
-    """{file: sha256} of the library modules and templates a kernel may import or read
-    (the layers ``valse.model``, ``valse.data``, ``valse.report``; not the runner's:
-    :func:`is_runner_file`)."""
+    """{file: sha256} of the library modules, templates and registries (the parameters' and
+    the metrics' CSV files) a kernel may import or read (the layers ``valse.model``,
+    ``valse.data``, ``valse.report``; not the runner's: :func:`is_runner_file`)."""
     return {k: v for k, v in tree_hashes(lib).items()
-            if not is_runner_file(k) and k.endswith((".py", ".j2"))}
+            if not is_runner_file(k) and k.endswith((".py", ".j2", ".csv"))}
 
 
 def data_dependencies(nb: NotebookSource, data_files: dict[str, str]) -> list[str]:

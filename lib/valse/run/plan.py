@@ -1,8 +1,8 @@
 """Planning a run (light: no papermill, nbconvert or pandas import): read every notebook's
-``parameters`` cell (:mod:`valse.nbparams`), validate the scenarios (:mod:`valse.data.scenarios`),
-the output folder (:mod:`valse.outfolder`) and the data files (:mod:`valse.data.datacheck`), and
-decide for each (scenario, notebook) whether its published results are up to date
-(:mod:`valse.run.cachekeys`).
+``parameters`` cell (:mod:`valse.data.nbparams`), validate the scenarios
+(:mod:`valse.data.scenarios`), the output folder (:mod:`valse.outfolder`) and the data files
+(:mod:`valse.data.datacheck`), and decide for each (scenario, notebook) whether its published
+results are up to date (:mod:`valse.run.cachekeys`).
 
 A *summary* notebook is one that declares the ``metrics_path`` parameter: it reads the
 metrics the other notebooks of its scenario recorded, so it runs after them.
@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from valse import outfolder
+from valse.data.nbparams import NotebookParamsError, Param, notebook_parameters
 from valse.data.scenarios import Scenario, ScenarioError, declared_parameters, load_scenarios
-from valse.nbparams import NotebookParamsError, Param, notebook_parameters
 from valse.report.record import registry
 from valse.run import cachekeys
 from valse.run.manifest import (
