@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from valse.model import dcf, valuation
+from valse.model import dcf, gordon, multiples
 from valse.report.valuation_story import band
 
 #: A hand-computed case: one year to the target, one fade year (see the test below).
@@ -51,13 +51,13 @@ def test_degenerate_dcf_equals_the_gordon_form_of_valuation():
     kw = _degenerate(0.3, 0.21, 0.12, 0.03, 0.3, 4)
     assert_allclose(
         dcf.dcf_value_usd_bn(280.0, **kw),
-        valuation.dcf_value_usd_bn(280.0, 0.3, 0.21, 0.12, 0.03, 0.3, 4),
+        gordon.dcf_value_usd_bn(280.0, 0.3, 0.21, 0.12, 0.03, 0.3, 4),
         rtol=1e-12,
     )
     # and the reverse: the first edition's USD 706 bn requirement at 852, by the root finder
     assert_allclose(
         dcf.required_target_revenue_usd_bn(852.0, **kw),
-        valuation.required_revenue_usd_bn(852.0, 0.3, 0.21, 0.12, 0.03, 0.3, 4),
+        gordon.required_revenue_usd_bn(852.0, 0.3, 0.21, 0.12, 0.03, 0.3, 4),
         rtol=1e-9,
     )
 
@@ -75,7 +75,7 @@ def test_degenerate_dcf_equals_the_gordon_form_of_valuation():
 def test_degenerate_dcf_equals_gordon_for_any_inputs(margin, tax, r, g_share, reinvestment,
                                                       years, value):
     kw = _degenerate(margin, tax, r, g_share * r, reinvestment, years)
-    closed = valuation.required_revenue_usd_bn(value, margin, tax, r, g_share * r,
+    closed = gordon.required_revenue_usd_bn(value, margin, tax, r, g_share * r,
                                                reinvestment, years)
     assert_allclose(dcf.required_target_revenue_usd_bn(value, **kw), closed, rtol=1e-8)
 
@@ -171,17 +171,39 @@ def test_band_refuses_a_central_value_outside_it_or_an_undefined_top():
 
 def test_enterprise_value_behind_the_post_money_hand_computed():
     # 852 post-money less 73 of cash and 35 of Amazon's money still to come
-    assert_allclose(valuation.enterprise_value_usd_bn(852.0, 73.0, 35.0), 744.0, rtol=1e-12)
+    assert_allclose(multiples.enterprise_value_usd_bn(852.0, 73.0, 35.0), 744.0, rtol=1e-12)
     with pytest.raises(ValueError, match="cash_usd_bn must be non-negative"):
-        valuation.enterprise_value_usd_bn(852.0, -1.0)
+        multiples.enterprise_value_usd_bn(852.0, -1.0)
 
 
 def test_holding_value_and_marks_hand_computed():
     # 32.5 expected paid, shares worth 880 / 852 of the round's price
-    assert_allclose(valuation.holding_value_at_price_ratio_usd_bn(32.5, 880 / 852),
+    assert_allclose(multiples.holding_value_at_price_ratio_usd_bn(32.5, 880 / 852),
                     32.5 * 880 / 852, rtol=1e-12)
     # 15 paid at signing marked to an IPO of 1,000 after 6 % dilution: 15 × (940 / 852 − 1)
-    assert_allclose(valuation.mark_up_gain_usd_bn(15.0, 940 / 852), 15 * 88 / 852, rtol=1e-12)
-    assert valuation.mark_up_gain_usd_bn(15.0, 0.9) < 0  # an impairment
+    assert_allclose(multiples.mark_up_gain_usd_bn(15.0, 940 / 852), 15 * 88 / 852, rtol=1e-12)
+    assert multiples.mark_up_gain_usd_bn(15.0, 0.9) < 0  # an impairment
     with pytest.raises(ValueError, match="cost_usd_bn must be non-negative"):
-        valuation.mark_up_gain_usd_bn(-1.0, 1.0)
+        multiples.mark_up_gain_usd_bn(-1.0, 1.0)
+
+
+def test_required_revenue_plausibility_by_hand():
+    """HAND: value(R) = 0.9 × 3.2 R / 1.2096 − 5, so R = (V + 5) × 1.2096 / 2.88."""
+    slope = 0.9 * 3.2 / 1.2096
+    need = (200.0 + 5.0) / slope
+    ok = dcf.required_revenue_plausibility(200.0, 40.0, 3.0, **HAND)
+    assert_allclose(ok["need"], need, rtol=1e-9)
+    assert ok["bound"] == 120.0 and ok["plausible"]
+    assert_allclose(ok["times_projection"], need / 40.0, rtol=1e-9)
+    # a bound below the need: not plausible, and the DCF at the bound falls short of the price
+    short = dcf.required_revenue_plausibility(200.0, 20.0, 3.0, **HAND)
+    assert not short["plausible"]
+    assert_allclose(short["value_at_bound"], slope * 60.0 - 5.0, rtol=1e-12)
+    assert short["value_at_bound"] < 200.0
+    # no revenue at all (stock compensation eats the margin): not plausible, need infinite
+    none = dcf.required_revenue_plausibility(
+        200.0, 20.0, 3.0, **{**HAND, "operating_margin": 0.05, "margin_at_target": 0.05,
+                             "sales_to_capital": 0.1})
+    assert not none["plausible"] and math.isinf(none["need"])
+    with pytest.raises(ValueError, match="plausible_multiple"):
+        dcf.required_revenue_plausibility(200.0, 20.0, 0.0, **HAND)

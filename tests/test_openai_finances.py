@@ -14,6 +14,8 @@ from numpy.testing import assert_allclose
 from valse.data.facts import load_facts
 from valse.model import openai_finances as of
 from valse.model import valuation
+from valse.report import valuation_concentration as conc
+from valse.report import valuation_market as market
 from valse.report import valuation_story as story
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,7 +96,7 @@ def test_backlog_share_against_a_hand_sum_of_the_facts(facts):
         "Nov 2025": facts.value("aws_openai_contract_2025_11_usd_bn"),
         "Feb 2026": facts.value("aws_openai_contract_expansion_usd_bn")})
     assert_allclose(aws, 100 * 138 / 364, rtol=1e-12)
-    shares = story.backlog_shares({"amazon_investment_usd_bn": 50.0,
+    shares = conc.backlog_shares({"amazon_investment_usd_bn": 50.0,
                                    "amazon_upfront_usd_bn": 15.0}, facts)
     col = "share from OpenAI and Anthropic (%)"
     assert_allclose(shares[col].iloc[0], 100 * 138 / 364, rtol=1e-12)
@@ -113,7 +115,7 @@ def test_supplier_share_against_a_hand_sum_of_the_facts(facts):
     # (50 + 30) / 122 and (50 + 30 + 30) / 122
     assert_allclose(of.supplier_share_pct(new_money, ["Amazon", "NVIDIA"]), 100 * 80 / 122,
                     rtol=1e-12)
-    result = story.supplier_share({"amazon_upfront_usd_bn": 15.0,
+    result = market.supplier_share({"amazon_upfront_usd_bn": 15.0,
                                    "pre_money_valuation_usd_bn": 730.0,
                                    "round_size_usd_bn": 122.0}, new_money, facts)
     assert_allclose(result["share_with_softbank"], 100 * 110 / 122, rtol=1e-12)
@@ -123,7 +125,7 @@ def test_supplier_share_against_a_hand_sum_of_the_facts(facts):
 
 
 def test_capacity_on_aws_hand_computed(facts):
-    cap = story.capacity_on_aws(facts)
+    cap = conc.capacity_on_aws(facts)
     # 2 GW for OpenAI + 5 GW for Anthropic at 1 GW a quarter; 7 GW × 40 per GW = 280 of 200
     assert_allclose(cap["quarters"], 7.0, rtol=1e-12)
     assert_allclose(cap["capex"], 280.0, rtol=1e-12)

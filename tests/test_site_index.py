@@ -49,6 +49,22 @@ def test_comparison_sets_scenarios_side_by_side():
     assert rows["<b>amazon_deal_npv_usd_bn</b> [USD bn]"] == ["20.00 15.00–29.00", "—"]
 
 
+def test_a_required_revenue_above_its_plausible_bound_shows_as_a_state():
+    bound = "required_revenue_plausible_bound_usd_bn"
+    base = ScenarioResults("base", {}, [rec("required_revenue_usd_bn", 358.0, p10=263.0,
+                                            p50=300.0, p90=1065.0), rec(bound, 840.0)])
+    bear = ScenarioResults("bear", {}, [rec("required_revenue_usd_bn", 8460.0), rec(bound, 840.0)])
+    soup = BeautifulSoup(render_index([base, bear]), "html.parser")
+    rows = {
+        tr.th.get_text(" ", strip=True): [td.get_text(" ", strip=True) for td in tr("td")]
+        for tr in soup.select("#comparison table tbody tr")
+    }
+    cells = rows["<b>required_revenue_usd_bn</b> [USD bn]"]
+    assert cells[0].startswith("358")
+    assert cells[1] == "no plausible revenue suffices even 840.0 falls short"
+    assert "8,460" not in cells[1] and "8460" not in cells[1]
+
+
 def test_no_comparison_for_a_single_scenario():
     only = ScenarioResults("base", {}, [rec("post_money_valuation_usd_bn", 852.0)])
     assert 'id="comparison"' not in render_index([only])

@@ -100,3 +100,37 @@ def test_bad_input_names_the_field():
         tr.create_tranche({k: v for k, v in BASE.items() if k != "lapse_year"})
     with pytest.raises(ValueError, match="upfront"):
         dataclasses.replace(tranche(), amazon_upfront_usd_bn=60.0)
+
+
+def test_expected_holding_value_by_hand():
+    """The one IPO distribution of 01: two states at their means, undiscounted."""
+    t = tranche()
+    by_hand = 0.5 * 50 / 852 * 0.94 * 925 + 0.5 * 15 / 817 * 730
+    assert_allclose(tr.expected_holding_value_usd_bn(t), by_hand, rtol=1e-12)
+    ipo = tranche(tranche_pricing="ipo")
+    by_hand_ipo = 0.5 * (15 / 817 * 0.94 * 925 + 35) + 0.5 * 15 / 817 * 730
+    assert_allclose(tr.expected_holding_value_usd_bn(ipo), by_hand_ipo, rtol=1e-12)
+    # nothing contingent: the listing probability weights the states
+    whole = tranche(amazon_upfront_usd_bn=50.0)
+    assert_allclose(tr.expected_holding_value_usd_bn(whole),
+                    0.6 * 50 / 852 * 0.94 * 925 + 0.4 * 50 / 852 * 730, rtol=1e-12)
+
+
+def test_drawn_holding_value_mean_tends_to_the_expectation():
+    t = tranche()
+    draws = tr.draw_states(t, rng(11), 400_000, value_correlation=0.5)
+    held = tr.drawn_holding_value_usd_bn(t, draws)
+    assert_allclose(held.mean(), tr.expected_holding_value_usd_bn(t), rtol=0.01)
+    # the listed draws' values are centred (in mean) on the evidence, not on the range's top
+    listed = draws["openai_value_usd_bn"][draws["paid"]]
+    assert_allclose(listed.mean(), 925.0, rtol=0.01)
+
+
+def test_lognormal_quantile_closed_form():
+    assert_allclose(tr.lognormal_quantile_usd_bn(925.0, 0.35, 0.5), 925 * np.exp(-0.35**2 / 2),
+                    rtol=1e-12)
+    z90 = 1.2815515655446004
+    assert_allclose(tr.lognormal_quantile_usd_bn(925.0, 0.35, 0.9),
+                    925 * np.exp(0.35 * z90 - 0.35**2 / 2), rtol=1e-9)
+    with pytest.raises(ValueError, match="q must be in"):
+        tr.lognormal_quantile_usd_bn(925.0, 0.35, 1.0)

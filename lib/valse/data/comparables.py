@@ -18,7 +18,7 @@ from valse.data.datafile import URL as _URL
 from valse.data.datafile import DataFileError, read_rows
 from valse.data.facts import STATUSES, parse_date
 from valse.data.paths import data_dir
-from valse.model.valuation import ev_to_revenue_x
+from valse.model.multiples import ev_to_revenue_x
 
 #: Columns of ``comparables.csv``, in order.
 COLUMNS: tuple[str, ...] = (

@@ -25,7 +25,7 @@ years):
 ``equity value = (1 − p_fail) × (PV fade + PV terminal) − PV burn + cash_usd_bn``.
 
 With no fade (``fade_years = 0``), one discount rate, no stock compensation, no failure, no
-burn and no cash this is exactly :func:`valse.model.valuation.dcf_value_usd_bn` (the Gordon form at
+burn and no cash this is exactly :func:`valse.model.gordon.dcf_value_usd_bn` (the Gordon form at
 the target year, discounted ``T`` years), which a test checks. The value is affine in
 ``R_T``, so the required revenue is unique; :func:`required_target_revenue_usd_bn` finds it
 with a root finder (Brent's method) and :func:`required_target_revenue_affine_usd_bn` in one
@@ -338,3 +338,43 @@ def burn_schedule_usd_bn(
             f"the known years ({sum(known_usd_bn):g}) exceed the total ({total_usd_bn:g})"
         )
     return [*known_usd_bn, *([rest / left] * left)]
+
+
+def required_revenue_plausibility(
+    valuation_usd_bn: float, projection_usd_bn: float, plausible_multiple: float, **inputs
+) -> dict[str, float | bool]:
+    """Whether the revenue a price requires is plausible, and how far it is when it is not.
+
+    The reverse DCF is linear in revenue, so when each revenue dollar keeps little value (low
+    margin, high stock compensation) the root finder returns a revenue no company earns. The
+    answer is then a state, not a number: *no plausible revenue suffices*. The bound is
+    ``plausible_multiple × projection`` (an assumption with a range: fact
+    ``oai_assumption_required_revenue_plausible_multiple``, over OpenAI's own projection for
+    the target year).
+
+    Returns
+    -------
+    dict
+        ``need`` (:func:`required_target_revenue_usd_bn`; ``inf`` if none) [USD bn],
+        ``bound`` [USD bn], ``plausible`` (``need ≤ bound``), ``times_projection``
+        (``need / projection``; ``inf`` if none) [x], and ``value_at_bound`` (the DCF's
+        equity value at the bound's revenue, below the valuation when not plausible) [USD bn].
+
+    Raises
+    ------
+    ValueError
+        When the projection or the multiple is not positive.
+    """
+    if not projection_usd_bn > 0:
+        raise ValueError(f"projection_usd_bn must be positive, found {projection_usd_bn}")
+    if not plausible_multiple > 0:
+        raise ValueError(f"plausible_multiple must be positive, found {plausible_multiple}")
+    need = required_target_revenue_usd_bn(valuation_usd_bn, **inputs)
+    bound = plausible_multiple * projection_usd_bn
+    return {
+        "need": need,
+        "bound": bound,
+        "plausible": bool(need <= bound),
+        "times_projection": need / projection_usd_bn,
+        "value_at_bound": float(dcf_value_usd_bn(bound, **inputs)),
+    }

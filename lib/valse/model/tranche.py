@@ -341,3 +341,53 @@ def drawn_stake_and_investment_pv(t: Tranche, draws: Mapping[str, np.ndarray]
         paid, t.contingent_usd_bn * discount_factor(t.discount_rate, t.contingent_tranche_year),
         0.0)
     return stake, invest
+
+
+# --- the one IPO valuation distribution, as notebook 01 shows it ------------------------------
+
+
+def expected_holding_value_usd_bn(t: Tranche) -> float:
+    """Expected value of Amazon's holding at each state's date, undiscounted.
+
+    The same two states as the deal's NPV (:func:`states_table`): listed with the tranche paid
+    (valued at the listing, after the IPO's dilution) and private (valued at a private mark at
+    the lapse), each at the mean of its lognormal value.
+
+    Returns
+    -------
+    float
+        ``p × stake_paid × (1 − d) × V_list + (1 − p) × upfront / (post − contingent) ×
+        V_private`` (plus, priced at the IPO, ``p × contingent``: shares bought at their market
+        price) [USD bn].
+    """
+    extra = t.contingent_usd_bn if (t.tranche_pricing == "ipo" and t.has_tranche) else 0.0
+    return sum(r["probability"] * (r["stake_value_usd_bn"] + (extra if i == 0 else 0.0))
+               for i, r in enumerate(states_table(t)))
+
+
+def drawn_holding_value_usd_bn(t: Tranche, draws: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Value of Amazon's holding in each draw of :func:`draw_states`, at the state's date.
+
+    Returns
+    -------
+    numpy.ndarray
+        Listed draws: ``stake_paid × (1 − d) × V`` (plus the contingent amount priced at the
+        IPO); private draws: ``upfront / (post − contingent) × V`` [USD bn]; undiscounted, so
+        that it reads against the amount paid. Its mean tends to
+        :func:`expected_holding_value_usd_bn`.
+    """
+    paid = np.asarray(draws["paid"], dtype=bool)
+    v = np.asarray(draws["openai_value_usd_bn"], dtype=float)
+    extra = t.contingent_usd_bn if (t.tranche_pricing == "ipo" and t.has_tranche) else 0.0
+    return np.where(paid, np.asarray(state_stake_value_usd_bn(t, True, v)) + extra,
+                    np.asarray(state_stake_value_usd_bn(t, False, v)))
+
+
+def lognormal_quantile_usd_bn(mean: float, sigma: float, q: float) -> float:
+    """Quantile ``q`` of the lognormal with mean ``mean`` and log-sd ``sigma`` [USD bn].
+
+    ``mean × exp(σ Φ⁻¹(q) − σ² / 2)``; the median is ``mean × exp(−σ² / 2)``, below the mean.
+    """
+    if not 0 < q < 1:
+        raise ValueError(f"lognormal_quantile_usd_bn: q must be in (0, 1), found {q}")
+    return float(mean * math.exp(sigma * stats.norm.ppf(q) - sigma**2 / 2.0))

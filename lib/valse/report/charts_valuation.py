@@ -49,7 +49,11 @@ def required_revenue_chart(facts, p: Mapping[str, Any], result: Mapping[str, Any
         ax.scatter(sub["year"], sub["revenue (USD bn)"], marker=marker, zorder=3, label=kind)
     ax.scatter([p["valuation_year"] + 0.6], [p["latest_run_rate_revenue_usd_bn"]], marker="^",
                zorder=3, label="annualised run-rate, Aug 2026")
-    if np.isfinite(need) and need > 0:
+    if not result.get("plausible", True):
+        bound = result["plausibility"]["bound"]
+        ax.axhline(bound, color=charts.PALETTE[1], linewidth=0.8, linestyle=":",
+                   label="plausible bound: no revenue up to it reaches the price")
+    elif np.isfinite(need) and need > 0:
         years = np.arange(p["current_revenue_year"], p["target_year"] + 1)
         path = p["current_revenue_usd_bn"] * (1 + result["growth"]) ** (
             years - p["current_revenue_year"])
@@ -74,7 +78,7 @@ def required_revenue_chart(facts, p: Mapping[str, Any], result: Mapping[str, Any
 def dcf_stage_chart(stages, title: str, facts, sources: Iterable[str], extra=()):
     """The DCF's equity value built stage by stage (a waterfall of present values, USD bn).
 
-    ``stages`` is :func:`valse.report.valuation_story.stage_table`: one row per stage, the last
+    ``stages`` is :func:`valse.report.valuation_dcf.stage_table`: one row per stage, the last
     row the equity value (their sum).
     """
     values = stages["present value (USD bn)"].to_numpy(float)
@@ -98,8 +102,13 @@ def dcf_stage_chart(stages, title: str, facts, sources: Iterable[str], extra=())
     return fig, ax
 
 
-def football_field_chart(field, post: float, facts, sources: Iterable[str], extra=()):
-    """Ranges of OpenAI's equity value by method, against the round's post-money."""
+def football_field_chart(field, post: float, facts, sources: Iterable[str], extra=(),
+                         dcf_result: Mapping[str, Any] | None = None):
+    """Ranges of OpenAI's equity value by method, against the round's post-money.
+
+    With ``dcf_result`` (:func:`valse.report.valuation_dcf.reverse_dcf`) whose required
+    revenue is not plausible, the DCF bar says so: no plausible revenue reaches the price.
+    """
     fig, ax = plt.subplots(figsize=(8, 3.8))
     y = np.arange(len(field))
     low, high = field["low (USD bn)"], field["high (USD bn)"]
@@ -107,11 +116,18 @@ def football_field_chart(field, post: float, facts, sources: Iterable[str], extr
     for yi, (lo, hi) in enumerate(zip(low, high, strict=True)):
         ax.text(hi, yi, f"  {lo:,.0f}–{hi:,.0f}", va="center", fontsize=8)
     ax.axvline(post, color="black", linewidth=0.8, linestyle="--", label="post-money of the round")
+    if dcf_result is not None and not dcf_result["plausible"]:
+        row = next(i for i, name in enumerate(field.index) if "DCF" in name)
+        ax.text(low.iloc[row], row + 0.38, "no plausible revenue reaches the post-money "
+                f"(even USD {dcf_result['plausibility']['bound']:,.0f} bn falls short)",
+                fontsize=7, va="center", color="firebrick")
     ax.set_xlim(0, 1.2 * high.max())
     ax.set_yticks(y, field.index, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel("Equity value of OpenAI (USD bn)")
-    ax.set_title("OpenAI's equity value by method (every bar on the same basis)")
+    reach = int(sum(hi >= post for hi in high))
+    ax.set_title(f"{reach} of the {len(field)} methods reach the round's post-money "
+                 f"of USD {post:,.0f} bn")
     ax.legend(fontsize=8, loc="lower right")
     charts.add_sources(fig, facts, list(sources), extra=list(extra))
     return fig, ax
@@ -178,5 +194,124 @@ def backlog_chart(shares, facts, sources: Iterable[str], extra=()):
     ax.set_title("How much of the cloud backlog two AI labs make up")
     ax.legend(fontsize=8, loc="lower right")
     fig.subplots_adjust(left=0.38, bottom=0.3)
+    charts.add_sources(fig, facts, list(sources), extra=list(extra))
+    return fig, ax
+
+
+def ipo_distribution_chart(result: Mapping[str, Any], facts, sources: Iterable[str], extra=()):
+    """The one IPO valuation distribution: OpenAI's value by branch, and Amazon's holding.
+
+    Left: OpenAI's value in the draws where it lists (the tranche paid) and where it does not
+    (a private mark at the lapse). Right: Amazon's holding at the state's date, its P10, P50
+    and P90, and the expected amount paid. The title states the takeaway.
+    """
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
+    values = np.asarray(result["value_draws"], dtype=float)
+    listed = np.asarray(result["listed"], dtype=bool)
+    bins = np.linspace(0, np.percentile(values, 99.5), 50)
+    left.hist([values[listed], values[~listed]], bins=bins, stacked=True,
+              color=[charts.PALETTE[0], charts.PALETTE[1]],
+              label=["lists, tranche paid", "no listing by end 2028: private mark"])
+    left.axvline(result["tranche"].openai_listing_value_usd_bn, color="black", linewidth=0.8,
+                 linestyle="--", label="mean at listing (the evidence)")
+    left.set_xlabel("OpenAI's value (USD bn)")
+    left.set_ylabel("Number of draws")
+    left.legend(fontsize=7, loc="upper right")
+    holding = np.asarray(result["holding_draws"], dtype=float)
+    right.hist(holding, bins=50, color=charts.PALETTE[2])
+    for q, label in zip(result["band"], ("P10", "P50", "P90"), strict=True):
+        right.axvline(q, color="black", linewidth=0.8, linestyle="--")
+        right.text(q, right.get_ylim()[1] * 0.95, f" {label}", fontsize=8, va="top")
+    right.axvline(result["amount_expected"], color="firebrick", linewidth=1.2,
+                  label="expected amount paid")
+    right.set_xlabel("Amazon's holding at the state's date (USD bn)")
+    right.legend(fontsize=7, loc="upper right")
+    share = result["above_cost_pct"]
+    if share >= 55:
+        head = "Amazon's holding is likely worth more than it pays"
+    elif share > 45:
+        head = "Amazon's holding is as likely worth more than it pays as less"
+    else:
+        head = "Amazon's holding is likely worth less than it pays"
+    fig.suptitle(f"{head}: above cost in {share:.0f}% of draws", fontsize=11)
+    charts.add_sources(fig, facts, list(sources), extra=list(extra))
+    return fig, (left, right)
+
+
+def ipo_tornado_chart(result: Mapping[str, Any], labels: Mapping[str, str], facts,
+                      sources: Iterable[str], extra=()):
+    """Which input moves the expected value of Amazon's holding most (the title says which)."""
+    rows = result["tornado"]
+    fig, ax = charts.tornado_chart(
+        rows, result["central"], "Expected value of Amazon's OpenAI holding (USD bn)",
+        f"{labels.get(rows[0][0], rows[0][0])} moves Amazon's holding most", labels=labels)
+    fig.subplots_adjust(bottom=0.25)
+    charts.add_sources(fig, facts, list(sources), extra=list(extra))
+    return fig, ax
+
+
+def cap_table_chart(cap, reading: str, facts, sources: Iterable[str], extra=()):
+    """OpenAI's cap table before and after the round (stacked shares, %)."""
+    fig, ax = plt.subplots(figsize=(9, 3.2))
+    left = np.zeros(2)
+    for i, holder in enumerate(cap.index):
+        widths = cap.loc[holder, ["before the round (%)", "after the round (%)"]].to_numpy(float)
+        ax.barh([0, 1], widths, left=left, color=charts.PALETTE[i % len(charts.PALETTE)],
+                label=holder)
+        for y, (w, l0) in enumerate(zip(widths, left, strict=True)):
+            if w >= 3:
+                ax.text(l0 + w / 2, y, f"{w:.1f}", ha="center", va="center", fontsize=8,
+                        color="white")
+        left += widths
+    ax.set_yticks([0, 1], ["Before the round", "After the round"])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("Share of OpenAI (%)")
+    amazon = float(cap.loc["Amazon", "after the round (%)"]) if "Amazon" in cap.index else 0.0
+    ax.set_title(f"Every earlier holder is diluted; Amazon ends with {amazon:.1f}% — {reading}")
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    charts.add_sources(fig, facts, list(sources), extra=list(extra))
+    return fig, ax
+
+
+def tranche_chart(p: Mapping[str, Any], t: Mapping[str, Any], facts, sources: Iterable[str],
+                  extra=()):
+    """Amazon's expected stake against the probability that the milestones are met."""
+    table = t["table"]
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    ax.plot(table.index, table["expected stake (%)"], color=charts.PALETTE[0])
+    for level, style, words in ((t["amazon_stake"], "--", " all paid"),
+                                (t["stake_missed"], ":", " upfront part only")):
+        ax.axhline(level, color="grey", linestyle=style, linewidth=0.8)
+        ax.text(0.01, level, words, va="bottom", fontsize=8)
+    ax.axvspan(p["contingent_tranche_probability_low"], p["contingent_tranche_probability_high"],
+               color=charts.PALETTE[0], alpha=0.1, label="assumed range of the probability")
+    ax.axvline(p["contingent_tranche_probability"], color=charts.PALETTE[0], linewidth=0.8)
+    ax.set_xlabel("Probability that the milestones are met (0–1)")
+    ax.set_ylabel("Amazon's expected stake (%)")
+    ax.set_title(f"Missing the milestones cuts Amazon's stake from {t['amazon_stake']:.1f}% to "
+                 f"{t['stake_missed']:.1f}%")
+    ax.legend(loc="lower right", fontsize=8)
+    charts.add_sources(fig, facts, list(sources), extra=list(extra))
+    return fig, ax
+
+
+def stakes_at_ipo_chart(p: Mapping[str, Any], s: Mapping[str, Any], reading: str, facts,
+                        sources: Iterable[str], extra=()):
+    """Amazon's stake (all paid, expected, upfront only) against the IPO valuation."""
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    for i, name in enumerate(["Amazon (all paid)", "Amazon (expected)", "Amazon (upfront only)"]):
+        ax.plot(s["grid"], s["table"][name], color=charts.PALETTE[i], label=name)
+    ax.axvspan(p["ipo_valuation_usd_bn_low"], p["ipo_valuation_usd_bn_high"], color="grey",
+               alpha=0.15, label="reported IPO target")
+    ax.axhline(p["amazon_investment_usd_bn"], color="black", linestyle="--", linewidth=0.8,
+               label="Amazon's commitment")
+    ax.axhline(p["amazon_upfront_usd_bn"], color="black", linestyle=":", linewidth=0.8,
+               label="paid at signing")
+    ax.set_xlabel("OpenAI's valuation right after the IPO (USD bn)")
+    ax.set_ylabel("Value of Amazon's stake (USD bn)")
+    ax.set_title(f"Amazon's expected stake breaks even at an IPO of USD {s['breakeven']:,.0f} bn"
+                 f" — {reading}")
+    ax.legend(fontsize=8, loc="upper left")
     charts.add_sources(fig, facts, list(sources), extra=list(extra))
     return fig, ax

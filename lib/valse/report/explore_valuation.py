@@ -13,7 +13,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from valse.model import cloud, valuation
+from valse.model import cloud, ipo, valuation
 from valse.report.explore import make_sliders
 
 #: Slider settings: (minimum, maximum, step, label).
@@ -112,7 +112,7 @@ def panel_figures(
             if investment > 0
             else float("nan")
         ),
-        "amazon_stake_value_at_ipo_usd_bn": valuation.stake_value_at_ipo_usd_bn(
+        "amazon_stake_value_at_ipo_usd_bn": ipo.stake_value_at_ipo_usd_bn(
             expected, float(params["ipo_valuation_usd_bn"]), float(params["ipo_dilution"])
         ),
     }

@@ -117,6 +117,27 @@ COMPARED: tuple[str, ...] = (
 )
 
 
+#: A compared figure with a plausibility bound recorded beside it: above the bound the figure
+#: is a state ("none plausible"), not a number that looks like an answer.
+BOUNDS: dict[str, tuple[str, str]] = {
+    "required_revenue_usd_bn": ("required_revenue_plausible_bound_usd_bn",
+                                "no plausible revenue suffices"),
+}
+
+
+def _cell(metrics: list[dict[str, Any]], name: str, rec: dict[str, Any] | None
+          ) -> dict[str, str] | None:
+    """One cell of the comparison: the value and its band, or the state above its bound."""
+    if rec is None:
+        return None
+    if name in BOUNDS:
+        bound = _pick(metrics, BOUNDS[name][0])
+        if bound is not None and rec["value"] > bound["value"]:
+            return {"value": BOUNDS[name][1],
+                    "band": f"even {format_number(bound['value'])} falls short"}
+    return {"value": format_number(rec["value"]), "band": _band(rec, "–")}
+
+
 def _pick(metrics: list[dict[str, Any]], name: str) -> dict[str, Any] | None:
     """The record of ``name``; the one with a P10–P90 band when notebooks both record it."""
     found = [r for r in metrics if r.get("name") == name]
@@ -139,8 +160,7 @@ def _comparison(scenarios: list[ScenarioResults], weights: dict[str, float] | No
         first = next((r for r in picks if r), None)
         if first is None:
             continue
-        cells = [None if r is None else {"value": format_number(r["value"]),
-                                         "band": _band(r, "–")} for r in picks]
+        cells = [_cell(sc.metrics, name, r) for sc, r in zip(scenarios, picks, strict=True)]
         rows.append({"label": first.get("label", name), "unit": first.get("unit", ""),
                      "cells": cells})
     if not rows:
