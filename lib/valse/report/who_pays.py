@@ -361,12 +361,17 @@ def break_even_gain_pct(p: Mapping[str, float], ai_spending_usd_bn: float) -> fl
 
 
 def plain_words_context(
-    p: Mapping[str, Any], figures: Mapping[str, float], bands: Mapping[str, Sequence[float]]
+    p: Mapping[str, Any],
+    figures: Mapping[str, float],
+    bands: Mapping[str, Sequence[float]],
+    openai: Mapping[str, Any],
 ) -> dict[str, Any]:
     """The figures of the ``03_labor_costs/plain_words`` template, named as it reads them.
 
     ``p`` holds the notebook's parameters (the deal's core ones included, so that the one
     rule of :func:`valse.model.deal.reading` and :func:`valse.model.deal.case` decides the reading).
+    ``openai`` is OpenAI's side (:func:`valse.report.openai_funding.story_context`); its
+    2026 shares are passed on with an ``openai_`` prefix.
     """
     deal = create_deal(p)
     f = figures
@@ -422,6 +427,11 @@ def plain_words_context(
         "horizon_years": p["horizon_years"],
         "gain_pct": break_even_gain_pct(p, f["ai_capex_2026_usd_bn"]),
         "small_slice_pct": p["small_slice_pct"],
+        "openai_customers_pct": openai["customers_pct"],
+        "openai_customers_pct_band": openai["customers_pct_band"],
+        "openai_suppliers_pct": openai["suppliers_pct"],
+        "openai_suppliers_pct_band": openai["suppliers_pct_band"],
+        "openai_financial_pct": openai["financial_pct"],
     }
 
 
