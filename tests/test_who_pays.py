@@ -10,7 +10,7 @@ import yaml
 from numpy.testing import assert_allclose
 
 from valse.data.facts import load_facts
-from valse.model import amazon_cash, labor
+from valse.model import amazon_cash, labor_ramp
 from valse.report import narrative, openai_funding, who_pays
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,7 +35,7 @@ def _params(path: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def waves():
-    return labor.waves_from_facts(load_facts())
+    return labor_ramp.waves_from_facts(load_facts())
 
 
 def _context(path: Path, waves, n: int = 300) -> dict:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from valse.model import amazon_cash, labor
+from valse.model import amazon_cash, labor, labor_ramp, labor_yardsticks
 from valse.model.deal import CASE_NAMES, DEAL_FIELDS, READING_NAMES, case, create_deal, reading
 
 #: How each use and source of cash is named in tables and charts.
@@ -64,7 +64,7 @@ CASH_2026_FACTS: tuple[str, ...] = (
 CASH_FACTS: tuple[str, ...] = (*CASH_2025_FACTS, *CASH_2026_FACTS)
 #: Facts behind the cuts' cash savings.
 PAYROLL_FACTS: tuple[str, ...] = (
-    *labor.CUT_ROUNDS,
+    *labor_ramp.CUT_ROUNDS,
     "assumption_cost_per_role_usd_k",
     "labor_salary_per_role_usd_k",
     "labor_stock_compensation_per_role_usd_k",
@@ -348,10 +348,10 @@ def band_kwargs(value: float, band: Sequence[float]) -> dict[str, float]:
 def break_even_gain_pct(p: Mapping[str, float], ai_spending_usd_bn: float) -> float:
     """Productivity gain per remaining corporate employee that repays ``ai_spending_usd_bn``.
 
-    :func:`valse.model.labor.break_even_productivity_gain_pct` over the notebook's horizon and
-    discount rate, for the staff left after the cuts [%].
+    :func:`valse.model.labor_yardsticks.break_even_productivity_gain_pct` over the notebook's
+    horizon and discount rate, for the staff left after the cuts [%].
     """
-    return labor.break_even_productivity_gain_pct(
+    return labor_yardsticks.break_even_productivity_gain_pct(
         ai_spending_usd_bn,
         p["corporate_employees"] - p["roles_cut"],
         p["cost_per_role_usd_k"],
