@@ -11,7 +11,7 @@ from numpy.testing import assert_allclose
 
 from valse.data.facts import load_facts
 from valse.model import amazon_cash, labor_ramp
-from valse.report import narrative, openai_funding, who_pays
+from valse.report import narrative, openai_funding, who_pays, who_pays_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "03_labor_costs.ipynb"
@@ -96,19 +96,19 @@ def test_tables_add_up_and_the_chart_names_its_sources(waves):
     p = _params(ROOT / "data/scenarios/base.yaml")
     figures = amazon_cash.who_pays_figures(p, waves)
     bands = amazon_cash.who_pays_bands(p, waves, who_pays.BANDED, 200, p["seed"])
-    table = who_pays.sources_and_uses_table(figures)
+    table = who_pays_tables.sources_and_uses_table(figures)
     for side in ("uses", "sources"):
         part = table.loc[side]
         assert_allclose(part.drop("total").sum(), part.loc["total"], rtol=1e-12)
     # 200 of capex + 15 + 35 p to OpenAI + 5 to Anthropic
     total = 200 + 15 + 35 * p["contingent_tranche_probability"] + 5
     assert_allclose(table.loc[("uses", "total"), "2026 (central)"], total, rtol=1e-12)
-    funding = who_pays.ai_funding_table(figures, bands)
+    funding = who_pays_tables.ai_funding_table(figures, bands)
     assert_allclose(funding["2026, operating cash first (%)"].sum(), 100.0, rtol=1e-12)
     assert_allclose(funding["2026, pro rata (%)"].sum(), 100.0, rtol=1e-12)
-    sticks = who_pays.yardsticks_table(figures, bands)
+    sticks = who_pays_tables.yardsticks_table(figures, bands)
     assert (sticks["P10"] <= sticks["value"]).all() and (sticks["value"] <= sticks["P90"]).all()
-    fig, ax = who_pays.sources_and_uses_chart(figures, load_facts(), "base")
+    fig, ax = who_pays_tables.sources_and_uses_chart(figures, load_facts(), "base")
     texts = " ".join(t.get_text() for t in fig.texts)
     assert "amazon_term_loan_2026_06_usd_bn" in texts or "SECWatch" in texts or "Sources" in texts
     assert ax.get_ylabel() == "USD bn (calendar year)"
