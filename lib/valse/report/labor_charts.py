@@ -48,7 +48,8 @@ def cuts_chart(facts):
         ax.text(v + 300, y, f"{v:,.0f} ({s})", va="center", fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel("corporate roles cut (count)")
-    ax.set_title("Amazon's corporate job cuts by announcement")
+    recent = waves["roles cut"].iloc[1:].sum()
+    ax.set_title(f"Amazon cut about {recent:,.0f} corporate roles in two rounds, 2025–2026")
     charts.add_sources(fig, facts, list(WAVE_IDS.values()))
     return waves, fig, ax
 
@@ -189,7 +190,9 @@ def compare_chart(
     ax.set_xlim(0.3, compare["USD bn"].max() * 4)
     ax.invert_yaxis()
     ax.set_xlabel("USD bn (logarithmic scale)")
-    ax.set_title(f"A year of the cuts' savings against the AI money — scenario {scenario_name}")
+    ax.set_title(
+        "A year of the cuts' savings is small next to the AI money — scenario " + scenario_name
+    )
     charts.add_sources(
         fig,
         facts,
@@ -249,8 +252,10 @@ def funding_2025_chart(p: Mapping[str, Any], base: Mapping[str, Any], facts):
                 )
         bottom += values
     ax.set_ylabel("USD bn (2025)")
+    payroll = funding.loc[PART_LABELS["payroll_savings_usd_bn"], "pro rata (%)"]
     ax.set_title(
-        f"Who pays for a year of Amazon's AI capex ({base['ai_capex']:,.0f} bn)? Two conventions"
+        f"2025: the cuts' cash savings pay {payroll:.1f}% of a year of AI capex "
+        f"({base['ai_capex']:,.0f} bn), pro rata"
     )
     ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8)
     charts.add_sources(
@@ -303,7 +308,11 @@ def break_even_chart(p: Mapping[str, Any], base: Mapping[str, Any], facts):
     ax.set_yscale("log")
     ax.set_xlabel("horizon (years)")
     ax.set_ylabel("gain per remaining employee (%, log)")
-    ax.set_title(f"Productivity gain that repays the spending (discount rate {rate:.0%})")
+    ax.set_title(
+        f"Repaying a year of 2025 AI capex takes {summary.iloc[1, 0]:.0f}% more output per "
+        f"employee for {horizon} years (discount rate {rate:.0%})",
+        fontsize=10,
+    )
     ax.legend(fontsize=8)
     charts.add_sources(
         fig,
@@ -337,7 +346,10 @@ def others_chart(p: Mapping[str, Any], facts):
     ax.set_xlabel(
         f"yearly payroll savings / capex (%), at {p['cost_per_role_usd_k']:,.0f}k per role"
     )
-    ax.set_title("Cuts against capital expenditure, large tech employers")
+    ax.set_title(
+        "At none of these employers do the cuts save more than "
+        f"{shown['savings / capex (%)'].max():.1f}% of capex"
+    )
     fig.subplots_adjust(bottom=0.22)
     charts.add_sources(
         fig, facts, [i for row in rows for i in row[3]] + ["assumption_cost_per_role_usd_k"]
@@ -354,7 +366,10 @@ def savings_histogram(p: Mapping[str, Any], bands: Mapping[str, Any], facts):
         ax.text(q, ax.get_ylim()[1] * 0.95, f" {name} {q:,.2f}", fontsize=8, va="top")
     ax.set_xlabel("payroll saved by the cuts (USD bn per year)")
     ax.set_ylabel("draws (count)")
-    ax.set_title(f"Yearly savings: {p['draws']:,} seeded draws of the cost parts")
+    p10, _, p90 = bands["savings"]
+    ax.set_title(
+        f"A year's savings: USD {p10:,.1f}–{p90:,.1f} bn in 8 of 10 of {p['draws']:,} seeded draws"
+    )
     charts.add_sources(fig, facts, CUT_FACTS + COST_FACTS, extra=[f"seed {p['seed']}"])
     return fig, ax
 
@@ -365,7 +380,7 @@ def savings_tornado(base: Mapping[str, Any], bands: Mapping[str, Any], facts):
         bands["tornado"],
         base["savings"],
         "payroll saved by the cuts (USD bn per year)",
-        "Which part of the cost per role matters most",
+        f"The {COST_LABELS[bands['tornado'][0][0]]} per role moves the savings most",
         labels=COST_LABELS,
     )
     charts.add_sources(fig, facts, CUT_FACTS + COST_FACTS)
