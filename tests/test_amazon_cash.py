@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from valse.data.facts import load_facts
-from valse.model import amazon_cash, labor
+from valse.model import amazon_cash, labor_ramp
 from valse.model.amazon_cash import CashYear
 from valse.model.valuation import expected_investment_usd_bn
 
@@ -37,7 +37,7 @@ def who_pays_params() -> dict:
 
 @pytest.fixture(scope="module")
 def waves(facts):
-    return labor.waves_from_facts(facts)
+    return labor_ramp.waves_from_facts(facts)
 
 
 def _year_2026(facts, openai=None, payroll=0.0) -> CashYear:
@@ -168,42 +168,46 @@ def test_sources_and_uses_balance_and_ai_parts_add_up(
 
 
 def test_year_fraction():
-    assert labor.year_fraction(dt.date(2026, 1, 1)) == 2026.0
-    assert_allclose(labor.year_fraction(dt.date(2025, 10, 28)), 2025 + 300 / 365, rtol=1e-12)
+    assert labor_ramp.year_fraction(dt.date(2026, 1, 1)) == 2026.0
+    assert_allclose(labor_ramp.year_fraction(dt.date(2025, 10, 28)), 2025 + 300 / 365, rtol=1e-12)
     with pytest.raises(TypeError, match="date"):
-        labor.year_fraction("2025-10-28")
+        labor_ramp.year_fraction("2025-10-28")
 
 
 def test_net_cash_savings_hand_computed():
     # 30,000 roles x 180 k (225 less 45 of stock) x (1 - 0.1) = 4.86 bn a year
-    assert_allclose(labor.net_cash_savings_usd_bn_per_year(30_000, 180.0, 0.1), 4.86, rtol=1e-12)
+    assert_allclose(
+        labor_ramp.net_cash_savings_usd_bn_per_year(30_000, 180.0, 0.1), 4.86, rtol=1e-12
+    )
     with pytest.raises(ValueError, match="rehire_share"):
-        labor.net_cash_savings_usd_bn_per_year(30_000, 180.0, 1.2)
+        labor_ramp.net_cash_savings_usd_bn_per_year(30_000, 180.0, 1.2)
 
 
 def test_cash_savings_in_a_calendar_year_hand_computed():
     # one round of 12,000 roles announced at 2025.75 with 3 months' notice: they leave at
     # 2026.0 with 4 months of a 120 k salary; 2026 saves a full year of 100 k each
     waves = [(12_000, 2025.75)]
-    got = labor.cash_savings_in_year_usd_bn(waves, 2026, 100.0, 3.0, 120.0, 4.0, 0.0)
+    got = labor_ramp.cash_savings_in_year_usd_bn(waves, 2026, 100.0, 3.0, 120.0, 4.0, 0.0)
     assert_allclose(got["gross_usd_bn"], 1.2, rtol=1e-12)
     assert_allclose(got["severance_usd_bn"], 12_000 * 120 * 4 / 12 / 1e6, rtol=1e-12)
     assert_allclose(got["net_usd_bn"], 1.2 - 0.48, rtol=1e-12)
     # 2025 saves nothing (the notice runs to the end of the year) and pays no severance
-    got = labor.cash_savings_in_year_usd_bn(waves, 2025, 100.0, 3.0, 120.0, 4.0, 0.0)
+    got = labor_ramp.cash_savings_in_year_usd_bn(waves, 2025, 100.0, 3.0, 120.0, 4.0, 0.0)
     assert got == {"gross_usd_bn": 0.0, "severance_usd_bn": 0.0, "net_usd_bn": 0.0}
     # a round announced at 2026.25 leaves at 2026.5: half a year saved, net of 25% rehired
-    got = labor.cash_savings_in_year_usd_bn([(10_000, 2026.25)], 2026, 100.0, 3.0, 120.0, 0.0, 0.25)
+    got = labor_ramp.cash_savings_in_year_usd_bn(
+        [(10_000, 2026.25)], 2026, 100.0, 3.0, 120.0, 0.0, 0.25
+    )
     assert_allclose(got["gross_usd_bn"], 10_000 * 0.75 * 100 * 0.5 / 1e6, rtol=1e-12)
 
 
 def test_scaled_waves_keep_dates_and_proportions():
-    assert labor.scaled_waves([(14_000, 2025.8), (16_000, 2026.1)], 60_000) == [
+    assert labor_ramp.scaled_waves([(14_000, 2025.8), (16_000, 2026.1)], 60_000) == [
         (28_000, 2025.8),
         (32_000, 2026.1),
     ]
     with pytest.raises(ValueError, match="waves"):
-        labor.scaled_waves([(0, 2025.8)], 10)
+        labor_ramp.scaled_waves([(0, 2025.8)], 10)
 
 
 # --- the notebook's figures from its parameters ---------------------------------------------

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from valse.model import labor, uncertainty
+from valse.model import labor, labor_ramp, labor_yardsticks, uncertainty
 from valse.model.deal import create_deal, headline_metrics
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,16 +93,16 @@ def test_labor_functions_agree_with_the_deal_headline_metrics():
 
 def test_severance_hand_computed():
     # 14,000 roles * 130 k * 4 / 12 months = 606.67 million
-    assert_allclose(labor.severance_cost_usd_bn(14_000, 130.0, 4.0), 0.6066666667, rtol=1e-9)
+    assert_allclose(labor_ramp.severance_cost_usd_bn(14_000, 130.0, 4.0), 0.6066666667, rtol=1e-9)
     # a charge of 1.8 bn for 14,000 roles at 225 k: 12 * 1.8e6 / (14,000 * 225) = 6.857 months
-    assert_allclose(labor.implied_severance_months(1.8, 14_000, 225.0), 6.857142857, rtol=1e-9)
+    assert_allclose(labor_ramp.implied_severance_months(1.8, 14_000, 225.0), 6.857142857, rtol=1e-9)
     # round trip
-    months = labor.implied_severance_months(
-        labor.severance_cost_usd_bn(1234, 150.0, 5.5), 1234, 150.0
+    months = labor_ramp.implied_severance_months(
+        labor_ramp.severance_cost_usd_bn(1234, 150.0, 5.5), 1234, 150.0
     )
     assert_allclose(months, 5.5, rtol=1e-12)
     with pytest.raises(ValueError, match="roles_cut and pay_usd_k"):
-        labor.implied_severance_months(1.0, 0, 100.0)
+        labor_ramp.implied_severance_months(1.0, 0, 100.0)
 
 
 @pytest.mark.parametrize(
@@ -110,58 +110,61 @@ def test_severance_hand_computed():
     [(1, 3, 9.0), (2, 3, 12.0), (1, 0, 12.0), (1, 15, 0.0), (2, 15, 9.0), (3, 15, 12.0)],
 )
 def test_months_saved_after_the_notice_period(year, notice, expected):
-    assert labor.months_saved_in_year(year, notice) == expected
+    assert labor_ramp.months_saved_in_year(year, notice) == expected
 
 
 def test_ramp_and_net_savings_hand_computed():
     # year 1 saves 9 of 12 months after a 3-month notice: 6.75 * 0.75 = 5.0625
     assert_allclose(
-        labor.savings_by_year_usd_bn(30_000, 225.0, 3.0, 3), [5.0625, 6.75, 6.75], rtol=1e-12
+        labor_ramp.savings_by_year_usd_bn(30_000, 225.0, 3.0, 3), [5.0625, 6.75, 6.75], rtol=1e-12
     )
     # severance 30,000 * 130 * 4 / 12 / 1e6 = 1.3; net over 3 years = 5.0625 + 13.5 - 1.3
-    net = labor.net_savings_over_horizon_usd_bn(30_000, 225.0, 3.0, 4.0, 130.0, 3)
+    net = labor_ramp.net_savings_over_horizon_usd_bn(30_000, 225.0, 3.0, 4.0, 130.0, 3)
     assert_allclose(net, 17.2625, rtol=1e-12)
     # discounted at 10 %, savings at the end of each year, severance at the start
-    disc = labor.net_savings_over_horizon_usd_bn(30_000, 225.0, 3.0, 4.0, 130.0, 3, 0.10)
+    disc = labor_ramp.net_savings_over_horizon_usd_bn(30_000, 225.0, 3.0, 4.0, 130.0, 3, 0.10)
     assert_allclose(disc, 5.0625 / 1.1 + 6.75 / 1.1**2 + 6.75 / 1.1**3 - 1.3, rtol=1e-12)
     # payback: 3 months of notice, then 130 * 4 / 225 = 2.311 months of full savings
     assert_allclose(
-        labor.severance_payback_years(225.0, 3.0, 4.0, 130.0), (3 + 520 / 225) / 12, rtol=1e-12
+        labor_ramp.severance_payback_years(225.0, 3.0, 4.0, 130.0), (3 + 520 / 225) / 12, rtol=1e-12
     )
 
 
 def test_ramp_refuses_bad_horizons():
     with pytest.raises(ValueError, match="horizon_years: expected an integer >= 1, found 0"):
-        labor.savings_by_year_usd_bn(10, 100.0, 3.0, 0)
+        labor_ramp.savings_by_year_usd_bn(10, 100.0, 3.0, 0)
     with pytest.raises(TypeError, match="horizon_years: expected an integer"):
-        labor.savings_by_year_usd_bn(10, 100.0, 3.0, 2.5)
+        labor_ramp.savings_by_year_usd_bn(10, 100.0, 3.0, 2.5)
     with pytest.raises(ValueError, match="year: expected an integer >= 1"):
-        labor.months_saved_in_year(0, 3.0)
+        labor_ramp.months_saved_in_year(0, 3.0)
 
 
 # --- break-even --------------------------------------------------------------------------
 
 
 def test_annuity_factor_and_break_even_hand_computed():
-    assert_allclose(labor.annuity_factor(0.0, 5), 5.0, rtol=1e-12)
-    assert_allclose(labor.annuity_factor(0.1, 3), 1 / 1.1 + 1 / 1.21 + 1 / 1.331, rtol=1e-12)
+    assert_allclose(labor_yardsticks.annuity_factor(0.0, 5), 5.0, rtol=1e-12)
+    assert_allclose(
+        labor_yardsticks.annuity_factor(0.1, 3), 1 / 1.1 + 1 / 1.21 + 1 / 1.331, rtol=1e-12
+    )
     # 320,000 remaining at 225 k = 72 bn a year; over 5 years 360 bn; 50 / 360 = 13.89 %
-    gain = labor.break_even_productivity_gain_pct(50.0, 320_000, 225.0, 5)
+    gain = labor_yardsticks.break_even_productivity_gain_pct(50.0, 320_000, 225.0, 5)
     assert_allclose(gain, 100 * 50 / 360, rtol=1e-12)
     # roles: 50 bn / 250 k = 200,000 employee-years; over 5 years 40,000 roles
-    assert_allclose(labor.break_even_roles(50.0, 250.0, 1), 200_000.0, rtol=1e-12)
-    assert_allclose(labor.break_even_roles(50.0, 250.0, 5), 40_000.0, rtol=1e-12)
+    assert_allclose(labor_yardsticks.break_even_roles(50.0, 250.0, 1), 200_000.0, rtol=1e-12)
+    assert_allclose(labor_yardsticks.break_even_roles(50.0, 250.0, 5), 40_000.0, rtol=1e-12)
     assert_allclose(
-        labor.break_even_roles(50.0, 250.0, 3, 0.1), 200_000 / (1 / 1.1 + 1 / 1.21 + 1 / 1.331)
+        labor_yardsticks.break_even_roles(50.0, 250.0, 3, 0.1),
+        200_000 / (1 / 1.1 + 1 / 1.21 + 1 / 1.331),
     )
     with pytest.raises(ValueError, match="remaining_employees: expected a positive number"):
-        labor.break_even_productivity_gain_pct(50.0, 0, 225.0, 5)
+        labor_yardsticks.break_even_productivity_gain_pct(50.0, 0, 225.0, 5)
 
 
 @given(spend=amount, staff=positive, cost=positive, years=st.integers(1, 30), r=share)
 def test_break_even_gain_repays_the_spending(spend, staff, cost, years, r):
-    gain = labor.break_even_productivity_gain_pct(spend, staff, cost, years, r)
-    value = gain / 100 * staff * cost / 1e6 * labor.annuity_factor(r, years)
+    gain = labor_yardsticks.break_even_productivity_gain_pct(spend, staff, cost, years, r)
+    value = gain / 100 * staff * cost / 1e6 * labor_yardsticks.annuity_factor(r, years)
     assert_allclose(value, spend, rtol=1e-9, atol=1e-9)
     assert gain >= 0
 
@@ -172,29 +175,35 @@ def test_break_even_gain_repays_the_spending(spend, staff, cost, years, r):
 def test_funding_decomposition_hand_computed():
     # spending 100 against OCF 120 (of which payroll 20; customers 100, 60 % AWS), debt 30,
     # equity 10: sources 160, each pays 100 / 160 = 0.625 of itself
-    parts = labor.funding_decomposition_usd_bn(100, 120, 0.6, 20, 30, 10)
+    parts = labor_yardsticks.funding_decomposition_usd_bn(100, 120, 0.6, 20, 30, 10)
     expected = [37.5, 25.0, 12.5, 18.75, 6.25, 0.0]
-    assert_allclose([parts[k] for k in labor.FUNDING_PARTS], expected, rtol=1e-12, atol=1e-12)
+    assert_allclose(
+        [parts[k] for k in labor_yardsticks.FUNDING_PARTS], expected, rtol=1e-12, atol=1e-12
+    )
     # internal first: OCF pays everything, 100 / 120 of each of its parts
-    parts = labor.funding_decomposition_usd_bn(100, 120, 0.6, 20, 30, 10, "internal_first")
+    parts = labor_yardsticks.funding_decomposition_usd_bn(
+        100, 120, 0.6, 20, 30, 10, "internal_first"
+    )
     expected = [50.0, 100 / 3, 50 / 3, 0.0, 0.0, 0.0]
-    assert_allclose([parts[k] for k in labor.FUNDING_PARTS], expected, rtol=1e-12, atol=1e-12)
+    assert_allclose(
+        [parts[k] for k in labor_yardsticks.FUNDING_PARTS], expected, rtol=1e-12, atol=1e-12
+    )
     # spending 200 exceeds the 160 of sources: 40 from cash reserves, either way
     for method in ("pro_rata", "internal_first"):
-        parts = labor.funding_decomposition_usd_bn(200, 120, 0.6, 20, 30, 10, method)
+        parts = labor_yardsticks.funding_decomposition_usd_bn(200, 120, 0.6, 20, 30, 10, method)
         expected = [60.0, 40.0, 20.0, 30.0, 10.0, 40.0]
-        assert_allclose([parts[k] for k in labor.FUNDING_PARTS], expected, rtol=1e-12)
+        assert_allclose([parts[k] for k in labor_yardsticks.FUNDING_PARTS], expected, rtol=1e-12)
 
 
 def test_funding_decomposition_errors_name_the_input():
     with pytest.raises(ValueError, match="payroll_savings_usd_bn: expected at most"):
-        labor.funding_decomposition_usd_bn(100, 10, 0.5, 20, 0, 0)
+        labor_yardsticks.funding_decomposition_usd_bn(100, 10, 0.5, 20, 0, 0)
     with pytest.raises(ValueError, match="aws_share_of_operating_cash_flow"):
-        labor.funding_decomposition_usd_bn(100, 10, 1.5, 2, 0, 0)
+        labor_yardsticks.funding_decomposition_usd_bn(100, 10, 1.5, 2, 0, 0)
     with pytest.raises(ValueError, match="method: expected 'pro_rata' or 'internal_first'"):
-        labor.funding_decomposition_usd_bn(100, 10, 0.5, 2, 0, 0, "lifo")
+        labor_yardsticks.funding_decomposition_usd_bn(100, 10, 0.5, 2, 0, 0, "lifo")
     with pytest.raises(ValueError, match="debt_raised_usd_bn"):
-        labor.funding_decomposition_usd_bn(100, 10, 0.5, 2, -1, 0)
+        labor_yardsticks.funding_decomposition_usd_bn(100, 10, 0.5, 2, -1, 0)
 
 
 @given(
@@ -207,13 +216,13 @@ def test_funding_decomposition_errors_name_the_input():
     method=st.sampled_from(["pro_rata", "internal_first"]),
 )
 def test_funding_parts_add_up_to_the_whole(spend, ocf, aws, payroll_frac, debt, equity, method):
-    parts = labor.funding_decomposition_usd_bn(
+    parts = labor_yardsticks.funding_decomposition_usd_bn(
         spend, ocf, aws, payroll_frac * ocf, debt, equity, method
     )
-    assert list(parts) == list(labor.FUNDING_PARTS)
+    assert list(parts) == list(labor_yardsticks.FUNDING_PARTS)
     assert all(v >= 0 for v in parts.values())
     assert_allclose(sum(parts.values()), spend, rtol=1e-9, atol=1e-9)
-    shares = labor.funding_shares_pct(parts)
+    shares = labor_yardsticks.funding_shares_pct(parts)
     assert all(0 <= s <= 100 + 1e-9 for s in shares.values())
     if spend > 0:
         assert_allclose(sum(shares.values()), 100.0, rtol=1e-9)
@@ -276,8 +285,8 @@ def test_net_savings_grow_with_the_horizon_and_stay_below_the_full_savings(
     n, cost, notice, months, horizon
 ):
     pay = 0.6 * cost
-    shorter = labor.net_savings_over_horizon_usd_bn(n, cost, notice, months, pay, horizon)
-    longer = labor.net_savings_over_horizon_usd_bn(n, cost, notice, months, pay, horizon + 1)
+    shorter = labor_ramp.net_savings_over_horizon_usd_bn(n, cost, notice, months, pay, horizon)
+    longer = labor_ramp.net_savings_over_horizon_usd_bn(n, cost, notice, months, pay, horizon + 1)
     tol = 1e-9 * max(1.0, n * cost / 1e6 * horizon)
     assert shorter <= longer + tol
     assert shorter <= horizon * labor.layoff_savings_usd_bn_per_year(n, cost) + tol
@@ -307,7 +316,7 @@ def test_monte_carlo_with_fixed_parts_gives_the_hand_value():
 
 
 def test_cuts_against_capex_table():
-    table = labor.cuts_against_capex(
+    table = labor_yardsticks.cuts_against_capex(
         [("Microsoft", 15_000, 88.0), ("Alphabet", None, 180.0)], 225.0
     )
     # 15,000 * 225 / 1e6 = 3.375 bn; / 88 = 3.835 %
@@ -352,7 +361,9 @@ def test_panel_follows_its_sliders():
     # 3 years: 4.2 * (0.75 + 1 + 1) minus severance 14,000 * 300 * 130/225 * 4 / 12 / 1e6
     net = 4.2 * 2.75 - 14_000 * 300 * (130 / 225) * 4 / 12 / 1e6
     assert_allclose(panel.figures["net_savings_over_horizon_usd_bn"], net, rtol=1e-12)
-    expected_gain = labor.break_even_productivity_gain_pct(102.64, 336_000, 300.0, 3, 0.09)
+    expected_gain = labor_yardsticks.break_even_productivity_gain_pct(
+        102.64, 336_000, 300.0, 3, 0.09
+    )
     assert_allclose(panel.figures["break_even_productivity_gain_pct"], expected_gain, rtol=1e-12)
     assert "4.2" in panel.table.value
     # the cash figures appear when the cash share of the cost is given:
@@ -383,7 +394,7 @@ def test_panel_draws_its_chart():
     panel.sliders["horizon_years"].value = 8
     assert_allclose(
         panel.figures["net_savings_over_horizon_usd_bn"],
-        labor.net_savings_over_horizon_usd_bn(30_000, 225.0, 3.0, 4.0, 130.0, 8),
+        labor_ramp.net_savings_over_horizon_usd_bn(30_000, 225.0, 3.0, 4.0, 130.0, 8),
         rtol=1e-12,
     )
 
@@ -448,8 +459,12 @@ def _run(tmp_path, parameters):
     papermill.execute_notebook(
         str(NOTEBOOK),
         str(out),
-        parameters={"interactive": False, "draws": 200,
-                    "artifacts_dir": str(tmp_path / "artifacts"), **parameters},
+        parameters={
+            "interactive": False,
+            "draws": 200,
+            "artifacts_dir": str(tmp_path / "artifacts"),
+            **parameters,
+        },
         kernel_name="python3",
         progress_bar=False,
         cwd=str(ROOT / "notebooks"),
@@ -587,13 +602,13 @@ def test_panel_chart_shows_the_savings_of_each_year():
 def test_one_off_cost_of_a_cut_role_and_reported_charge_per_role():
     # by hand: 3 months of a 225 k role = 56.25 k, plus 4 months of 130 k pay = 43.33 k
     assert_allclose(
-        labor.one_off_cost_per_cut_role_usd_k(225.0, 3.0, 130.0, 4.0),
+        labor_ramp.one_off_cost_per_cut_role_usd_k(225.0, 3.0, 130.0, 4.0),
         56.25 + 130.0 * 4 / 12,
         rtol=1e-12,
     )
     # USD 1.8 bn over 14,000 roles = 128.57 k a role
-    assert_allclose(labor.charge_per_role_usd_k(1.8, 14_000), 1.8e6 / 14_000, rtol=1e-12)
+    assert_allclose(labor_ramp.charge_per_role_usd_k(1.8, 14_000), 1.8e6 / 14_000, rtol=1e-12)
     with pytest.raises(ValueError, match="roles_cut"):
-        labor.charge_per_role_usd_k(1.8, 0)
+        labor_ramp.charge_per_role_usd_k(1.8, 0)
     with pytest.raises(ValueError, match="notice_months"):
-        labor.one_off_cost_per_cut_role_usd_k(225.0, -1.0, 130.0, 4.0)
+        labor_ramp.one_off_cost_per_cut_role_usd_k(225.0, -1.0, 130.0, 4.0)

@@ -10,8 +10,8 @@ import yaml
 from numpy.testing import assert_allclose
 
 from valse.data.facts import load_facts
-from valse.model import amazon_cash, labor
-from valse.report import narrative, who_pays
+from valse.model import amazon_cash, labor_ramp
+from valse.report import narrative, openai_funding, who_pays, who_pays_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "03_labor_costs.ipynb"
@@ -35,14 +35,19 @@ def _params(path: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def waves():
-    return labor.waves_from_facts(load_facts())
+    return labor_ramp.waves_from_facts(load_facts())
 
 
 def _context(path: Path, waves, n: int = 300) -> dict:
-    p = _params(path)
+    p = {**_params(path), "scenario_name": path.stem}
     figures = amazon_cash.who_pays_figures(p, waves)
     bands = amazon_cash.who_pays_bands(p, waves, who_pays.BANDED, n, p["seed"])
-    return who_pays.plain_words_context(p, figures, bands)
+    facts = load_facts()
+    side = openai_funding.openai_funding_figures(p, facts)
+    story = openai_funding.story_context(
+        p, side, openai_funding.openai_funding_bands(p, facts, n, p["seed"])
+    )
+    return who_pays.plain_words_context(p, figures, bands, story)
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
@@ -91,19 +96,19 @@ def test_tables_add_up_and_the_chart_names_its_sources(waves):
     p = _params(ROOT / "data/scenarios/base.yaml")
     figures = amazon_cash.who_pays_figures(p, waves)
     bands = amazon_cash.who_pays_bands(p, waves, who_pays.BANDED, 200, p["seed"])
-    table = who_pays.sources_and_uses_table(figures)
+    table = who_pays_tables.sources_and_uses_table(figures)
     for side in ("uses", "sources"):
         part = table.loc[side]
         assert_allclose(part.drop("total").sum(), part.loc["total"], rtol=1e-12)
     # 200 of capex + 15 + 35 p to OpenAI + 5 to Anthropic
     total = 200 + 15 + 35 * p["contingent_tranche_probability"] + 5
     assert_allclose(table.loc[("uses", "total"), "2026 (central)"], total, rtol=1e-12)
-    funding = who_pays.ai_funding_table(figures, bands)
+    funding = who_pays_tables.ai_funding_table(figures, bands)
     assert_allclose(funding["2026, operating cash first (%)"].sum(), 100.0, rtol=1e-12)
     assert_allclose(funding["2026, pro rata (%)"].sum(), 100.0, rtol=1e-12)
-    sticks = who_pays.yardsticks_table(figures, bands)
+    sticks = who_pays_tables.yardsticks_table(figures, bands)
     assert (sticks["P10"] <= sticks["value"]).all() and (sticks["value"] <= sticks["P90"]).all()
-    fig, ax = who_pays.sources_and_uses_chart(figures, load_facts(), "base")
+    fig, ax = who_pays_tables.sources_and_uses_chart(figures, load_facts(), "base")
     texts = " ".join(t.get_text() for t in fig.texts)
     assert "amazon_term_loan_2026_06_usd_bn" in texts or "SECWatch" in texts or "Sources" in texts
     assert ax.get_ylabel() == "USD bn (calendar year)"
@@ -137,3 +142,46 @@ def test_every_recorded_band_contains_its_central_value(path, waves):
     dropped = {name for name, kwargs in recorded.items() if not kwargs}
     assert dropped <= {"years_of_cash_savings_to_match_expected_investment"}, dropped
     assert not dropped or path.stem == "bear"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_q5_leads_with_the_cash_basis_and_keeps_the_fully_loaded_view_as_a_sensitivity(lang):
+    from valse.report import answers
+
+    def rec(value, p10=None, p90=None):
+        return {"value": value, "p10": p10, "p90": p90}
+
+    # by hand: 30,000 roles x 180k of cash x 0.9 kept = 4.86 a year; 43 expected / 4.86
+    best = {
+        "payroll_cash_savings_usd_bn_per_year": rec(4.86, 4.1, 5.2),
+        "payroll_share_of_ai_capex_2026_pct": rec(100 * 4.86 / 160),
+        "years_of_cash_savings_to_match_expected_investment": rec(43 / 4.86, 7.9, 10.5),
+        "years_of_savings_to_match_investment": rec(50 / 6.75),
+        "amazon_ai_spending_funded_by_borrowing_pct": rec(100 * 17.5 / 208),
+        "amazon_ai_spending_funded_by_cash_reserves_pct": rec(39.4),
+        "payroll_share_of_ai_spending_2026_pct": rec(0.9),
+        "openai_compute_funded_by_suppliers_pct": rec(30.6),
+    }
+    params = {**_defaults(), "scenario_name": "base"}
+    text = answers.render("q5", lang, **answers.answer_context(best, params, scenario="base"))
+    cash, loaded = ("8.8 years", "7.4 years") if lang == "en" else ("8,8\u00a0ans", "7,4\u00a0ans")
+    assert cash in text and loaded in text
+    assert text.index(cash) < text.index(loaded)
+    assert ("Sensitivity, fully loaded" if lang == "en" else "Variante en coût complet") in text
+    assert ("8%" if lang == "en" else "8\u202f%") in text  # 17.5 / 208 borrowed
+    missing = answers.render("q5", lang, **answers.answer_context({}, params, scenario="base"))
+    assert "03" in missing and cash not in missing
+
+
+def test_plain_words_lead_with_who_pays_on_both_sides(waves):
+    text = narrative.render(
+        "03_labor_costs/plain_words", **_context(ROOT / "data/scenarios/base.yaml", waves)
+    )
+    lead = text.split("\n\n")[0]
+    # by hand: 17.5 of the 160 + 15 + 35 p + 5 borrowed; OpenAI's revenue 30 of its 2026 uses
+    prob = _params(ROOT / "data/scenarios/base.yaml")["contingent_tranche_probability"]
+    assert lead.split("\n")[1].startswith("Mostly Amazon's customers, who pay")
+    assert f"borrowed ({100 * 17.5 / (180 + 35 * prob):.0f}%)" in lead
+    assert "small slice: 0.9%" in lead and "P10–P90" in lead
+    assert "On OpenAI's side, its customers pay 52% of its 2026 spending" in lead
+    assert "Amazon among them" in lead

@@ -279,7 +279,7 @@ def who_pays_figures(p: Mapping[str, float], waves: list[tuple[float, float]]) -
         ``rehire_share``, the deal's amounts, ``operating_cash_flow_2026_usd_bn``, …).
     waves : list of (roles, announced)
         The sourced rounds of cuts (roles, decimal year of the announcement); rescaled to
-        ``roles_cut`` (:func:`valse.model.labor.scaled_waves`).
+        ``roles_cut`` (:func:`valse.model.labor_ramp.scaled_waves`).
 
     Returns
     -------
@@ -288,7 +288,7 @@ def who_pays_figures(p: Mapping[str, float], waves: list[tuple[float, float]]) -
         sources and uses (``su_2025_*``, ``su_2026_*``) and the 2026 AI funding under both
         conventions (``ai_2026_<method>_<part>_pct``).
     """
-    from valse.model import labor
+    from valse.model import labor, labor_ramp
 
     parts, _ = labor.rescaled_cost_parts_usd_k(
         {name: p[name] for name in labor.COST_PARTS}, p["cost_per_role_usd_k"]
@@ -297,10 +297,12 @@ def who_pays_figures(p: Mapping[str, float], waves: list[tuple[float, float]]) -
         p["cost_per_role_usd_k"], parts["stock_compensation_usd_k"]
     )
     fully_loaded = labor.layoff_savings_usd_bn_per_year(p["roles_cut"], p["cost_per_role_usd_k"])
-    cash_year = labor.net_cash_savings_usd_bn_per_year(p["roles_cut"], cash_cost, p["rehire_share"])
-    rounds = labor.scaled_waves(waves, p["roles_cut"])
+    cash_year = labor_ramp.net_cash_savings_usd_bn_per_year(
+        p["roles_cut"], cash_cost, p["rehire_share"]
+    )
+    rounds = labor_ramp.scaled_waves(waves, p["roles_cut"])
     in_year = {
-        year: labor.cash_savings_in_year_usd_bn(
+        year: labor_ramp.cash_savings_in_year_usd_bn(
             rounds,
             year,
             cash_cost,

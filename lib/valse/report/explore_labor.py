@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from valse.model import labor
+from valse.model import labor, labor_ramp, labor_yardsticks
 from valse.report.explore import make_sliders
 
 #: Slider settings: (minimum, maximum, step, label).
@@ -107,7 +107,7 @@ def labor_figures(
     savings = labor.layoff_savings_usd_bn_per_year(roles_cut, cost_per_role_usd_k)
     cash: dict[str, float] = {}
     if cash_share_of_cost is not None:
-        cash_savings = labor.net_cash_savings_usd_bn_per_year(
+        cash_savings = labor_ramp.net_cash_savings_usd_bn_per_year(
             roles_cut, cash_share_of_cost * cost_per_role_usd_k, rehire_share
         )
         expected = (
@@ -132,7 +132,7 @@ def labor_figures(
         "investment_in_employee_years": labor.employee_years_of_amount(
             amazon_investment_usd_bn, cost_per_role_usd_k
         ),
-        "net_savings_over_horizon_usd_bn": labor.net_savings_over_horizon_usd_bn(
+        "net_savings_over_horizon_usd_bn": labor_ramp.net_savings_over_horizon_usd_bn(
             roles_cut,
             cost_per_role_usd_k,
             notice_months,
@@ -140,7 +140,7 @@ def labor_figures(
             salary_share_of_cost * cost_per_role_usd_k,
             horizon,
         ),
-        "break_even_productivity_gain_pct": labor.break_even_productivity_gain_pct(
+        "break_even_productivity_gain_pct": labor_yardsticks.break_even_productivity_gain_pct(
             ai_capex_usd_bn,
             max(corporate_employees - roles_cut, 1.0),
             cost_per_role_usd_k,
@@ -173,8 +173,8 @@ def savings_chart_rows(
     """The rows and colours of the panel's chart (:func:`savings_chart_html`): Amazon's
     investment, then the payroll saved net of severance after 0, 1, … ``horizon`` years
     (cumulative, undiscounted) [USD bn], from :mod:`valse.model.labor`."""
-    savings = labor.savings_by_year_usd_bn(roles_cut, cost, context["notice_months"], horizon)
-    severance = labor.severance_cost_usd_bn(
+    savings = labor_ramp.savings_by_year_usd_bn(roles_cut, cost, context["notice_months"], horizon)
+    severance = labor_ramp.severance_cost_usd_bn(
         roles_cut, context["salary_share_of_cost"] * cost, context["severance_months"]
     )
     cumulative = np.concatenate([[-severance], np.cumsum(savings) - severance])
