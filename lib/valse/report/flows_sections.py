@@ -261,18 +261,31 @@ def watchlist(facts: Mapping[str, Fact], p: Mapping[str, Any]) -> pd.DataFrame:
     return frame.set_index("watch")[["look_for", "filer", "expected", "would_change", "notebook"]]
 
 
+def _panel_inputs(a: Analysis) -> tuple[tuple, dict[str, Any]]:
+    """The arguments the live panel and its published explorer share."""
+    shift = float(peak_year(a.path).get("shift_pct_points", 0.0))
+    return (a.web.every_status, a.shares_now), {
+        "from_provider": "Microsoft",
+        "to_provider": "AWS",
+        "shift_pct_points": min(max(shift, 0.0), a.shares_now["Microsoft"]),
+    }
+
+
 def panel(a: Analysis):
     """Section 10: the live panel (ipywidgets, imported only here)."""
     from valse.report.explore_flows import flows_panel
 
-    shift = float(peak_year(a.path).get("shift_pct_points", 0.0))
-    return flows_panel(
-        a.web.every_status,
-        a.shares_now,
-        from_provider="Microsoft",
-        to_provider="AWS",
-        shift_pct_points=min(max(shift, 0.0), a.shares_now["Microsoft"]),
-    )
+    args, kwargs = _panel_inputs(a)
+    return flows_panel(*args, **kwargs)
+
+
+def explorer(a: Analysis):
+    """Section 10 in a published page: the panel's controls over precomputed states
+    (:func:`valse.report.explorers.flows.flows_explorer`)."""
+    from valse.report.explorers.flows import flows_explorer
+
+    args, kwargs = _panel_inputs(a)
+    return flows_explorer(*args, **kwargs)
 
 
 def source_tables(
