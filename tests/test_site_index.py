@@ -117,6 +117,11 @@ def test_french_index_has_the_same_answers_and_links_both_ways(tmp_path):
     assert fr.find("a", href="index.html") and en.find("a", href="index.fr.html")
     assert "5,9" in fr.find(id="q2").get_text()
     assert "Glossaire" in fr.get_text()
+    # the per-scenario sections are there in French too, their fixed texts translated
+    section = fr.find(id="scenario-base")
+    assert section is not None and section.h2.get_text() == "Scénario base"
+    assert "Chiffres principaux" in section.get_text()
+    assert "Headline figures" not in fr.get_text()
 
 
 def test_write_index_leaves_a_french_page_it_did_not_write(tmp_path):

@@ -432,6 +432,48 @@ def _environment() -> jinja2.Environment:
                               trim_blocks=True, lstrip_blocks=True)
 
 
+#: Fixed texts of the per-scenario sections, the claims tracker and the watch-list, by language
+#: (numbers, names and the data's own texts are shown as they are).
+SECTION_WORDS: dict[str, dict[str, Any]] = {
+    "en": {"scenario": "Scenario", "run": "Run", "commit": "commit", "data": "data",
+           "all_ran": "all notebooks ran", "some_failed": "some notebooks failed",
+           "fact_base_as_of": "fact base as of", "colon": ":",
+           "data_package": "data package (JSON and CSV)", "headline": "Headline figures",
+           "value": "Value", "unit": "Unit", "notebook": "Notebook",
+           "facts_and_params": "facts and parameters",
+           "provenance": "Facts and parameters behind the figures",
+           "none_recorded": "none recorded", "parameters": "parameters", "none": "none",
+           "no_headline": "No headline figures recorded.", "notebooks": "Notebooks",
+           "status": "Status", "run_time": "Run time", "pages": "Pages",
+           "claims": "Claims tracker",
+           "claims_intro": ("Every factual claim of the source article", "with its status as "
+                            "of the latest facts and the source that settles it."),
+           "claim": "Claim", "source": "Source", "watch": "What to watch",
+           "watch_intro": ("The watch-list", "says what to look for, who files it, when, and "
+                           "which conclusion it would change."),
+           "watch_cols": ("Watch", "Look for", "Filer", "Expected", "Would change")},
+    "fr": {"scenario": "Scénario", "run": "Exécution", "commit": "commit", "data": "données",
+           "all_ran": "tous les carnets ont tourné",
+           "some_failed": "certains carnets ont échoué",
+           "fact_base_as_of": "base de faits au", "colon": "\u00a0:",
+           "data_package": "paquet de données (JSON et CSV)",
+           "headline": "Chiffres principaux", "value": "Valeur", "unit": "Unité",
+           "notebook": "Carnet", "facts_and_params": "faits et paramètres",
+           "provenance": "Les faits et paramètres derrière les chiffres",
+           "none_recorded": "aucun enregistré", "parameters": "paramètres", "none": "aucun",
+           "no_headline": "Aucun chiffre principal enregistré.", "notebooks": "Carnets",
+           "status": "Statut", "run_time": "Durée", "pages": "Pages",
+           "claims": "Suivi des affirmations",
+           "claims_intro": ("Chaque affirmation factuelle de l'article source", "avec son "
+                            "statut d'après les derniers faits et la source qui la tranche."),
+           "claim": "Affirmation", "source": "Source", "watch": "Ce qu'il faut surveiller",
+           "watch_intro": ("La liste de surveillance", "dit quoi chercher, qui le dépose, "
+                           "quand, et quelle conclusion cela changerait."),
+           "watch_cols": ("À surveiller", "Chercher", "Déposant", "Attendu",
+                          "Changerait")},
+}
+
+
 def render_index(scenarios: list[ScenarioResults], title: str | None = None,
                  lang: str = "en") -> str:
     """Return the HTML of the index page (``lang``: ``en``, or ``fr`` for ``index.fr.html``)."""
@@ -440,7 +482,7 @@ def render_index(scenarios: list[ScenarioResults], title: str | None = None,
                  if sc.manifest.get("data_dir")]
     result = _tree(scenarios, data_dirs[0]) if data_dirs else None
     page = _environment().get_template("index.html.j2").render(
-        lang=lang, title=title or words["title"], words=words,
+        lang=lang, title=title or words["title"], words=words, w2=SECTION_WORDS[lang],
         other={"href": words["other_href"], "lang": words["other_lang"],
                "text": words["other"]},
         csp=Markup(csp_meta()), generator=Markup(GENERATOR_META),
