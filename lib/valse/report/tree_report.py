@@ -97,10 +97,12 @@ def tree_context(
         return deal.reading(d) == "reported" and deal.case(d) != "no_deal"
 
     npv = dict(result.ranked)
+    # every scenario file the leaves are readings of, best NPV first; one not published has
+    # no NPV to show (None) but keeps its share of the tree
     plausible = [
-        {"name": s, "weight": float(result.weights[s]), "npv": float(npv[s])}
-        for s, _ in result.ranked
-        if result.weights.get(s, 0) > 0 and s in npv
+        {"name": s, "weight": float(w), "npv": float(npv[s]) if s in npv else None}
+        for s, w in sorted(result.weights.items(), key=lambda kv: -npv.get(kv[0], -1e300))
+        if w > 0
     ]
     by_npv = sorted(result.leaves.items(), key=lambda kv: kv[1][1])
 
