@@ -15,7 +15,6 @@ from numpy.testing import assert_allclose
 from valse.data.facts import load_facts
 from valse.data.nbparams import notebook_parameters
 from valse.model import capacity, cloud
-from valse.report.charts_cloud import waterfall_steps
 from valse.report.record import metrics_from_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,40 +53,6 @@ def _annuity_pv(total, n, r):
 # --- DESIGN.md identities ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("params", "net", "cost", "circ"),
-    [
-        # by hand: 50 - 100 = -50; 50 - 0.3 * 100 = 20; 100 * 100 / 50 = 200
-        (REPORTED, -50.0, 20.0, 200.0),
-        # by hand: 50 - 38 = 12; 50 - 0.3 * 38 = 38.6; 100 * 38 / 50 = 76
-        (RUMOUR, 12.0, 38.6, 76.0),
-    ],
-    ids=["reported", "rumour"],
-)
-def test_design_identities_hand_computed(params, net, cost, circ):
-    out = cloud.cloud_economics(params, counterfactual_share=0.5)
-    assert_allclose(out["amazon_net_cash_outlay_usd_bn"], net, rtol=1e-12)
-    assert_allclose(out["amazon_economic_cost_usd_bn"], cost, rtol=1e-12)
-    assert_allclose(out["circularity_pct"], circ, rtol=1e-12)
-
-
-def test_present_values_hand_computed_reported_deal():
-    out = cloud.cloud_economics(REPORTED, counterfactual_share=0.5, contingent_tranche_year=2.0)
-    inv_pv = 15 + 0.5 * 35 / 1.09**2  # = 29.7290...
-    spend_pv = 12.5 * (1 - 1.09**-8) / 0.09  # = 69.1849...
-    assert_allclose(out["amazon_investment_pv_usd_bn"], inv_pv, rtol=1e-12)
-    assert_allclose(out["cloud_spend_pv_usd_bn"], spend_pv, rtol=1e-12)
-    assert_allclose(out["amazon_net_cash_outlay_pv_usd_bn"], inv_pv - spend_pv, rtol=1e-12)
-    assert_allclose(
-        out["amazon_economic_cost_pv_circular_usd_bn"], inv_pv - 0.3 * spend_pv, rtol=1e-12
-    )
-    assert_allclose(
-        out["amazon_economic_cost_pv_usd_bn"], inv_pv - 0.3 * 0.5 * spend_pv, rtol=1e-12
-    )
-    assert_allclose(out["amazon_economic_cost_incremental_usd_bn"], 50 - 0.3 * 50, rtol=1e-12)
-    assert_allclose(out["openai_net_new_cash_usd_bn"], 0.0, atol=1e-12)
-
-
 def test_rumour_reading_anatomy_and_openai_cash():
     anatomy = cloud.deal_anatomy_usd_bn(50.0, 50.0, 38.0)
     assert anatomy["reading"] == "inside"
@@ -118,17 +83,6 @@ def test_anatomy_parts_add_up(inv, upfront_frac, services, reading):
         assert a["equity_cash_usd_bn"] == inv
 
 
-def test_counterfactual_readings_side_by_side():
-    r = cloud.counterfactual_readings(50.0, 100.0, 0.3, 0.25)
-    assert_allclose(r["circular"]["amazon_net_cash_outlay_usd_bn"], -50.0, rtol=1e-12)
-    assert_allclose(r["circular"]["amazon_economic_cost_usd_bn"], 20.0, rtol=1e-12)
-    # incremental: 0.25 * 100 = 25 comes back; 50 - 25 = 25; 50 - 0.3 * 25 = 42.5
-    assert_allclose(r["incremental"]["aws_revenue_from_deal_usd_bn"], 25.0, rtol=1e-12)
-    assert_allclose(r["incremental"]["amazon_net_cash_outlay_usd_bn"], 25.0, rtol=1e-12)
-    assert_allclose(r["incremental"]["amazon_economic_cost_usd_bn"], 42.5, rtol=1e-12)
-    assert_allclose(r["incremental"]["aws_operating_profit_usd_bn"], 7.5, rtol=1e-12)
-
-
 # --- invariants --------------------------------------------------------------------------------
 
 
@@ -139,45 +93,6 @@ def test_economic_cost_between_net_cash_and_headline(inv, services, margin, c):
     for spend in (services, cloud.incremental_aws_services_usd_bn(services, c)):
         cost = cloud.economic_cost_usd_bn(inv, spend, margin)
         assert cloud.net_cash_outlay_usd_bn(inv, spend) - tol <= cost <= inv + tol
-
-
-@given(
-    inv=amount,
-    upfront_frac=share,
-    p=share,
-    services=amount,
-    margin=share,
-    t=years,
-    r=rate,
-    c=share,
-    profile=profiles,
-    when=st.floats(0, 5),
-)
-def test_present_value_invariants(inv, upfront_frac, p, services, margin, t, r, c, profile, when):
-    params = dict(
-        amazon_investment_usd_bn=inv,
-        amazon_upfront_usd_bn=upfront_frac * inv,
-        contingent_tranche_probability=p,
-        aws_services_usd_bn=services,
-        aws_ai_operating_margin=margin,
-        contract_years=t,
-        discount_rate=r,
-    )
-    out = cloud.cloud_economics(
-        params, counterfactual_share=c, spend_profile=profile, contingent_tranche_year=when
-    )
-    tol = 1e-9 * max(1.0, inv, services)
-    # discounting at a positive rate lowers the value of a spend paid later
-    assert out["cloud_spend_pv_usd_bn"] <= services + tol
-    if services > 1e-6:  # strictly below, away from the underflow of tiny amounts
-        assert out["cloud_spend_pv_usd_bn"] < services
-    assert out["amazon_investment_pv_usd_bn"] <= inv + tol
-    # economic cost in PV lies between the net cash outlay in PV and the investment in PV,
-    # and the incremental reading between the circular one and the investment
-    inv_pv = out["amazon_investment_pv_usd_bn"]
-    circ = out["amazon_economic_cost_pv_circular_usd_bn"]
-    assert out["amazon_net_cash_outlay_pv_usd_bn"] - tol <= circ <= inv_pv + tol
-    assert circ - tol <= out["amazon_economic_cost_pv_usd_bn"] <= inv_pv + tol
 
 
 @given(total=amount, n=st.integers(1, 40), r=rate)
@@ -219,74 +134,11 @@ def test_investment_pv_by_hand():
 # --- capacity and the AWS view -----------------------------------------------------------------
 
 
-def test_capacity_by_hand():
-    # 100 bn at 4 USD per GPU-hour = 25e9 GPU-hours; over 8 years at 80% utilisation
-    # 25e9 / (8 × 8760 × 0.8) = 445,918.95 GPUs; at 450,000 per GW: 0.99093 GW
-    out = cloud.contract_capacity(100.0, 8.0, 4.0, 0.8, 450_000.0, "even")
-    assert_allclose(out["gpu_hours_funded"], 25e9, rtol=1e-12)
-    assert_allclose(out["gpus_funded"], 25e9 / (8 * 8760 * 0.8), rtol=1e-12)
-    assert_allclose(out["gigawatts_funded"], 25e9 / (8 * 8760 * 0.8) / 450_000, rtol=1e-12)
-    assert_allclose(capacity.capex_for_gigawatts_usd_bn(2.0, 55.0), 110.0, rtol=1e-12)
-    assert_allclose(capacity.gpu_hardware_cost_usd_bn(1e6, 42.0), 42.0, rtol=1e-12)
-    # a ramp over 4 years peaks at 7/16 of the spend: 43.75 bn in the last year
-    ramp = cloud.contract_capacity(100.0, 4.0, 5.0, 1.0, 500_000.0, "ramp")
-    assert_allclose(ramp["gpus_funded"], 43.75e9 / (5 * 8760), rtol=1e-12)
-
-
 def test_aws_view_by_hand():
     aws = cloud.aws_revenue_projection_usd_bn(100.0, 0.2, 3)
     assert_allclose(aws, [120.0, 144.0, 172.8], rtol=1e-12)
     assert_allclose(cloud.revenue_share_pct(np.array([12.0, 12.0]), aws[:2]), [10.0, 100 / 12])
     assert_allclose(cloud.share_of_aws_growth_pct(10.0, 20.0), 50.0, rtol=1e-12)
-
-
-def test_capex_cash_flows_irr_and_payback_by_hand():
-    # capex 100; two years of revenue 20 at margin 0.5: 0.5 × 20 + 100 / 2 = 60 a year
-    flows = cloud.capex_cash_flows_usd_bn(100.0, np.array([20.0, 20.0]), 0.5)
-    assert_allclose(flows, [-100.0, 60.0, 60.0], rtol=1e-12)
-    # -100 + 60 x + 60 x² = 0 with x = 1 / (1 + r): x = (-60 + sqrt(60² + 4·60·100)) / 120
-    x = (-60 + math.sqrt(3600 + 24000)) / 120
-    assert_allclose(cloud.capex_irr(flows), 1 / x - 1, rtol=1e-9)
-    assert_allclose(cloud.payback_years(flows), 1 + 40 / 60, rtol=1e-12)
-    assert cloud.payback_years(np.array([-100.0, 10.0, 10.0])) == math.inf
-
-
-def test_capex_to_serve_chains_the_capacity_arithmetic():
-    revenue = cloud.cloud_spend_by_year_usd_bn(100.0, 8.0)
-    out = cloud.capex_to_serve(revenue, 0.3, 4.0, 0.8, 450_000.0, 55.0, 42.0)
-    gpus = 12.5e9 / (4.0 * 8760 * 0.8)
-    capex = gpus / 450_000 * 55
-    assert_allclose(out["gpus"], gpus, rtol=1e-12)
-    assert_allclose(out["capex_usd_bn"], capex, rtol=1e-12)
-    assert_allclose(out["gpu_hardware_usd_bn"], gpus * 42 / 1e6, rtol=1e-12)
-    assert_allclose(out["operating_profit_usd_bn"], 30.0, rtol=1e-12)
-    flows = [-capex] + [0.3 * 12.5 + capex / 8] * 8
-    npv_at_irr = sum(f / (1 + out["irr"]) ** k for k, f in enumerate(flows))
-    assert abs(npv_at_irr) < 1e-6
-
-
-def test_capex_to_serve_without_spend_builds_nothing_and_has_no_irr():
-    # no AWS spend tied to the deal (equity only, no deal): no GPUs, no capex, no profit;
-    # a rate of return and a payback period of no outlay are not defined (NaN, not 0)
-    revenue = cloud.cloud_spend_by_year_usd_bn(0.0, 8.0)
-    out = cloud.capex_to_serve(revenue, 0.3, 4.0, 0.8, 450_000.0, 55.0, 42.0)
-    for name in ("gpus", "gigawatts", "capex_usd_bn", "gpu_hardware_usd_bn"):
-        assert out[name] == 0.0, name
-    assert out["operating_profit_usd_bn"] == 0.0
-    assert math.isnan(out["irr"]) and math.isnan(out["payback_years"])
-    assert math.isnan(
-        cloud.aws_capex_irr_model(
-            aws_services_usd_bn=0.0,
-            contract_years=8.0,
-            aws_ai_operating_margin=0.3,
-            gpu_hour_price_usd=4.0,
-            gpu_utilisation=0.8,
-            gpus_per_gw=450_000.0,
-            capex_usd_bn_per_gw=55.0,
-        )
-    )
-    capacity_out = cloud.contract_capacity(0.0, 8.0, 4.0, 0.8, 450_000.0)
-    assert capacity_out == {"gpu_hours_funded": 0.0, "gpus_funded": 0.0, "gigawatts_funded": 0.0}
 
 
 # --- bad input ---------------------------------------------------------------------------------
@@ -313,31 +165,6 @@ def test_bad_input_is_refused_with_a_clear_message(call, match):
 
 
 # --- waterfall and panel -----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("params", [REPORTED, RUMOUR], ids=["reported", "rumour"])
-@pytest.mark.parametrize("profile", cloud.SPEND_PROFILES)
-def test_waterfall_adds_up_to_the_library_figures(params, profile):
-    steps = waterfall_steps(
-        params, counterfactual_share=0.4, spend_profile=profile, contingent_tranche_year=1.5
-    )
-    out = cloud.cloud_economics(
-        params, counterfactual_share=0.4, spend_profile=profile, contingent_tranche_year=1.5
-    )
-    level = steps["level (USD bn)"].iloc[0]
-    for label, row in steps.iloc[1:].iterrows():
-        if row["kind"] == "change":
-            level += row["change (USD bn)"]
-        assert_allclose(level, row["level (USD bn)"], rtol=1e-9, atol=1e-9, err_msg=label)
-    levels = steps.loc[steps["kind"] == "level", "level (USD bn)"].to_numpy()
-    expected = [
-        params["amazon_investment_usd_bn"],
-        out["amazon_net_cash_outlay_usd_bn"],
-        out["amazon_economic_cost_usd_bn"],
-        out["amazon_economic_cost_pv_circular_usd_bn"],
-        out["amazon_economic_cost_pv_usd_bn"],
-    ]
-    assert_allclose(levels, expected, rtol=1e-12)
 
 
 def _npv_params(name="base"):
@@ -496,19 +323,6 @@ def test_notebook_end_to_end(tmp_path, scenario):
     if scenario == "rumour":  # the November 2025 contract is not caused by the investment
         assert v["aws_contract_npv_usd_bn"] == 0.0 and "aws_contract_irr_pct" not in records
         assert_allclose(v["circularity_pct"], 76.0, rtol=1e-12)
-
-
-def test_in_kind_reading_of_the_rumour():
-    # undiscounted, paying the services in kind costs the same as the DESIGN economic cost
-    assert_allclose(
-        cloud.economic_cost_pv_in_kind_usd_bn(12.0, 38.0, 0.3),
-        cloud.economic_cost_usd_bn(50.0, 38.0, 0.3),
-        rtol=1e-12,
-    )
-    # discounted: 12 + 0.7 × (38 / 7) × annuity(7, 9%)
-    pv = cloud.cloud_spend_pv_usd_bn(38.0, 7.0, 0.09)
-    assert_allclose(pv, _annuity_pv(38.0, 7, 0.09), rtol=1e-12)
-    assert_allclose(cloud.economic_cost_pv_in_kind_usd_bn(12.0, pv, 0.3), 12 + 0.7 * pv)
 
 
 def test_amounts_in_prose_show_the_sign_before_the_dollar():

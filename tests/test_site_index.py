@@ -1,6 +1,5 @@
 """The index's scenario comparison, from hand-made results."""
 
-import pytest
 from bs4 import BeautifulSoup
 
 from valse.run.site import ScenarioResults, render_index
@@ -103,15 +102,19 @@ def test_index_opens_with_nine_answers_and_the_trees_probabilities(tmp_path):
     # headings never skip a level
     levels = [int(h.name[1]) for h in soup.find_all(["h1", "h2", "h3", "h4"])]
     assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
-    # Q2 says the stake from the record; Q6 weighs bear, bull and base by the tree
+    # Q2 says the stake from the record; Q6 weighs the tree's leaves, names the scenario files
+    # its leaves are readings of, rules out the rumour and keeps bear open as a reading of values
     assert "5.9%" in soup.find(id="q2").get_text()
     q6 = soup.find(id="q6").get_text(" ")
     assert "bull" in q6 and "bear" in q6 and "rumour" in q6
+    assert "loses Amazon" in q6 and "Not paying the tranche scores better" in q6
     probability = soup.select_one("#comparison tbody tr")
     cells = [td.get_text() for td in probability("td")]
-    assert probability.th.get_text().startswith("Probability")
+    assert probability.th.get_text().startswith("Share of the tree")
     assert cells[1] == "0%"  # the rumour: ruled out by the record
-    assert sum(float(c.rstrip("%")) for c in cells) == pytest.approx(100, abs=2)
+    assert cells[2] == "0%"  # bear: no leaf of the tree is its reading
+    # base and bull cover the leaves of the paid tranche with a listing; the rest is unmapped
+    assert 50 < sum(float(c.rstrip("%")) for c in cells) < 100
     # an answer whose figures are recorded has a small chart with a text alternative
     assert "Amazon's stake" in soup.find(id="q2").find("div", class_="spark")["aria-label"]
     assert soup.find("svg") is None  # no SVG: the pages allow none (test_injection)
@@ -130,6 +133,11 @@ def test_french_index_has_the_same_answers_and_links_both_ways(tmp_path):
     assert fr.find("a", href="index.html") and en.find("a", href="index.fr.html")
     assert "5,9" in fr.find(id="q2").get_text()
     assert "Glossaire" in fr.get_text()
+    # the per-scenario sections are there in French too, their fixed texts translated
+    section = fr.find(id="scenario-base")
+    assert section is not None and section.h2.get_text() == "Scénario base"
+    assert "Chiffres principaux" in section.get_text()
+    assert "Headline figures" not in fr.get_text()
 
 
 def test_write_index_leaves_a_french_page_it_did_not_write(tmp_path):

@@ -1,6 +1,9 @@
 """Load the decision tree of Q6: probabilities from the facts, leaves from ``scenario_tree.csv``.
 
-The model is :mod:`valse.model.scenario_tree`; this module only reads and checks the data.
+The model is :mod:`valse.model.scenario_tree`; this module only reads and checks the data. The
+contract's branch takes the counterparty loss from its one source, OpenAI's sources and uses
+(``valse.report.valuation_story.counterparty_from_finances``): the caller computes it and
+passes it in (the data layer does not import the report layer).
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from valse.data.datafile import DataFileError, read_rows
 from valse.model.scenario_tree import (
     AWS,
     BRANCH_FACTS,
+    COUNTERPARTY_KEYS,
+    LATER_LISTING_FACT,
     LISTING,
     TRANCHE,
     BranchProbabilities,
@@ -27,23 +32,29 @@ class TreeDataError(DataFileError):
     """``data/scenario_tree.csv`` is malformed (every problem listed, with file and line)."""
 
 
-def _probabilities(facts: Mapping, which: str) -> BranchProbabilities:
+def _probabilities(facts: Mapping, counterparty: Mapping[str, float],
+                   which: str) -> BranchProbabilities:
     out = {}
-    for name, (fid, complement) in BRANCH_FACTS.items():
+    for name, fid in BRANCH_FACTS.items():
         fact = facts[fid]
-        ends = {"central": fact.value, "low": fact.low, "high": fact.high}
-        if complement:  # the low end of a complement is one minus the high end
-            ends = {"central": 1.0 - float(fact.value),
-                    "low": None if fact.high is None else 1.0 - float(fact.high),
-                    "high": None if fact.low is None else 1.0 - float(fact.low)}
-        value = ends[which]
-        out[name] = float(ends["central"] if value is None else value)
+        value = {"central": fact.value, "low": fact.low, "high": fact.high}[which]
+        out[name] = float(fact.value if value is None else value)
+    # the contract honoured is one minus the chance of a loss: its low end is 1 − the high end
+    key = {"central": "counterparty_loss_probability",
+           "low": "counterparty_loss_probability_high",
+           "high": "counterparty_loss_probability_low"}[which]
+    out["aws_honoured"] = 1.0 - float(counterparty[key])
     return BranchProbabilities(**out)
 
 
-def load_tree(facts: Mapping, path: str | Path | None = None,
-              scenarios: Iterable[str] | None = None) -> Tree:
+def load_tree(facts: Mapping, counterparty: Mapping[str, float],
+              path: str | Path | None = None, scenarios: Iterable[str] | None = None) -> Tree:
     """Read the tree: probabilities from ``facts`` (:data:`BRANCH_FACTS`), leaves from the CSV.
+
+    ``counterparty`` holds ``counterparty_loss_probability`` and its ``_low`` and ``_high`` ends
+    from the counterparty loss's one source (computed by the caller); the contract is honoured
+    with one minus that probability. A leaf's ``scenario`` may be empty: no scenario file
+    describes it (its ``reason`` says why).
 
     Raises
     ------
@@ -51,8 +62,12 @@ def load_tree(facts: Mapping, path: str | Path | None = None,
         For a leaf missing or given twice, an unknown branch, an empty reason, or (with
         ``scenarios``) a scenario that is not a scenario file, each with its file and line.
     KeyError
-        When a fact of :data:`BRANCH_FACTS` is missing from ``facts``.
+        When a fact of :data:`BRANCH_FACTS` is missing from ``facts``, or a key of
+        :data:`~valse.model.scenario_tree.COUNTERPARTY_KEYS` from ``counterparty``.
     """
+    absent_keys = [k for k in COUNTERPARTY_KEYS if k not in counterparty]
+    if absent_keys:
+        raise KeyError(f"load_tree: counterparty: missing {', '.join(absent_keys)}")
     from valse.data.paths import data_dir
 
     path = Path(path) if path is not None else data_dir() / "scenario_tree.csv"
@@ -68,7 +83,7 @@ def load_tree(facts: Mapping, path: str | Path | None = None,
         leaf = (row["tranche"], row["listing"], row["aws"])
         if leaf in mapping:
             problems.append(f"{path}:{line}: leaf {'/'.join(leaf)} given twice")
-        if known is not None and row["scenario"] not in known:
+        if known is not None and row["scenario"] and row["scenario"] not in known:
             problems.append(f"{path}:{line}: column 'scenario': expected a scenario file "
                             f"({', '.join(sorted(known))}), found {row['scenario']!r}")
         if not row["reason"]:
@@ -81,6 +96,8 @@ def load_tree(facts: Mapping, path: str | Path | None = None,
                         + ", ".join("/".join(leaf) for leaf in absent))
     if problems:
         raise TreeDataError(problems)
-    return Tree(central=_probabilities(facts, "central"), low=_probabilities(facts, "low"),
-                high=_probabilities(facts, "high"), mapping=mapping, reasons=reasons,
-                sources=tuple(fid for fid, _ in BRANCH_FACTS.values()))
+    central, low, high = (_probabilities(facts, counterparty, w)
+                          for w in ("central", "low", "high"))
+    return Tree(central=central, low=low, high=high, mapping=mapping, reasons=reasons,
+                sources=(*BRANCH_FACTS.values(), LATER_LISTING_FACT),
+                later_listing_year=float(facts[LATER_LISTING_FACT].value))

@@ -18,9 +18,11 @@ The rest of the module builds on them:
 * **counterfactual**: the share of the AWS spend that would not have happened without the
   investment; the *circular* reading counts all of it as coming back, the *incremental*
   reading only that share;
-* **AWS view**: contract revenue by year against AWS's revenue, the operating profit it
-  brings, and the cash flows, IRR and payback of the capex needed to serve it
-  (``numpy_financial.irr``).
+* **AWS view**: contract revenue by year against AWS's revenue and its growth.
+
+The old margin-based whole-deal figures (``cloud_economics`` and the capex IRR, payback and
+capacity built on it) are removed: no notebook used them since the cash NPV of
+:mod:`valse.model.aws_contract` and :mod:`valse.model.deal_npv` replaced them.
 
 Conventions: year ``k`` of a contract runs from ``k − 1`` to ``k`` years after signing and
 its spending is paid at its end (the last, partial year ends at ``contract_years``);
@@ -30,27 +32,14 @@ amounts in USD bn, shares and rates as fractions in [0, 1].
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
-import numpy_financial as npf
-
-from valse.model import capacity
 
 #: Spending profiles of the cloud contract: ``even`` (the same amount each year) and
 #: ``ramp`` (a spending rate rising linearly from zero at signing).
 SPEND_PROFILES: tuple[str, ...] = ("even", "ramp")
-#: Core parameters (DESIGN.md) that :func:`cloud_economics` reads.
-CLOUD_PARAMS: tuple[str, ...] = (
-    "amazon_investment_usd_bn",
-    "amazon_upfront_usd_bn",
-    "contingent_tranche_probability",
-    "aws_services_usd_bn",
-    "aws_ai_operating_margin",
-    "contract_years",
-    "discount_rate",
-)
 #: Readings of how the AWS spend relates to the headline investment.
 SERVICES_READINGS: tuple[str, ...] = ("inside", "separate")
 
@@ -293,25 +282,6 @@ def investment_pv_usd_bn(
     ) ** float(contingent_tranche_year)
 
 
-def economic_cost_pv_in_kind_usd_bn(
-    equity_cash_usd_bn: float, services_pv_usd_bn: float, aws_ai_operating_margin: float
-) -> float:
-    """Present value of the economic cost when the services part is given in kind.
-
-    A variant of the rumour's reading: instead of paying the whole headline at signing and
-    seeing the services part come back as revenue over the contract, Amazon pays the equity
-    cash at signing and delivers the services as they are consumed, bearing only their cost.
-
-    Returns
-    -------
-    float
-        ``equity_cash + (1 − margin) × PV(services)`` [USD bn]. Undiscounted (``PV(services)``
-        = services) it equals :func:`economic_cost_usd_bn` of the whole headline.
-    """
-    _unit_interval("aws_ai_operating_margin", aws_ai_operating_margin)
-    return equity_cash_usd_bn + (1.0 - aws_ai_operating_margin) * services_pv_usd_bn
-
-
 # --- deal anatomy and counterfactual ----------------------------------------------------------
 
 
@@ -433,38 +403,6 @@ def deal_anatomy_usd_bn(
     }
 
 
-def counterfactual_readings(
-    investment_usd_bn: float,
-    aws_services_usd_bn: float,
-    aws_ai_operating_margin: float,
-    counterfactual_share: float,
-) -> dict[str, dict[str, float]]:
-    """The circular and the incremental readings of the returning AWS spend, side by side.
-
-    Returns
-    -------
-    dict
-        ``{"circular": {...}, "incremental": {...}}``, each with
-        ``aws_revenue_from_deal_usd_bn`` (all the spend, or ``share × spend``),
-        ``aws_operating_profit_usd_bn`` (margin × that revenue),
-        ``amazon_net_cash_outlay_usd_bn`` and ``amazon_economic_cost_usd_bn``
-        (:func:`net_cash_outlay_usd_bn` and :func:`economic_cost_usd_bn` on that revenue);
-        undiscounted, USD bn.
-    """
-    out = {}
-    for name, share in (("circular", 1.0), ("incremental", counterfactual_share)):
-        revenue = incremental_aws_services_usd_bn(aws_services_usd_bn, share)
-        out[name] = {
-            "aws_revenue_from_deal_usd_bn": revenue,
-            "aws_operating_profit_usd_bn": aws_ai_operating_margin * revenue,
-            "amazon_net_cash_outlay_usd_bn": net_cash_outlay_usd_bn(investment_usd_bn, revenue),
-            "amazon_economic_cost_usd_bn": economic_cost_usd_bn(
-                investment_usd_bn, revenue, aws_ai_operating_margin
-            ),
-        }
-    return out
-
-
 # --- the AWS view ------------------------------------------------------------------------------
 
 
@@ -526,305 +464,9 @@ def share_of_aws_growth_pct(
     return 100.0 * contract_revenue_increase_usd_bn / aws_revenue_increase_usd_bn
 
 
-def capex_cash_flows_usd_bn(
-    capex_usd_bn: float, revenue_by_year_usd_bn: np.ndarray, aws_ai_operating_margin: float
-) -> np.ndarray:
-    """Cash flows of the capex built to serve a contract.
-
-    The capex is spent at signing; each contract year brings the operating profit on the
-    contract's revenue plus the depreciation charged against that profit, taken straight-line
-    over the contract (depreciation is not a cash cost):
-
-    ``cf_0 = −capex``; ``cf_k = margin × revenue_k + capex / n`` for ``k = 1 … n``.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``n + 1`` cash flows [USD bn], year 0 first.
-    """
-    _unit_interval("aws_ai_operating_margin", aws_ai_operating_margin)
-    _non_negative("capex_usd_bn", capex_usd_bn)
-    revenue = np.asarray(revenue_by_year_usd_bn, dtype=float)
-    n = len(revenue)
-    if n == 0:
-        raise ValueError("revenue_by_year_usd_bn: expected at least one year, found none")
-    inflows = aws_ai_operating_margin * revenue + capex_usd_bn / n
-    return np.concatenate([[-capex_usd_bn], inflows])
-
-
-def capex_irr(cash_flows_usd_bn: np.ndarray) -> float:
-    """Internal rate of return of yearly cash flows (``numpy_financial.irr``).
-
-    Returns
-    -------
-    float
-        The rate ``r`` with ``Σ cf_k / (1 + r)^k = 0`` [fraction per year]; NaN when there is
-        none (e.g. no outflow).
-    """
-    return float(npf.irr(np.asarray(cash_flows_usd_bn, dtype=float)))
-
-
-def payback_years(cash_flows_usd_bn: np.ndarray) -> float:
-    """Years until the cumulative cash flow turns non-negative (linear within the year).
-
-    Returns
-    -------
-    float
-        Payback period [years]; ``inf`` when the flows never pay the outlay back.
-    """
-    flows = np.asarray(cash_flows_usd_bn, dtype=float)
-    cumulative = np.cumsum(flows)
-    if cumulative[0] >= 0:
-        return 0.0
-    for k in range(1, len(flows)):
-        if cumulative[k] >= 0:
-            return float(k - 1 + (-cumulative[k - 1]) / flows[k])
-    return math.inf
-
-
-def capex_to_serve(
-    revenue_by_year_usd_bn: np.ndarray,
-    aws_ai_operating_margin: float,
-    gpu_hour_price_usd: float,
-    gpu_utilisation: float,
-    gpus_per_gw: float,
-    capex_usd_bn_per_gw: float,
-    gpu_price_usd_k: float,
-) -> dict[str, float]:
-    """Capacity AWS must build to serve a contract, its capex, IRR and payback.
-
-    The capacity is sized on the busiest year (GPUs to bill its revenue at the price and
-    utilisation, :func:`valse.model.capacity.gpus_for_revenue_per_year`), converted to gigawatts
-    and priced all-in per GW; the GPU systems alone are priced per GPU as a check.
-
-    Returns
-    -------
-    dict
-        ``gpus`` [GPUs], ``gigawatts`` [GW], ``capex_usd_bn`` (all-in),
-        ``gpu_hardware_usd_bn`` (GPU systems only), ``operating_profit_usd_bn`` (over the
-        contract), ``irr`` [fraction per year] and ``payback_years`` [years]. With no revenue
-        (no AWS spend tied to the deal) nothing is built: the capacity and the capex are zero,
-        and ``irr`` and ``payback_years`` are NaN (a rate of return and a payback period of no
-        outlay are not defined).
-    """
-    revenue = np.asarray(revenue_by_year_usd_bn, dtype=float)
-    gpus = capacity.gpus_for_revenue_per_year(
-        float(revenue.max()), gpu_hour_price_usd, gpu_utilisation
-    )
-    gigawatts = capacity.gigawatts_for_gpus(gpus, gpus_per_gw)
-    capex = capacity.capex_for_gigawatts_usd_bn(gigawatts, capex_usd_bn_per_gw)
-    flows = capex_cash_flows_usd_bn(capex, revenue, aws_ai_operating_margin)
-    return {
-        "gpus": float(gpus),
-        "gigawatts": float(gigawatts),
-        "capex_usd_bn": float(capex),
-        "gpu_hardware_usd_bn": float(capacity.gpu_hardware_cost_usd_bn(gpus, gpu_price_usd_k)),
-        "operating_profit_usd_bn": float(aws_ai_operating_margin * revenue.sum()),
-        "irr": capex_irr(flows) if capex > 0 else math.nan,
-        "payback_years": payback_years(flows) if capex > 0 else math.nan,
-    }
-
-
 # --- everything at once -------------------------------------------------------------------------
-
-
-def cloud_economics(
-    params: Mapping[str, float],
-    *,
-    counterfactual_share: float,
-    spend_profile: str = "even",
-    contingent_tranche_year: float = 0.0,
-) -> dict[str, float]:
-    """Amazon's cash and economic cost of the deal, undiscounted and in present value.
-
-    Parameters
-    ----------
-    params : mapping
-        The core parameters (a :class:`~valse.model.deal.Deal` as a dict, or a scenario):
-        ``amazon_investment_usd_bn``, ``amazon_upfront_usd_bn``,
-        ``contingent_tranche_probability``, ``aws_services_usd_bn``,
-        ``aws_ai_operating_margin``, ``contract_years``, ``discount_rate``.
-    counterfactual_share : float
-        Share of the AWS spend caused by the deal [0–1].
-    spend_profile : {"even", "ramp"}
-        How the spend is spread over the contract.
-    contingent_tranche_year : float
-        When the milestone part would be paid [years after signing].
-
-    Returns
-    -------
-    dict
-        Undiscounted (DESIGN.md): ``amazon_net_cash_outlay_usd_bn``,
-        ``amazon_economic_cost_usd_bn``, ``circularity_pct``, and their incremental versions
-        ``amazon_net_cash_outlay_incremental_usd_bn``,
-        ``amazon_economic_cost_incremental_usd_bn``; ``openai_net_new_cash_usd_bn``.
-        Present values: ``amazon_investment_pv_usd_bn`` (expected),
-        ``cloud_spend_pv_usd_bn``, ``amazon_net_cash_outlay_pv_usd_bn`` and
-        ``amazon_economic_cost_pv_circular_usd_bn`` (all the spend comes back),
-        ``amazon_economic_cost_pv_usd_bn`` (only the share caused by the deal counts).
-    """
-    inv = float(params["amazon_investment_usd_bn"])
-    services = float(params["aws_services_usd_bn"])
-    margin = float(params["aws_ai_operating_margin"])
-    rate = float(params["discount_rate"])
-    inv_pv = investment_pv_usd_bn(
-        inv,
-        float(params["amazon_upfront_usd_bn"]),
-        float(params["contingent_tranche_probability"]),
-        contingent_tranche_year,
-        rate,
-    )
-    spend_pv = cloud_spend_pv_usd_bn(services, float(params["contract_years"]), rate, spend_profile)
-    incremental = incremental_aws_services_usd_bn(services, counterfactual_share)
-    return {
-        "amazon_net_cash_outlay_usd_bn": net_cash_outlay_usd_bn(inv, services),
-        "amazon_economic_cost_usd_bn": economic_cost_usd_bn(inv, services, margin),
-        "circularity_pct": circularity_pct(services, inv),
-        "amazon_net_cash_outlay_incremental_usd_bn": net_cash_outlay_usd_bn(inv, incremental),
-        "amazon_economic_cost_incremental_usd_bn": economic_cost_usd_bn(inv, incremental, margin),
-        "openai_net_new_cash_usd_bn": openai_net_new_cash_usd_bn(
-            inv, services, counterfactual_share
-        ),
-        "amazon_investment_pv_usd_bn": inv_pv,
-        "cloud_spend_pv_usd_bn": spend_pv,
-        "amazon_net_cash_outlay_pv_usd_bn": net_cash_outlay_usd_bn(inv_pv, spend_pv),
-        "amazon_economic_cost_pv_circular_usd_bn": economic_cost_usd_bn(inv_pv, spend_pv, margin),
-        "amazon_economic_cost_pv_usd_bn": economic_cost_usd_bn(
-            inv_pv, counterfactual_share * spend_pv, margin
-        ),
-    }
-
-
-def contract_capacity(
-    aws_services_usd_bn: float,
-    contract_years: float,
-    gpu_hour_price_usd: float,
-    gpu_utilisation: float,
-    gpus_per_gw: float,
-    spend_profile: str = "even",
-) -> dict[str, float]:
-    """GPU-hours, GPUs and gigawatts the AWS spend tied to the deal buys.
-
-    The GPUs are those installed for the busiest contract year (the whole capacity to stand
-    up); see :func:`valse.model.capacity.capacity_funded`.
-
-    Returns
-    -------
-    dict
-        ``gpu_hours_funded`` [GPU-hours], ``gpus_funded`` [GPUs], ``gigawatts_funded`` [GW].
-    """
-    by_year = cloud_spend_by_year_usd_bn(aws_services_usd_bn, contract_years, spend_profile)
-    # the busiest year, per year of length (a partial last year spends at a yearly rate)
-    lengths = payment_times_years(contract_years) - np.arange(len(by_year))
-    peak = float(np.max(by_year / lengths))
-    return capacity.capacity_funded(
-        aws_services_usd_bn,
-        contract_years,
-        gpu_hour_price_usd,
-        gpu_utilisation,
-        gpus_per_gw,
-        peak_year_spend_usd_bn=peak,
-    )
 
 
 # --- models for Monte Carlo and sensitivity (keyword inputs; extra inputs are ignored so one
 # --- set of central values can feed several models) ----------------------------------------
 
-
-def economic_cost_pv_model_usd_bn(
-    *,
-    amazon_investment_usd_bn: float,
-    amazon_upfront_usd_bn: float,
-    contingent_tranche_probability: float,
-    aws_services_usd_bn: float,
-    aws_ai_operating_margin: float,
-    contract_years: float,
-    discount_rate: float,
-    counterfactual_share: float,
-    spend_profile: str = "even",
-    contingent_tranche_year: float = 0.0,
-    **_ignored: object,
-) -> float:
-    """``amazon_economic_cost_pv_usd_bn`` of :func:`cloud_economics` from flat keyword inputs.
-
-    Returns
-    -------
-    float
-        ``PV(investment) − margin × counterfactual_share × PV(AWS spend)`` [USD bn].
-    """
-    params = {
-        "amazon_investment_usd_bn": amazon_investment_usd_bn,
-        "amazon_upfront_usd_bn": amazon_upfront_usd_bn,
-        "contingent_tranche_probability": contingent_tranche_probability,
-        "aws_services_usd_bn": aws_services_usd_bn,
-        "aws_ai_operating_margin": aws_ai_operating_margin,
-        "contract_years": contract_years,
-        "discount_rate": discount_rate,
-    }
-    return cloud_economics(
-        params,
-        counterfactual_share=counterfactual_share,
-        spend_profile=spend_profile,
-        contingent_tranche_year=contingent_tranche_year,
-    )["amazon_economic_cost_pv_usd_bn"]
-
-
-def gpus_funded_model(
-    *,
-    aws_services_usd_bn: float,
-    contract_years: float,
-    gpu_hour_price_usd: float,
-    gpu_utilisation: float,
-    gpus_per_gw: float,
-    spend_profile: str = "even",
-    **_ignored: object,
-) -> float:
-    """``gpus_funded`` of :func:`contract_capacity` from flat keyword inputs [GPUs]."""
-    return contract_capacity(
-        aws_services_usd_bn,
-        contract_years,
-        gpu_hour_price_usd,
-        gpu_utilisation,
-        gpus_per_gw,
-        spend_profile,
-    )["gpus_funded"]
-
-
-def aws_capex_irr_model(
-    *,
-    aws_services_usd_bn: float,
-    contract_years: float,
-    aws_ai_operating_margin: float,
-    gpu_hour_price_usd: float,
-    gpu_utilisation: float,
-    gpus_per_gw: float,
-    capex_usd_bn_per_gw: float,
-    counterfactual_share: float = 1.0,
-    spend_profile: str = "even",
-    gpu_price_usd_k: float = 0.0,
-    **_ignored: object,
-) -> float:
-    """IRR of the capex AWS builds to serve the incremental part of the contract.
-
-    Only the spend caused by the deal (``counterfactual_share × aws_services``) needs new
-    capacity; the share drops out of the rate when the capacity scales with the revenue.
-
-    Returns
-    -------
-    float
-        ``irr`` of :func:`capex_to_serve` [fraction per year].
-    """
-    revenue = cloud_spend_by_year_usd_bn(
-        incremental_aws_services_usd_bn(aws_services_usd_bn, counterfactual_share),
-        contract_years,
-        spend_profile,
-    )
-    return capex_to_serve(
-        revenue,
-        aws_ai_operating_margin,
-        gpu_hour_price_usd,
-        gpu_utilisation,
-        gpus_per_gw,
-        capex_usd_bn_per_gw,
-        gpu_price_usd_k,
-    )["irr"]

@@ -98,9 +98,10 @@ def answer_context(
     scenario : str
         The scenario's name.
     tree : mapping, optional
-        Q6: ``value``, ``within`` (lo, hi), ``over_probabilities`` (lo, hi), ``spread``, and
-        ``weights`` (list of ``(scenario, weight, npv)`` sorted by NPV, best first) and
-        ``ruled_out`` (scenario names with no leaf).
+        Q6 (:func:`valse.report.tree_report.tree_context`): ``value``, ``band`` (P10, P90 over
+        the leaves), ``over_probabilities`` (lo, hi), ``spread``, ``best_leaf`` and
+        ``worst_leaf``, ``not_paid_better``, ``weights`` (the scenario files the leaves are
+        readings of, best NPV first), ``unmapped`` and ``ruled_out``.
     claims : mapping, optional
         Counts by status (``confirmed``, ``reported``, ``denied``, ``unverified``).
     watch : sequence of mapping

@@ -1,19 +1,12 @@
-"""Charts of the cloud-economics notebook: the waterfall from the headline to the economic cost,
-and OpenAI's compute commitments.
-
-:func:`waterfall_steps` is pure (a table computed with :mod:`valse.model.cloud`); the drawing
-functions only draw it, in the house style of :mod:`valse.report.charts`.
+"""Charts of the cloud-economics notebook: waterfalls (the NPV's value bridge) and OpenAI's
+compute commitments, in the house style of :mod:`valse.report.charts`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 
-from valse.model import cloud
 from valse.report.charts import PALETTE, usd_bn_markdown
 
 #: Colours of the waterfall: decreases, increases, levels (totals and subtotals).
@@ -25,114 +18,8 @@ def usd_bn_text(value_usd_bn: float, digits: int = 1) -> str:
     return usd_bn_markdown(value_usd_bn, digits)
 
 
-def waterfall_steps(
-    params: Mapping[str, float],
-    *,
-    counterfactual_share: float,
-    spend_profile: str = "even",
-    contingent_tranche_year: float = 0.0,
-    reading: str = "auto",
-) -> pd.DataFrame:
-    """Steps from the headline investment to the economic cost, then to its present value.
-
-    Every level is a figure of :func:`valse.model.cloud.cloud_economics`; every change is the
-    difference between two of them, so the bars add up:
-
-    headline − AWS spend = net cash outlay; + AWS's cost of serving the spend
-    ``(1 − margin) × spend`` = economic cost; − milestone part not expected
-    ``(1 − p) × contingent`` − discounting of the rest of the investment + discounting of
-    the returning margin ``margin × (spend − PV spend)`` = economic cost in present value
-    (circular); + margin on the spend OpenAI would have made anyway
-    ``margin × (1 − share) × PV spend`` = economic cost in present value (incremental).
-
-    Parameters
-    ----------
-    params : mapping
-        Core parameters (see :func:`valse.model.cloud.cloud_economics`).
-    counterfactual_share, spend_profile, contingent_tranche_year
-        As in :func:`valse.model.cloud.cloud_economics`.
-    reading : {"auto", "inside", "separate"}
-        How the AWS spend relates to the headline (:func:`valse.model.cloud.services_reading`);
-        only the labels change.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by step label, columns ``kind`` (``level`` or ``change``),
-        ``change (USD bn)`` and ``level (USD bn)`` (the running total after the step).
-    """
-    inv = float(params["amazon_investment_usd_bn"])
-    upfront = float(params["amazon_upfront_usd_bn"])
-    p = float(params["contingent_tranche_probability"])
-    services = float(params["aws_services_usd_bn"])
-    margin = float(params["aws_ai_operating_margin"])
-    fig = cloud.cloud_economics(
-        params,
-        counterfactual_share=counterfactual_share,
-        spend_profile=spend_profile,
-        contingent_tranche_year=contingent_tranche_year,
-    )
-    which = cloud.services_reading(inv, upfront, services, reading)
-    spend_label = (
-        "AWS services inside the headline (OpenAI's own bill)"
-        if which == "inside"
-        else "Separate AWS contract, back to Amazon as revenue"
-    )
-    expected = inv - (1.0 - p) * (inv - upfront)
-    rows = [
-        ("Headline commitment", "level", inv, inv),
-        (spend_label, "change", -services, fig["amazon_net_cash_outlay_usd_bn"]),
-        ("= Net cash outlay", "level", np.nan, fig["amazon_net_cash_outlay_usd_bn"]),
-        (
-            "AWS's cost of serving that spend (1 − margin)",
-            "change",
-            (1.0 - margin) * services,
-            fig["amazon_economic_cost_usd_bn"],
-        ),
-        ("= Economic cost (undiscounted)", "level", np.nan, fig["amazon_economic_cost_usd_bn"]),
-        (
-            "Milestone part not expected to be paid",
-            "change",
-            expected - inv,
-            fig["amazon_economic_cost_usd_bn"] + expected - inv,
-        ),
-        (
-            "Discounting the investment paid later",
-            "change",
-            fig["amazon_investment_pv_usd_bn"] - expected,
-            fig["amazon_economic_cost_usd_bn"] + fig["amazon_investment_pv_usd_bn"] - inv,
-        ),
-        (
-            "Discounting the margin that comes back",
-            "change",
-            margin * (services - fig["cloud_spend_pv_usd_bn"]),
-            fig["amazon_economic_cost_pv_circular_usd_bn"],
-        ),
-        (
-            "= Economic cost, present value (circular)",
-            "level",
-            np.nan,
-            fig["amazon_economic_cost_pv_circular_usd_bn"],
-        ),
-        (
-            "Margin on spend OpenAI would have made anyway",
-            "change",
-            margin * (1.0 - counterfactual_share) * fig["cloud_spend_pv_usd_bn"],
-            fig["amazon_economic_cost_pv_usd_bn"],
-        ),
-        (
-            "= Economic cost, present value (incremental)",
-            "level",
-            np.nan,
-            fig["amazon_economic_cost_pv_usd_bn"],
-        ),
-    ]
-    frame = pd.DataFrame(rows, columns=["step", "kind", "change (USD bn)", "level (USD bn)"])
-    return frame.set_index("step")
-
-
 def waterfall_chart(steps: pd.DataFrame, title: str, xlabel: str = "USD bn"):
-    """Draw a horizontal waterfall from :func:`waterfall_steps` (first step at the top).
+    """Draw a horizontal waterfall of steps (first step at the top).
 
     Levels are bars from zero; changes float from the previous level to the new one
     (blue down, orange up). Each bar carries its value.

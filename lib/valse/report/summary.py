@@ -632,86 +632,7 @@ def readings_figures(table: pd.DataFrame, scenarios: Mapping[str, Mapping[str, A
             "reported_contract_npv": float(b["aws_contract_npv_usd_bn"])}
 
 
-# --- Q6: the decision tree over the scenarios, and the nine answers ---------------------------
-
-
-def scenario_npv_bands(scenarios: Mapping[str, Mapping[str, Any]], names: Iterable[str],
-                       facts: Any, draws: int = 20000) -> pd.DataFrame:
-    """The NPV to Amazon of the named scenarios with its P10–P90, as notebook 02 computes it.
-
-    Each scenario's file over the facts' defaults (:func:`valse.report.deal_report.npv_defaults`),
-    its own seed, ``draws`` correlated draws (:func:`valse.report.deal_report.run_monte_carlo`);
-    the band is the one that contains its centre (:func:`valse.model.deal_npv.band_containing`),
-    else the centre at both ends.
-
-    Returns
-    -------
-    DataFrame
-        Index scenario; columns ``npv, p10, p50, p90`` [USD bn].
-    """
-    from valse.model import deal_npv
-    from valse.report import deal_report
-
-    defaults = deal_report.npv_defaults(facts)
-    rows = {}
-    for name in names:
-        p = deal_report.with_counterparty(
-            {**defaults, **{k: v for k, v in scenarios[name].items() if k != "description"},
-             "draws": draws}, facts)
-        centre = deal_npv.npv_parts(p)["amazon_deal_npv_usd_bn"]
-        band = deal_npv.band_containing(centre, deal_report.run_monte_carlo(p)[
-            "amazon_deal_npv_usd_bn"])
-        lo, mid, hi = band if band is not None else (centre, centre, centre)
-        rows[name] = {"npv": float(centre), "p10": float(lo), "p50": float(mid),
-                      "p90": float(hi)}
-    frame = pd.DataFrame.from_dict(rows, orient="index", columns=["npv", "p10", "p50", "p90"])
-    frame.index.name = "scenario"
-    return frame
-
-
-def tree_context(result: Any, all_names: Iterable[str]) -> dict[str, Any]:
-    """Context of the Q6 answer from :func:`valse.model.scenario_tree.weigh`'s result.
-
-    ``weights`` lists the plausible scenarios (weight > 0) best NPV first, each with its weight
-    and NPV; ``ruled_out`` the other scenario names.
-    """
-    npv = dict(result.ranked)
-    plausible = [{"name": s, "weight": float(result.weights[s]), "npv": float(npv[s])}
-                 for s, _ in result.ranked if result.weights.get(s, 0) > 0]
-    return {"weights": plausible, "value": float(result.value),
-            "within": tuple(float(x) for x in result.within),
-            "over_probabilities": tuple(float(x) for x in result.over_probabilities),
-            "spread": float(result.spread_between),
-            "ruled_out": [n for n in all_names if result.weights.get(n, 0) <= 0]}
-
-
-def tree_table(result: Any, bands: pd.DataFrame) -> pd.DataFrame:
-    """The plausible scenarios with their probability, NPV and P10–P90, best NPV first."""
-    rows = [{"scenario": s, "probability": float(result.weights[s]), "npv": float(v),
-             "p10": float(bands.loc[s, "p10"]), "p90": float(bands.loc[s, "p90"])}
-            for s, v in result.ranked if result.weights.get(s, 0) > 0]
-    return pd.DataFrame(rows, columns=["scenario", "probability", "npv", "p10", "p90"]
-                        ).set_index("scenario")
-
-
-def tree_chart(table: pd.DataFrame, result: Any):
-    """Bars of the plausible scenarios' NPVs (P10–P90 whiskers) and the weighted NPV.
-
-    The title states the takeaway: whether the deal destroys value on its cash flows in every
-    plausible scenario.
-
-    Returns
-    -------
-    (Figure, Axes)
-    """
-    rows = table.rename(index=lambda s: f"{s} ({100 * table.loc[s, 'probability']:.0f}%)")
-    weighted = pd.DataFrame({"value": [result.value], "p10": [result.within[0]],
-                             "p90": [result.within[1]]}, index=["weighted by the tree"])
-    frame = pd.concat([rows.rename(columns={"npv": "value"})[["value", "p10", "p90"]], weighted])
-    negative = bool((table["npv"] < 0).all())
-    title = ("Q6 · The deal's NPV to Amazon is negative in every plausible scenario" if negative
-             else "Q6 · The deal's NPV to Amazon, plausible scenario by scenario")
-    return band_chart(frame, "USD bn, present value (whiskers: P10–P90)", title)
+# --- the answers' contexts (Q6's tree: valse.report.tree_report) ------------------------
 
 
 def readings_context(table: pd.DataFrame, scenarios: Mapping[str, Mapping[str, Any]]
@@ -726,32 +647,6 @@ def readings_context(table: pd.DataFrame, scenarios: Mapping[str, Mapping[str, A
             "reported_upfront": float(b["amazon_upfront_usd_bn"]),
             "reported_services": float(b["aws_services_usd_bn"]),
             "reported_npv": float(table.loc["base", "amazon_deal_npv_usd_bn"])}
-
-
-def record_weighted_npv(result: Any, tree_sources: Sequence[str], bands: pd.DataFrame) -> None:
-    """Record Q6's metrics: the weighted NPV (band: the scenarios' own P10–P90, weighted), its
-    ends over the branch probabilities' ranges, and the spread between the scenarios."""
-    from valse.report.record import metric
-
-    params = ["contingent_tranche_probability", "scenario_name"]
-    from valse.model.scenario_tree import weighted_value
-
-    lo, hi = result.within
-    mid = weighted_value(result.weights, bands["p50"].to_dict())
-    band = dict(p10=lo, p50=mid, p90=hi) if lo < hi and lo <= result.value <= hi else {}
-    metric("amazon_deal_npv_weighted_usd_bn", result.value, "USD bn",
-           "The deal's NPV to Amazon weighted over the plausible scenarios by the decision "
-           "tree (band: the scenarios' own P10–P90, weighted)", sources=list(tree_sources),
-           params=params, **band)
-    metric("amazon_deal_npv_weighted_low_usd_bn", result.over_probabilities[0], "USD bn",
-           "Lowest weighted NPV over the ranges of the tree's branch probabilities",
-           sources=list(tree_sources), params=params)
-    metric("amazon_deal_npv_weighted_high_usd_bn", result.over_probabilities[1], "USD bn",
-           "Highest weighted NPV over the ranges of the tree's branch probabilities",
-           sources=list(tree_sources), params=params)
-    metric("amazon_deal_npv_between_scenarios_usd_bn", result.spread_between, "USD bn",
-           "Spread of the NPV between the plausible scenarios (weighted standard deviation)",
-           sources=list(tree_sources), params=params)
 
 
 def claims_counts(counts: Mapping[str, int]) -> dict[str, int]:

@@ -298,25 +298,23 @@ def _markdown(text: str) -> Markup:
 
 
 def _tree(scenarios: list[ScenarioResults], data_dir: Path) -> Any:
-    """The decision tree weighed with the published scenarios' NPVs (None if one is missing)."""
+    """The decision tree weighed on the deal as reported (its leaves valued with their outcomes
+    fixed), the published scenarios' NPVs ranked beside it (None without the data)."""
     from valse.data.facts import load_facts as load_fact_base
-    from valse.data.scenario_tree import load_tree
-    from valse.model import scenario_tree
+    from valse.report import summary, tree_report
 
-    try:
-        tree = load_tree(load_fact_base(data_dir / "facts.csv"), data_dir / "scenario_tree.csv")
-    except (OSError, ValueError, KeyError):
-        return None
-    npv, p10, p90 = {}, {}, {}
+    npv = {}
     for sc in scenarios:
         rec = _pick(sc.metrics, "amazon_deal_npv_usd_bn")
         if rec is not None:
             npv[sc.name] = float(rec["value"])
-            p10[sc.name] = float(rec.get("p10", rec["value"]))
-            p90[sc.name] = float(rec.get("p90", rec["value"]))
-    if not set(tree.mapping.values()) <= set(npv):
+    try:
+        facts = load_fact_base(data_dir / "facts.csv")
+        files = summary.load_scenario_files(sorted((data_dir / "scenarios").glob("*.yaml")))
+        _, result = tree_report.load_and_weigh(files, facts, npv, data_dir / "scenario_tree.csv")
+    except (OSError, ValueError, KeyError):
         return None
-    return scenario_tree.weigh(tree, npv, p10, p90)
+    return result
 
 
 def _answers(scenarios: list[ScenarioResults], lang: str, result: Any) -> dict[str, Any] | None:
@@ -324,7 +322,7 @@ def _answers(scenarios: list[ScenarioResults], lang: str, result: Any) -> dict[s
     from valse.data.claims import load_claims, status_counts
     from valse.data.regulators import load_watchlist
     from valse.model.deal import DEAL_FIELDS
-    from valse.report import answers, summary
+    from valse.report import answers, summary, tree_report
 
     by_name = {sc.name: sc for sc in scenarios}
     sc = by_name.get("base")
@@ -351,7 +349,8 @@ def _answers(scenarios: list[ScenarioResults], lang: str, result: Any) -> dict[s
                         "reported_upfront": float(params["amazon_upfront_usd_bn"]),
                         "reported_services": float(params["aws_services_usd_bn"]),
                         "reported_npv": float(b_npv["value"])}
-    tree = summary.tree_context(result, [s.name for s in scenarios]) if result else None
+    tree = (tree_report.tree_context(result, {s.name: s.manifest.get("parameters") or {}
+                                              for s in scenarios}) if result else None)
     context = answers.answer_context(best, params, scenario="base", tree=tree, claims=counts,
                                      watch=watch, readings=readings)
     texts = answers.render_answers(context, lang)
@@ -418,11 +417,12 @@ WORDS: dict[str, dict[str, str]] = {
            "glossary": "Glossary", "facts_behind": "Facts behind the answers",
            "side_by_side": "Scenarios side by side", "side_by_side_intro": "Central value of "
            "each figure, with its P10–P90 range where a Monte Carlo gives one; — where the "
-           "figure is not defined in that scenario. The first row is each scenario's "
-           "probability from the decision tree of Q6 (0% for the readings the record rules "
-           "out). Each scenario's section below links every figure to its facts and "
-           "parameters.", "figure": "Figure",
-           "probability": "Probability (decision tree of Q6)",
+           "figure is not defined in that scenario. The first row is the share of the decision "
+           "tree of Q6 each scenario file is a reading of (0% for the readings the record rules "
+           "out, and for a file that moves the values rather than the branches); the rest of "
+           "the tree lies in branches no scenario file describes. Each scenario's section below "
+           "links every figure to its facts and parameters.", "figure": "Figure",
+           "probability": "Share of the tree (decision tree of Q6)",
            "other": "Version française", "other_lang": "fr", "other_href": "index.fr.html"},
     "fr": {"title": "valse : résultats", "tagline": "Amazon, OpenAI et l'argent de l'IA qui "
            "tourne en rond : les neuf réponses de l'article source, chaque scénario et ses "
@@ -434,9 +434,12 @@ WORDS: dict[str, dict[str, str]] = {
            "facts_behind": "Les faits derrière les réponses",
            "side_by_side": "Les scénarios côte à côte", "side_by_side_intro": "Valeur centrale "
            "de chaque chiffre, avec sa fourchette P10–P90 quand une simulation la donne ; — "
-           "quand le chiffre n'existe pas dans ce scénario. La première ligne donne la "
-           "probabilité de chaque scénario selon l'arbre de décision de Q6.",
-           "figure": "Chiffre", "probability": "Probabilité (arbre de décision de Q6)",
+           "quand le chiffre n'existe pas dans ce scénario. La première ligne donne la part "
+           "de l'arbre de décision de Q6 que décrit chaque fichier de scénario (0 % pour les "
+           "lectures que les faits écartent, et pour un fichier qui fait varier les valeurs "
+           "plutôt que les branches) ; le reste de l'arbre tombe dans des branches qu'aucun "
+           "fichier ne décrit.",
+           "figure": "Chiffre", "probability": "Part de l'arbre (arbre de décision de Q6)",
            "other": "English version", "other_lang": "en", "other_href": "index.html"},
 }
 
@@ -449,6 +452,48 @@ def _environment() -> jinja2.Environment:
                               trim_blocks=True, lstrip_blocks=True)
 
 
+#: Fixed texts of the per-scenario sections, the claims tracker and the watch-list, by language
+#: (numbers, names and the data's own texts are shown as they are).
+SECTION_WORDS: dict[str, dict[str, Any]] = {
+    "en": {"scenario": "Scenario", "run": "Run", "commit": "commit", "data": "data",
+           "all_ran": "all notebooks ran", "some_failed": "some notebooks failed",
+           "fact_base_as_of": "fact base as of", "colon": ":",
+           "data_package": "data package (JSON and CSV)", "headline": "Headline figures",
+           "value": "Value", "unit": "Unit", "notebook": "Notebook",
+           "facts_and_params": "facts and parameters",
+           "provenance": "Facts and parameters behind the figures",
+           "none_recorded": "none recorded", "parameters": "parameters", "none": "none",
+           "no_headline": "No headline figures recorded.", "notebooks": "Notebooks",
+           "status": "Status", "run_time": "Run time", "pages": "Pages",
+           "claims": "Claims tracker",
+           "claims_intro": ("Every factual claim of the source article", "with its status as "
+                            "of the latest facts and the source that settles it."),
+           "claim": "Claim", "source": "Source", "watch": "What to watch",
+           "watch_intro": ("The watch-list", "says what to look for, who files it, when, and "
+                           "which conclusion it would change."),
+           "watch_cols": ("Watch", "Look for", "Filer", "Expected", "Would change")},
+    "fr": {"scenario": "Scénario", "run": "Exécution", "commit": "commit", "data": "données",
+           "all_ran": "tous les carnets ont tourné",
+           "some_failed": "certains carnets ont échoué",
+           "fact_base_as_of": "base de faits au", "colon": "\u00a0:",
+           "data_package": "paquet de données (JSON et CSV)",
+           "headline": "Chiffres principaux", "value": "Valeur", "unit": "Unité",
+           "notebook": "Carnet", "facts_and_params": "faits et paramètres",
+           "provenance": "Les faits et paramètres derrière les chiffres",
+           "none_recorded": "aucun enregistré", "parameters": "paramètres", "none": "aucun",
+           "no_headline": "Aucun chiffre principal enregistré.", "notebooks": "Carnets",
+           "status": "Statut", "run_time": "Durée", "pages": "Pages",
+           "claims": "Suivi des affirmations",
+           "claims_intro": ("Chaque affirmation factuelle de l'article source", "avec son "
+                            "statut d'après les derniers faits et la source qui la tranche."),
+           "claim": "Affirmation", "source": "Source", "watch": "Ce qu'il faut surveiller",
+           "watch_intro": ("La liste de surveillance", "dit quoi chercher, qui le dépose, "
+                           "quand, et quelle conclusion cela changerait."),
+           "watch_cols": ("À surveiller", "Chercher", "Déposant", "Attendu",
+                          "Changerait")},
+}
+
+
 def render_index(scenarios: list[ScenarioResults], title: str | None = None,
                  lang: str = "en") -> str:
     """Return the HTML of the index page (``lang``: ``en``, or ``fr`` for ``index.fr.html``)."""
@@ -457,7 +502,7 @@ def render_index(scenarios: list[ScenarioResults], title: str | None = None,
                  if sc.manifest.get("data_dir")]
     result = _tree(scenarios, data_dirs[0]) if data_dirs else None
     page = _environment().get_template("index.html.j2").render(
-        lang=lang, title=title or words["title"], words=words,
+        lang=lang, title=title or words["title"], words=words, w2=SECTION_WORDS[lang],
         other={"href": words["other_href"], "lang": words["other_lang"],
                "text": words["other"]},
         csp=Markup(csp_meta()), generator=Markup(GENERATOR_META),
