@@ -15,7 +15,7 @@ from valse.data.flowdata import load_flows
 from valse.model.flows.basis import is_money_committed, money_committed_usd_bn, money_flows
 from valse.model.flows.concentration import compute_contracts_hhi
 from valse.model.flows.demand import CONTRACT_COLUMNS, backlog_exposure, customer_loss
-from valse.report import flows_demand, valuation_story
+from valse.report import flows_demand, valuation_concentration
 
 TOL = 1e-12
 
@@ -75,7 +75,7 @@ def facts():
 
 def test_the_shares_are_the_valuation_notebooks_computation(facts):
     exposure, loss = flows_demand.demand_side("reported", facts)
-    story = valuation_story.backlog_shares(
+    story = valuation_concentration.backlog_shares(
         {"amazon_investment_usd_bn": 50.0, "amazon_upfront_usd_bn": 15.0}, facts
     )
     col = "share from OpenAI and Anthropic (%)"
