@@ -29,8 +29,7 @@ LIB = Path(__file__).resolve().parents[1]
 #: The runner's own modules outside ``valse.run`` (paths relative to ``lib/valse``): a kernel
 #: never imports them, so they are not in the notebooks' input hashes (editing the index or
 #: the console re-runs nothing).
-RUNNER_MODULES = frozenset({"__main__.py", "outfolder.py", "data/datacheck.py",
-                            "forkserver_guard.py"})
+RUNNER_MODULES = frozenset({"__main__.py", "data/datacheck.py"})
 #: The runner's layer (``valse.run``): never imported by a kernel.
 RUNNER_LAYER = "run/"
 

@@ -26,8 +26,7 @@ import sys
 import threading
 from typing import Any
 
-from valse import outfolder
-from valse.run import forkserver, kernels
+from valse.run import forkserver, kernels, outfolder
 from valse.run.console import Console, describe_error
 from valse.run.manifest import git_state, now_iso, package_versions
 from valse.run.plan import (
@@ -53,7 +52,7 @@ from valse.run.scheduler import Scheduler
 #: Exit code when ``--no-wait`` and another run holds the lock on the output folder.
 EXIT_LOCKED = 3
 #: Modules the multiprocessing fork server imports once, before forking the pool's workers.
-WORKER_PRELOAD = ["valse.forkserver_guard", "valse.run.export", "valse.run.execute",
+WORKER_PRELOAD = ["valse.run.forkserver_guard", "valse.run.export", "valse.run.execute",
                   "papermill", "nbformat"]
 
 

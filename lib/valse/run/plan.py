@@ -1,6 +1,6 @@
 """Planning a run (light: no papermill, nbconvert or pandas import): read every notebook's
 ``parameters`` cell (:mod:`valse.nbparams`), validate the scenarios (:mod:`valse.data.scenarios`),
-the output folder (:mod:`valse.outfolder`) and the data files (:mod:`valse.data.datacheck`), and
+the output folder (:mod:`valse.run.outfolder`) and the data files (:mod:`valse.data.datacheck`), and
 decide for each (scenario, notebook) whether its published results are up to date
 (:mod:`valse.run.cachekeys`).
 
@@ -16,11 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from valse import outfolder
 from valse.data.scenarios import Scenario, ScenarioError, declared_parameters, load_scenarios
 from valse.nbparams import NotebookParamsError, Param, notebook_parameters
 from valse.report.record import registry
-from valse.run import cachekeys
+from valse.run import cachekeys, outfolder
 from valse.run.manifest import (
     load_previous,
     notebook_files,
@@ -246,7 +245,7 @@ def up_to_date(run: ScenarioRun, opts: Options, inputs: dict[str, Any]) -> bool:
 
 def check_output_folder(out: Path, scenarios: Iterable[str]) -> None:
     """Raise InvalidInput when ``out`` cannot be created or written, or when something valse
-    did not make is where it would write (:func:`valse.outfolder.obstacles`)."""
+    did not make is where it would write (:func:`valse.run.outfolder.obstacles`)."""
     if out.exists() and not out.is_dir():
         raise InvalidInput(f"--out {out}: exists and is not a folder")
     existing = out
