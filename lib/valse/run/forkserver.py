@@ -39,6 +39,9 @@ from typing import Any
 
 ZYGOTE_ENV = "VALSE_KERNEL_ZYGOTE"
 DISABLE_ENV = "VALSE_FORK_KERNELS"
+#: Whether a run starts the fork server when ``VALSE_FORK_KERNELS`` is not set (``1`` turns it
+#: on, ``0`` off, whatever this says).
+DEFAULT_ON = True
 CLIENT = Path(__file__).resolve().with_name("forkclient.py")
 #: Libraries worth importing once in the fork server when a notebook imports them. pyplot and
 #: anything that imports it are left out: the inline backend must be set up in the kernel.
@@ -273,12 +276,19 @@ def serve(socket_path: str, modules: list[str]) -> None:
         conn.close()
 
 
+def enabled() -> bool:
+    """Whether this run forks its kernels: ``VALSE_FORK_KERNELS`` (``0`` or ``1``) when set,
+    else :data:`DEFAULT_ON`."""
+    value = os.environ.get(DISABLE_ENV, "").strip()
+    return DEFAULT_ON if value == "" else value != "0"
+
+
 def start(notebooks: Iterable[Path], log: Any = None) -> tuple[Any, str] | None:
     """Start the fork server for a run; return (process, socket path), or None when disabled
     (``VALSE_FORK_KERNELS=0``) or not possible here (then ``log`` gets the reason)."""
     import socket
 
-    if os.environ.get(DISABLE_ENV, "1") == "0":
+    if not enabled():
         return None
     missing = [what for what, ok in (("os.fork", hasattr(os, "fork")),
                                      ("socket.send_fds", hasattr(socket, "send_fds")))
