@@ -3,7 +3,6 @@ and the 01_valuation notebook end to end."""
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from pathlib import Path
@@ -491,7 +490,8 @@ def test_notebook_no_deal_records_only_defined_metrics(tmp_path, run_notebook):
     scenario = yaml.safe_load((ROOT / "data" / "scenarios" / "no_deal.yaml").read_text())
     params = {k: v for k, v in scenario.items() if k in declared}
     assert params["amazon_investment_usd_bn"] == 0 and params["round_size_usd_bn"] == 72
-    m = run_notebook(NOTEBOOK, _parameters(tmp_path, **params, scenario_name="no_deal")).records
+    run = run_notebook(NOTEBOOK, _parameters(tmp_path, **params, scenario_name="no_deal"))
+    m = run.records
     # hand-computed: post = 730 + 72; Microsoft keeps 27 × 730 / 802
     assert_allclose(m["post_money_valuation_usd_bn"]["value"], 802.0, rtol=1e-12)
     assert_allclose(m["microsoft_stake_after_round_pct"]["value"], 27 * 730 / 802, rtol=1e-12)
@@ -508,7 +508,7 @@ def test_notebook_no_deal_records_only_defined_metrics(tmp_path, run_notebook):
     assert_allclose(m["required_revenue_usd_bn"]["value"], expected_revenue, rtol=1e-9)
     # a discount on the price of no stake does not exist: not recorded, and the text says so
     assert "amazon_effective_stake_price_discount_pct" not in m
-    out = json.loads((tmp_path / "out.ipynb").read_text())
+    out = run.nb
     shown = "".join(
         "".join(o.get("data", {}).get("text/markdown", ""))
         for c in out["cells"]
