@@ -7,8 +7,9 @@ Cold runs (every notebook executed and exported), on the same notebooks and figu
 (b) the best a user could build from the same parts without our runner: papermill's Python
     API in a process pool of two (``concurrent.futures``), nbconvert's ``HTMLExporter`` in the
     same processes (imported once per worker), the summary notebook after the others;
-(c) ``python -m valse run --force`` (two workers, kernels forked from a warm process);
-(d) the same with the kernel fork server disabled (``VALSE_FORK_KERNELS=0``);
+(c) ``python -m valse run --force`` (two workers) as it runs by default;
+(d) the same with the other setting of the kernel fork server (``VALSE_FORK_KERNELS=1`` when
+    it is off by default, ``0`` when on: :data:`valse.run.forkserver.DEFAULT_ON`);
 (e) ``python -m valse run`` again, with nothing to do (no-op);
 then what the work itself costs:
 (f) each notebook's own work: its code as a plain script, each figure rendered once
@@ -23,7 +24,10 @@ published explorers in Chromium (``bench/explorers.py``).
 
 Each of (a)-(g) is repeated ``--repeat N`` times, the steps interleaved so that a change of
 the machine's load hits all of them; the table gives the fastest round and the spread (the
-slowest round). Everything is written into temporary folders, removed at the end.
+slowest round), and the load average at the start of each round. Everything is written into
+temporary folders, removed at the end. Python writes its bytecode caches as it does for a
+user (``PYTHONDONTWRITEBYTECODE`` is removed from the steps' environment: with it, every
+process compiles the library from source, which is not what a user's run costs).
 Usage: ``python bench/bench.py [--notebooks DIR] [--scenario FILE] [--jobs N] [--repeat N]
 [--synthetic N] [--no-report] [--no-panels | --panels-only]``; ``--synthetic N`` times N
 generated notebooks (pandas, matplotlib, a chart and a few metrics each, the last one a
@@ -284,7 +288,16 @@ def main() -> int:
         cmd = [sys.executable, "-m", "valse", "run", "--notebooks", str(folder), "--data",
                str(args.data), "--scenario", str(scenario_path), "--out", str(out),
                "--jobs", str(args.jobs)]
-        no_fork = {**os.environ, "VALSE_FORK_KERNELS": "0"}
+        from valse.run import forkserver
+
+        base_env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        default = "1" if forkserver.DEFAULT_ON else "0"
+        other = {**base_env, forkserver.DISABLE_ENV: "0" if forkserver.DEFAULT_ON else "1"}
+        LABELS["c"] += f" (fork server {'on' if forkserver.DEFAULT_ON else 'off'})"
+        LABELS["d"] += f" (fork server {'off' if forkserver.DEFAULT_ON else 'on'})"
+        default_env = {**base_env, forkserver.DISABLE_ENV: default}
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # for make report and the pool too
+        loads: list[float] = []
 
         def record(step: str, seconds: float) -> None:
             rounds.setdefault(step, []).append(seconds)
@@ -292,13 +305,16 @@ def main() -> int:
                   flush=True)
 
         for i in range(max(1, args.repeat)):
+            loads.append(os.getloadavg()[0])
+            print(f"round {i + 1}: load average {loads[-1]:.1f}", file=sys.stderr, flush=True)
             work = tmp_path / f"naive-{i}"
             work.mkdir()
             record("a", naive(notebooks, scenario, work))
             work = tmp_path / f"pool-{i}"
             work.mkdir()
             record("b", papermill_pool(notebooks, scenario, work, jobs=2))
-            for step, env in (("d", no_fork), ("c", None)):  # (c) last: its output is used
+            # (c) last: its output (the manifest, the published pages) is used below
+            for step, env in (("d", other), ("c", default_env)):
                 elapsed, proc = timed(cmd + ["--force"], cwd=tmp, env=env)
                 record(step, elapsed)
                 if proc.returncode != 0:
@@ -308,7 +324,7 @@ def main() -> int:
             for n in manifest["notebooks"]:
                 per_notebook.setdefault(n["name"], {}).setdefault("pipeline", []).append(
                     n["duration_s"])
-            elapsed, proc_noop = timed(cmd, cwd=tmp)
+            elapsed, proc_noop = timed(cmd, cwd=tmp, env=default_env)
             record("e", elapsed)
             if proc_noop.returncode != 0 or "up to date" not in proc_noop.stderr:
                 failures.append("(e) was not a no-op")
@@ -331,7 +347,7 @@ def main() -> int:
                 if proc.returncode != 0:
                     failures.append(f"(h) exit {proc.returncode}")
                     print(proc.stderr[-3000:], file=sys.stderr)
-    print_tables(rounds, per_notebook, figures, summaries, args, cores)
+    print_tables(rounds, per_notebook, figures, summaries, args, cores, loads)
     for failure in failures:
         print(f"FAILED: {failure}")
     panels_rc = 0 if args.no_panels or args.synthetic else panels(args.notebooks, scenario_path)
@@ -341,8 +357,8 @@ def main() -> int:
 LABELS = {
     "a": "(a) naive: papermill + nbconvert CLI, serial",
     "b": "(b) papermill API + nbconvert exporter, pool of 2",
-    "c": "(c) python -m valse run --force (fork server)",
-    "d": "(d) the same, VALSE_FORK_KERNELS=0",
+    "c": "(c) python -m valse run --force, default",
+    "d": "(d) the same, other fork setting",
     "e": "(e) no-op re-run",
     "f": "(f) notebooks' own work (scripts), serial sum",
     "g": "(g) that work on two cores, summary last",
@@ -350,15 +366,17 @@ LABELS = {
 }
 
 
-def print_tables(rounds, per_notebook, figures, summaries, args, cores) -> None:
+def print_tables(rounds, per_notebook, figures, summaries, args, cores, loads) -> None:
     n = len(next(iter(rounds.values())))
-    print(f"\n{n} round(s), {cores} cores, load average now {os.getloadavg()[0]:.1f} "
+    print(f"\n{n} round(s), {cores} cores, load average at the start of each round "
+          f"{', '.join(f'{x:.1f}' for x in loads)}, now {os.getloadavg()[0]:.1f} "
           "(the machine may be shared: compare the steps of one round, not runs)")
     width = max(len(v) for v in LABELS.values())
-    print(f"{'step':<{width}}  fastest  slowest")
+    print(f"{'step':<{width}}  fastest  slowest  rounds")
     for key, label in LABELS.items():
         if key in rounds:
-            print(f"{label:<{width}}  {min(rounds[key]):7.2f}  {max(rounds[key]):7.2f}")
+            every = " ".join(f"{x:.2f}" for x in rounds[key])
+            print(f"{label:<{width}}  {min(rounds[key]):7.2f}  {max(rounds[key]):7.2f}  {every}")
     best = {k: min(v) for k, v in rounds.items()}
 
     def check(label: str, value: float, ok: bool) -> None:
@@ -372,9 +390,14 @@ def print_tables(rounds, per_notebook, figures, summaries, args, cores) -> None:
     check("no-op re-run (e) < 0.1 s", best["e"], best["e"] < 0.1)
     if "h" in best:
         check("make report, every scenario (h) < 40 s", best["h"], best["h"] < 40)
-    saved = 1 - best["c"] / best["d"]
-    print(f"{'fork server saves, 1 - (c)/(d)':<{width}}  {100 * saved:6.1f}%  "
-          f"({'at least' if saved >= 0.2 else 'less than'} a fifth)")
+    from valse.run.forkserver import DEFAULT_ON
+
+    on, off = ("c", "d") if DEFAULT_ON else ("d", "c")
+    saved = 1 - best[on] / best[off]
+    paired = [1 - a / b for a, b in zip(rounds[on], rounds[off], strict=True)]
+    print(f"{'fork server saves, 1 - on/off (fastest)':<{width}}  {100 * saved:6.1f}%  "
+          f"({'at least' if saved >= 0.2 else 'less than'} a fifth; round by round: "
+          f"{', '.join(f'{100 * x:.0f}%' for x in paired)})")
     print("\nper notebook (fastest round of each) [s]: the pipeline's time (kernel start, run, "
           "export) against its own work")
     print(f"{'notebook':<22} {'pipeline':>8} {'work':>6} {'ratio':>6} {'figures':>7} "

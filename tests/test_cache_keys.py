@@ -68,10 +68,10 @@ def test_the_runners_modules_are_not_in_the_notebooks_keys(project):
     assert project.run("--only", "10_alpha").returncode == 0
     manifest = json.loads((project.out / "base" / "manifest.json").read_text())
     lib = manifest["inputs"]["lib_files"]
-    for runner in ("__main__.py", "outfolder.py"):
+    for runner in ("__main__.py", "data/datacheck.py"):
         assert runner in RUNNER_MODULES and runner not in lib, runner
-    for runner in ("run/site.py", "run/export.py", "run/changes.py", "run/main.py",
-                   "run/execute.py"):
+    for runner in ("run/outfolder.py", "run/forkserver_guard.py", "run/site.py",
+                   "run/export.py", "run/changes.py", "run/main.py", "run/execute.py"):
         assert runner not in lib, runner
     for model in ("model/valuation.py", "data/facts.py", "report/record.py",
                   "report/sanitize.py", "report/templates/03_labor_costs/plain_words.md.j2",

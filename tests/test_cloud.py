@@ -1,6 +1,5 @@
 """Cloud economics: DESIGN.md identities, present values, capacity, AWS capex, panel, notebook."""
 
-import json
 import math
 import re
 from pathlib import Path
@@ -15,7 +14,6 @@ from numpy.testing import assert_allclose
 from valse.data.facts import load_facts
 from valse.data.nbparams import notebook_parameters
 from valse.model import capacity, cloud
-from valse.report.record import metrics_from_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "02_cloud_economics.ipynb"
@@ -275,26 +273,20 @@ RETIRED = {"amazon_net_cash_outlay_usd_bn", "amazon_economic_cost_usd_bn",
            "amazon_economic_cost_pv_usd_bn", "aws_capex_irr_pct"}
 
 
-def _run(tmp_path, scenario, art=None):
-    import papermill as pm
+def _parameters(scenario, art=None):
+    """The scenario's values for 02, fewer draws, and the artifacts folder when given."""
     _, values = _scenario(scenario)
-    out = tmp_path / "out.ipynb"
     extra = {"artifacts_dir": str(art)} if art else {}
-    pm.execute_notebook(str(NOTEBOOK), str(out),
-                        parameters={"interactive": False, **values, "draws": 400,
-                                    "scenario_name": scenario, **extra},
-                        kernel_name="python3", progress_bar=False, cwd=str(tmp_path))
-    nb = json.loads(out.read_text())
-    return nb, {r["name"]: r for r in metrics_from_notebook(nb, "02_cloud_economics")}
+    return {**values, "draws": 400, "scenario_name": scenario, **extra}
 
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("scenario", ["base", "rumour"])
-def test_notebook_end_to_end(tmp_path, scenario):
+def test_notebook_end_to_end(tmp_path, scenario, run_notebook):
     from valse.model import deal_npv
 
     art = tmp_path / "artifacts"
-    nb, records = _run(tmp_path, scenario, art)
+    records = run_notebook(NOTEBOOK, _parameters(scenario, art), cwd=tmp_path).records
     assert REQUIRED <= records.keys(), REQUIRED - records.keys()
     assert not RETIRED & records.keys()
     v = {k: r["value"] for k, r in records.items()}
@@ -334,10 +326,11 @@ def test_amounts_in_prose_show_the_sign_before_the_dollar():
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("scenario", ["equity_only", "no_deal"])
-def test_notebook_without_aws_spend(tmp_path, scenario):
+def test_notebook_without_aws_spend(tmp_path, scenario, run_notebook):
     """No AWS spend tied to the deal: the contract is worth nothing and has no IRR; with no
     investment (no_deal) the circularity ratio is not recorded either."""
-    nb, records = _run(tmp_path, scenario)
+    run = run_notebook(NOTEBOOK, _parameters(scenario), cwd=tmp_path)
+    nb, records = run.nb, run.records
     p = _npv_params(scenario)
     assert p["aws_services_usd_bn"] == 0
     assert records["aws_contract_npv_usd_bn"]["value"] == 0.0

@@ -691,25 +691,6 @@ RUMOUR = {
 }
 
 
-def _run(tmp_path, **parameters):
-    import papermill as papermill
-
-    from valse.report.record import metrics_from_notebook
-
-    out = tmp_path / "out.ipynb"
-    papermill.execute_notebook(
-        str(NOTEBOOK),
-        str(out),
-        parameters={"interactive": False, "artifacts_dir": str(tmp_path / "artifacts"),
-                    **parameters},
-        kernel_name="python3",
-        progress_bar=False,
-        cwd=str(NOTEBOOK.parent),
-    )
-    records = metrics_from_notebook(json.loads(out.read_text()), "04_cross_investments")
-    return {r["name"]: r for r in records}
-
-
 def _expected(parameters):
     from valse.report import flows_report
 
@@ -733,8 +714,9 @@ def _expected(parameters):
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("parameters", [{}, RUMOUR], ids=["base", "rumour"])
-def test_notebook_end_to_end(tmp_path, parameters):
-    records = _run(tmp_path, **parameters, draws=300)
+def test_notebook_end_to_end(tmp_path, parameters, run_notebook):
+    records = run_notebook(NOTEBOOK, {"artifacts_dir": str(tmp_path / "artifacts"),
+                                      **parameters, "draws": 300}).records
     assert REQUIRED <= set(records)
     for name, value in _expected(parameters).items():
         assert_allclose(records[name]["value"], value, rtol=1e-9, err_msg=name)

@@ -450,27 +450,9 @@ def test_cost_part_facts_add_up_to_the_cost_fact():
     )
 
 
-def _run(tmp_path, parameters):
-    import papermill as papermill
-
-    from valse.report.record import metrics_from_notebook
-
-    out = tmp_path / "out.ipynb"
-    papermill.execute_notebook(
-        str(NOTEBOOK),
-        str(out),
-        parameters={
-            "interactive": False,
-            "draws": 200,
-            "artifacts_dir": str(tmp_path / "artifacts"),
-            **parameters,
-        },
-        kernel_name="python3",
-        progress_bar=False,
-        cwd=str(ROOT / "notebooks"),
-    )
-    records = metrics_from_notebook(json.loads(out.read_text()), "03_labor_costs")
-    return {r["name"]: r for r in records}
+def _parameters(tmp_path, parameters):
+    """03's parameters in these tests: fewer draws, an artifacts folder, then ``parameters``."""
+    return {"draws": 200, "artifacts_dir": str(tmp_path / "artifacts"), **parameters}
 
 
 REQUIRED = (
@@ -482,8 +464,8 @@ REQUIRED = (
 
 
 @pytest.mark.notebook
-def test_notebook_base_scenario(tmp_path, defaults):
-    got = _run(tmp_path, {})
+def test_notebook_base_scenario(tmp_path, defaults, run_notebook):
+    got = run_notebook(NOTEBOOK, _parameters(tmp_path, {})).records
     assert set(REQUIRED) <= set(got)
     savings = labor.layoff_savings_usd_bn_per_year(
         defaults["roles_cut"], defaults["cost_per_role_usd_k"]
@@ -542,7 +524,7 @@ def test_notebook_base_scenario(tmp_path, defaults):
 
 
 @pytest.mark.notebook
-def test_notebook_rumour_scenario(tmp_path):
+def test_notebook_rumour_scenario(tmp_path, run_notebook):
     rumour = yaml.safe_load(RUMOUR_YAML.read_text())
     keys = (
         "amazon_investment_usd_bn",
@@ -561,7 +543,7 @@ def test_notebook_rumour_scenario(tmp_path):
         scenario_name="rumour",
         cost_per_role_usd_k=300.0,  # off the parts' sum: the notebook rescales the parts
     )
-    got = _run(tmp_path, params)
+    got = run_notebook(NOTEBOOK, _parameters(tmp_path, params)).records
     assert set(REQUIRED) <= set(got)
     savings = labor.layoff_savings_usd_bn_per_year(rumour["roles_cut"], 300.0)
     assert_allclose(got["layoff_savings_usd_bn_per_year"]["value"], savings, rtol=1e-12)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from test_pipeline import snapshot
 
-from valse import outfolder
+from valse.run import outfolder
 
 
 def _published(project) -> Path:

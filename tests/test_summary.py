@@ -25,7 +25,7 @@ from valse.data.claims import (
 )
 from valse.model.deal import create_deal, headline_metrics
 from valse.report import summary
-from valse.report.record import make_record, metrics_from_notebook
+from valse.report.record import make_record
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "data" / "scenarios"
@@ -506,22 +506,6 @@ def _core_records(params, notebook="00_overview"):
     return out
 
 
-def _run(tmp_path, parameters):
-    import papermill
-
-    out = tmp_path / "out.ipynb"
-    papermill.execute_notebook(
-        str(NOTEBOOK),
-        str(out),
-        parameters=parameters,
-        kernel_name="python3",
-        progress_bar=False,
-        cwd=str(ROOT),
-    )
-    nb = json.loads(out.read_text())
-    return nb, {r["name"]: r for r in metrics_from_notebook(nb, "05_summary")}
-
-
 def _text(nb):
     parts = []
     for cell in nb["cells"]:
@@ -533,7 +517,9 @@ def _text(nb):
 
 
 @pytest.mark.notebook
-def test_notebook_reads_the_metrics_and_cross_checks_the_published_scenarios(tmp_path):
+def test_notebook_reads_the_metrics_and_cross_checks_the_published_scenarios(
+    tmp_path, run_notebook
+):
     base, rumour = _scenario("base"), _scenario("rumour")
     out = tmp_path / "site"
     work = out / ".runs" / "base--test" / ".work"  # the pipeline's layout
@@ -548,8 +534,8 @@ def test_notebook_reads_the_metrics_and_cross_checks_the_published_scenarios(tmp
     params = {
         k: v for k, v in base.items() if k != "description" and "_low" not in k and "_high" not in k
     }
-    nb, got = _run(
-        tmp_path,
+    run = run_notebook(
+        NOTEBOOK,
         {
             **params,
             "metrics_path": str(work / "metrics_so_far.json"),
@@ -557,7 +543,9 @@ def test_notebook_reads_the_metrics_and_cross_checks_the_published_scenarios(tmp
             "artifacts_dir": str(tmp_path / "art"),
             "run_date": "2026-11-27",
         },
+        cwd=ROOT,
     )
+    nb, got = run.nb, run.records
     n_files = len(list(SCENARIOS.glob("*.yaml")))
     assert got["scenarios_compared"]["value"] == n_files
     assert "scenarios_cross_checked" not in got and "cross_check_disagreements" not in got
@@ -592,7 +580,9 @@ def test_notebook_reads_the_metrics_and_cross_checks_the_published_scenarios(tmp
 
 
 @pytest.mark.notebook
-def test_notebook_opened_by_hand_without_metrics_shows_what_the_library_computes(tmp_path):
+def test_notebook_opened_by_hand_without_metrics_shows_what_the_library_computes(
+    tmp_path, run_notebook
+):
     rumour = _scenario("rumour")
     params = {
         k: v
@@ -601,15 +591,17 @@ def test_notebook_opened_by_hand_without_metrics_shows_what_the_library_computes
     }
     # a scenario name with no published run: the notebook says so and still computes
     params["aws_services_usd_bn"] = 40.0  # a value of its own, to see that it is used
-    nb, got = _run(
-        tmp_path,
+    run = run_notebook(
+        NOTEBOOK,
         {
             **params,
             "metrics_path": "",
             "scenario_name": "rumour_by_hand",
             "artifacts_dir": str(tmp_path / "art"),
         },
+        cwd=ROOT,
     )
+    nb, got = run.nb, run.records
     text = _text(nb)
     assert "the other notebooks have not been run" in text
     n_files = len(list(SCENARIOS.glob("*.yaml")))

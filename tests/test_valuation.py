@@ -3,7 +3,6 @@ and the 01_valuation notebook end to end."""
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from pathlib import Path
@@ -415,23 +414,9 @@ RUMOUR = dict(
 )
 
 
-def _run(tmp_path, **params):
-    import papermill as papermill
-
-    from valse.report.record import metrics_from_notebook
-
-    out = tmp_path / "out.ipynb"
-    papermill.execute_notebook(
-        str(NOTEBOOK),
-        str(out),
-        parameters={"interactive": False, "draws": 200,
-                    "artifacts_dir": str(tmp_path / "artifacts"), **params},
-        kernel_name="python3",
-        progress_bar=False,
-        cwd=str(NOTEBOOK.parent),
-    )
-    records = metrics_from_notebook(json.loads(out.read_text()), "01_valuation")
-    return {r["name"]: r for r in records}
+def _parameters(tmp_path, **params):
+    """01's parameters in these tests: fewer draws, an artifacts folder, then ``params``."""
+    return {"draws": 200, "artifacts_dir": str(tmp_path / "artifacts"), **params}
 
 
 def _defaults():
@@ -452,8 +437,8 @@ def _required_revenue(params):
 
 
 @pytest.mark.notebook
-def test_notebook_base_records_metrics(tmp_path):
-    m = _run(tmp_path)
+def test_notebook_base_records_metrics(tmp_path, run_notebook):
+    m = run_notebook(NOTEBOOK, _parameters(tmp_path)).records
     assert REQUIRED <= set(m)
     d = _defaults()
     assert_allclose(m["post_money_valuation_usd_bn"]["value"], 852.0, rtol=1e-12)
@@ -478,8 +463,8 @@ def test_notebook_base_records_metrics(tmp_path):
 
 
 @pytest.mark.notebook
-def test_notebook_rumour_records_metrics(tmp_path):
-    m = _run(tmp_path, **RUMOUR)
+def test_notebook_rumour_records_metrics(tmp_path, run_notebook):
+    m = run_notebook(NOTEBOOK, _parameters(tmp_path, **RUMOUR)).records
     assert REQUIRED <= set(m)
     assert_allclose(m["post_money_valuation_usd_bn"]["value"], 830.0, rtol=1e-12)
     assert_allclose(m["amazon_stake_pct"]["value"], 100 * 50 / 830, rtol=1e-12)
@@ -493,7 +478,7 @@ def test_notebook_rumour_records_metrics(tmp_path):
 
 
 @pytest.mark.notebook
-def test_notebook_no_deal_records_only_defined_metrics(tmp_path):
+def test_notebook_no_deal_records_only_defined_metrics(tmp_path, run_notebook):
     """Amazon invests nothing: stakes of 0 are recorded; prices per point of no stake are not."""
     import yaml
 
@@ -503,7 +488,8 @@ def test_notebook_no_deal_records_only_defined_metrics(tmp_path):
     scenario = yaml.safe_load((ROOT / "data" / "scenarios" / "no_deal.yaml").read_text())
     params = {k: v for k, v in scenario.items() if k in declared}
     assert params["amazon_investment_usd_bn"] == 0 and params["round_size_usd_bn"] == 72
-    m = _run(tmp_path, **params, scenario_name="no_deal")
+    run = run_notebook(NOTEBOOK, _parameters(tmp_path, **params, scenario_name="no_deal"))
+    m = run.records
     # hand-computed: post = 730 + 72; Microsoft keeps 27 × 730 / 802
     assert_allclose(m["post_money_valuation_usd_bn"]["value"], 802.0, rtol=1e-12)
     assert_allclose(m["microsoft_stake_after_round_pct"]["value"], 27 * 730 / 802, rtol=1e-12)
@@ -520,7 +506,7 @@ def test_notebook_no_deal_records_only_defined_metrics(tmp_path):
     assert_allclose(m["required_revenue_usd_bn"]["value"], expected_revenue, rtol=1e-9)
     # a discount on the price of no stake does not exist: not recorded, and the text says so
     assert "amazon_effective_stake_price_discount_pct" not in m
-    out = json.loads((tmp_path / "out.ipynb").read_text())
+    out = run.nb
     shown = "".join(
         "".join(o.get("data", {}).get("text/markdown", ""))
         for c in out["cells"]

@@ -29,8 +29,7 @@ LIB = Path(__file__).resolve().parents[1]
 #: The runner's own modules outside ``valse.run`` (paths relative to ``lib/valse``): a kernel
 #: never imports them, so they are not in the notebooks' input hashes (editing the index or
 #: the console re-runs nothing).
-RUNNER_MODULES = frozenset({"__main__.py", "outfolder.py", "data/datacheck.py",
-                            "forkserver_guard.py"})
+RUNNER_MODULES = frozenset({"__main__.py", "data/datacheck.py"})
 #: The runner's layer (``valse.run``): never imported by a kernel.
 RUNNER_LAYER = "run/"
 
@@ -83,11 +82,35 @@ def kernel_lib_files(lib: Path = LIB) -> dict[str, str]:
             if not is_runner_file(k) and k.endswith((".py", ".j2", ".csv"))}
 
 
-def data_dependencies(nb: NotebookSource, data_files: dict[str, str]) -> list[str]:
+#: The module that decides which data files a notebook reads (:func:`data_dependencies`).
+DATACHECK = LIB / "data" / "datacheck.py"
+
+
+def deps_key(lib_hash: str, data_files: dict[str, str]) -> str:
+    """Hash of everything :func:`data_dependencies` depends on besides the notebook itself:
+    the kernel's library files (``lib_hash``), the rules of :mod:`valse.data.datacheck` (a
+    runner module, not in ``lib_hash``) and the names of the data files."""
+    return combined_hash({"lib": lib_hash, "datacheck": sha256_file(DATACHECK),
+                          "data_files": sorted(data_files)})
+
+
+def data_dependencies(nb: NotebookSource, data_files: dict[str, str],
+                      previous: Iterable[dict[str, Any] | None] = (), key: str = "") -> list[str]:
     """The data files in a notebook's input hash: those it reads
     (:func:`valse.data.datacheck.notebook_reads`, every scenario file when it reads them all), or,
     when its code calls no known loader, every data file but the scenario files (its own
-    scenario's parameters are in the hash already)."""
+    scenario's parameters are in the hash already).
+
+    A ``previous`` manifest made with the same :func:`deps_key` ``key`` for the same notebook
+    source gives the same list: it is taken from there (reading the notebook's code and
+    following its imports through the library is most of a run with nothing to do)."""
+    for manifest in previous:
+        if key and manifest and (manifest.get("inputs") or {}).get("deps_key") == key:
+            entry = next((e for e in manifest.get("notebooks", [])
+                          if e.get("name") == nb.name
+                          and e.get("source_sha256") == nb.sha256), None)
+            if entry is not None and isinstance(entry.get("data_files"), list):
+                return list(entry["data_files"])
     from valse.data.datacheck import notebook_reads
 
     reads, scenarios = notebook_reads(nb.path)

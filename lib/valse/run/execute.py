@@ -148,7 +148,9 @@ def run_notebook(source: str, target: Path, parameters: dict[str, Any], cwd: str
 
     client = _client_class()(
         nb, timeout=timeout, startup_timeout=START_TIMEOUT_S, kernel_name=kernels.KERNEL_NAME,
-        resources={"metadata": {"path": cwd}}, kernel_manager_class=_KERNEL_MANAGER,
+        resources={"metadata": {"path": cwd}},
+        # a worker made its class once (worker_init); elsewhere (the tests) it is made here
+        kernel_manager_class=_KERNEL_MANAGER or kernels.ipc_kernel_manager_class(),
         on_notebook_start=on_notebook_start, on_cell_execute=on_execute,
         on_cell_executed=on_executed)
     error: dict[str, Any] | None = None

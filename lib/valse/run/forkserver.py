@@ -19,7 +19,8 @@ process with its own state: only already-imported modules are shared (copy-on-wr
 the stand-in's environment, cwd and streams, a process group of its own, default signal
 handlers and reseeded random generators (``random``, numpy's legacy global one).
 
-``VALSE_FORK_KERNELS=0`` disables it (``make bench`` times the run both ways).
+It is off by default (see :data:`DEFAULT_ON` for the measurements); ``VALSE_FORK_KERNELS=1``
+turns it on for a run, ``0`` off (``make bench`` times the run both ways).
 """
 
 from __future__ import annotations
@@ -39,6 +40,19 @@ from typing import Any
 
 ZYGOTE_ENV = "VALSE_KERNEL_ZYGOTE"
 DISABLE_ENV = "VALSE_FORK_KERNELS"
+#: Whether a run starts the fork server when ``VALSE_FORK_KERNELS`` is not set (``1`` turns it
+#: on, ``0`` off, whatever this says). Off: #11 §4 keeps it on only if it saves at least a
+#: fifth of a cold run, and it does not. Measured (base scenario, ``--jobs 2 --force``, 2
+#: cores): 20.6% saved once on an idle machine; under load it saved nothing or cost time
+#: (2026-12-02, ``make bench`` with both settings interleaved in one round at load average
+#: 9.8: on 99.6 s, off 98.1 s; earlier, not interleaved, at load 6.6-9.1: on 55.4 / 46.5 s,
+#: off 29.2 / 30.7 s). Why: the server imports the union of every notebook's libraries
+#: (1.6 s of CPU, 6.5 s of wall time at load 9) in one process while the first two kernels
+#: wait for it, on the critical path of the run; a forked kernel still imports pyplot, the
+#: inline backend and valse itself, so each later kernel saves only about 1.3 s of CPU of a
+#: notebook's several; and a shared machine gives the one importing process one share of
+#: the cores where two kernels importing side by side get two.
+DEFAULT_ON = False
 CLIENT = Path(__file__).resolve().with_name("forkclient.py")
 #: Libraries worth importing once in the fork server when a notebook imports them. pyplot and
 #: anything that imports it are left out: the inline backend must be set up in the kernel.
@@ -273,12 +287,19 @@ def serve(socket_path: str, modules: list[str]) -> None:
         conn.close()
 
 
+def enabled() -> bool:
+    """Whether this run forks its kernels: ``VALSE_FORK_KERNELS`` (``0`` or ``1``) when set,
+    else :data:`DEFAULT_ON`."""
+    value = os.environ.get(DISABLE_ENV, "").strip()
+    return DEFAULT_ON if value == "" else value != "0"
+
+
 def start(notebooks: Iterable[Path], log: Any = None) -> tuple[Any, str] | None:
     """Start the fork server for a run; return (process, socket path), or None when disabled
     (``VALSE_FORK_KERNELS=0``) or not possible here (then ``log`` gets the reason)."""
     import socket
 
-    if os.environ.get(DISABLE_ENV, "1") == "0":
+    if not enabled():
         return None
     missing = [what for what, ok in (("os.fork", hasattr(os, "fork")),
                                      ("socket.send_fds", hasattr(socket, "send_fds")))

@@ -26,10 +26,7 @@ import sys
 import threading
 from typing import Any
 
-from valse import outfolder
-from valse.run import forkserver, kernels
-from valse.run.console import Console, describe_error
-from valse.run.manifest import git_state, now_iso, package_versions
+from valse.run import outfolder
 from valse.run.plan import (
     InvalidInput,
     Job,
@@ -41,24 +38,18 @@ from valse.run.plan import (
     plan,
     up_to_date,
 )
-from valse.run.publish import (
-    carry,
-    new_build,
-    publish_scenario,
-    summary_inputs,
-    write_summary_inputs,
-)
-from valse.run.scheduler import Scheduler
 
 #: Exit code when ``--no-wait`` and another run holds the lock on the output folder.
 EXIT_LOCKED = 3
 #: Modules the multiprocessing fork server imports once, before forking the pool's workers.
-WORKER_PRELOAD = ["valse.forkserver_guard", "valse.run.export", "valse.run.execute",
+WORKER_PRELOAD = ["valse.run.forkserver_guard", "valse.run.export", "valse.run.execute",
                   "papermill", "nbformat"]
 
 
 def job_spec(run: ScenarioRun, job: Job, opts: Options, metrics_path: str | None) -> dict:
     """What a worker needs to execute ``job`` (plain data: it is pickled to the worker)."""
+    from valse.run import kernels
+
     declared = job.notebook.declared
     return {
         "scenario": run.scenario.name, "notebook": job.notebook.name,
@@ -100,8 +91,24 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
     import multiprocessing as mp
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
+    # imported here, not at the top: a run with nothing to do (the no-op) needs none of them
+    from valse.run import forkserver, kernels
+    from valse.run.console import Console, describe_error
     from valse.run.execute import execute_job, worker_init
-    from valse.run.manifest import dump_json  # noqa: F401 - imported before the pool forks
+    from valse.run.manifest import (
+        dump_json,  # noqa: F401 - imported before the pool forks
+        git_state,
+        now_iso,
+        package_versions,
+    )
+    from valse.run.publish import (
+        carry,
+        new_build,
+        publish_scenario,
+        summary_inputs,
+        write_summary_inputs,
+    )
+    from valse.run.scheduler import Scheduler
 
     started = now_iso()
     out = opts.out

@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from valse import __version__, outfolder
+from valse import __version__
+from valse.run import outfolder
 
 if TYPE_CHECKING:
     from valse.run.plan import Options, ScenarioRun

@@ -1,6 +1,6 @@
 """Planning a run (light: no papermill, nbconvert or pandas import): read every notebook's
 ``parameters`` cell (:mod:`valse.data.nbparams`), validate the scenarios
-(:mod:`valse.data.scenarios`), the output folder (:mod:`valse.outfolder`) and the data files
+(:mod:`valse.data.scenarios`), the output folder (:mod:`valse.run.outfolder`) and the data files
 (:mod:`valse.data.datacheck`), and decide for each (scenario, notebook) whether its published
 results are up to date (:mod:`valse.run.cachekeys`).
 
@@ -16,16 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from valse import outfolder
 from valse.data.nbparams import NotebookParamsError, Param, notebook_parameters
 from valse.data.scenarios import Scenario, ScenarioError, declared_parameters, load_scenarios
-from valse.report.record import registry
-from valse.run import cachekeys
+from valse.run import cachekeys, outfolder
 from valse.run.manifest import (
     load_previous,
     notebook_files,
     previous_entry_usable,
-    records_of,
+    records_of_run,
 )
 
 #: The parameter a summary notebook declares (the path of the other notebooks' metrics).
@@ -184,11 +182,15 @@ def plan(opts: Options) -> tuple[list[ScenarioRun], dict[str, Any]]:
               "data_sha256": cachekeys.combined_hash(data_files),
               "lib_files": lib_files, "data_files": data_files,
               "notebooks": {nb.name: nb.sha256 for nb in notebooks}}
+    inputs["deps_key"] = cachekeys.deps_key(inputs["lib_sha256"], data_files)
     selected = set(opts.only) if opts.only else {nb.name for nb in notebooks}
-    deps = {nb.name: cachekeys.data_dependencies(nb, data_files) for nb in notebooks}
+    previous = {sc.name: load_previous(opts.out, sc.name) for sc in scenarios}
+    deps = {nb.name: cachekeys.data_dependencies(
+        nb, data_files, [m for _, m in previous.values()], inputs["deps_key"])
+        for nb in notebooks}
     runs = []
     for sc in scenarios:
-        prev_folder, prev = load_previous(opts.out, sc.name)
+        prev_folder, prev = previous[sc.name]
         prev_entries = {e["name"]: e for e in (prev or {}).get("notebooks", [])}
         jobs: dict[str, Job] = {}
         for nb in notebooks:
@@ -235,7 +237,11 @@ def up_to_date(run: ScenarioRun, opts: Options, inputs: dict[str, Any]) -> bool:
     if summaries:
         ok_others = [j.notebook.name for j in others
                      if previous_entry_usable(run.previous_folder, entries.get(j.notebook.name))]
-        records = [r for name in ok_others for r in records_of(run.previous_folder, name)]
+        # the records the published metrics.json holds for them: the same records as their
+        # executed notebooks hold (publish writes one from the other), read without parsing
+        # every executed notebook (this check is most of a no-op run)
+        ok = set(ok_others)
+        records = [r for r in records_of_run(run.previous_folder) if r.get("notebook") in ok]
         for job in summaries:
             job.input_hash = cachekeys.summary_hash(job, inputs, records)
             if job.notebook.name in run.selected and not cached(run, job, False):
@@ -246,7 +252,7 @@ def up_to_date(run: ScenarioRun, opts: Options, inputs: dict[str, Any]) -> bool:
 
 def check_output_folder(out: Path, scenarios: Iterable[str]) -> None:
     """Raise InvalidInput when ``out`` cannot be created or written, or when something valse
-    did not make is where it would write (:func:`valse.outfolder.obstacles`)."""
+    did not make is where it would write (:func:`valse.run.outfolder.obstacles`)."""
     if out.exists() and not out.is_dir():
         raise InvalidInput(f"--out {out}: exists and is not a folder")
     existing = out
@@ -276,6 +282,8 @@ def check_data(opts: Options, runs: list[ScenarioRun]) -> None:
             needed.setdefault(file, []).append(name)
     every = discover_notebooks(opts.notebooks)  # all of them, whatever --only selects
     known = set(CORE_BY_NAME) | {p.name for nb in every for p in nb.params}
+    from valse.report.record import registry
+
     known |= set(registry())  # the metric registry, lib/valse/report/metrics_registry.csv
     problems = datacheck.validate_data(opts.data, needed, known, only_needed=True)
     if problems:

@@ -4,7 +4,7 @@ Each scenario is built in ``OUT/.runs/<scenario>--<stamp>--<pid>/`` (marked as v
 :func:`new_build`); up-to-date notebooks are carried into it from the published run
 (hard links, :func:`carry`). Once every notebook is done, :func:`publish_scenario` writes
 ``metrics.json`` and ``manifest.json`` and swaps the ``OUT/<scenario>`` link to the build
-(:func:`valse.outfolder.publish`), or keeps the build in ``OUT/.failed/`` when it would replace
+(:func:`valse.run.outfolder.publish`), or keeps the build in ``OUT/.failed/`` when it would replace
 good results with a failure (:func:`may_publish`).
 """
 
@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from valse import outfolder
+from valse.run import outfolder
 from valse.run.manifest import (
     dump_json,
     manifest,

@@ -28,8 +28,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from valse.outfolder import GENERATOR_META, TMP_PREFIX
 from valse.report.sanitize import csp_meta
+from valse.run.outfolder import GENERATOR_META, TMP_PREFIX
 
 TEMPLATES = Path(__file__).parent / "templates" / "site"
 
