@@ -67,3 +67,32 @@ def test_the_base_q3_says_the_contract_loses_money(rendered):
     assert "loses AWS" in rendered[("base", "en")]["q3"]
     assert "fait perdre" in rendered[("base", "fr")]["q3"]
     assert "No AWS spending is tied" in rendered[("equity_only", "en")]["q3"]
+
+
+def test_every_answer_names_a_section_its_notebook_has():
+    """An answer's "see section …" is the start of a heading of that notebook, as the reader
+    finds it there (a renamed heading makes this fail)."""
+    import json
+    from pathlib import Path
+
+    from valse.report.answers import LINKS
+
+    root = Path(__file__).resolve().parents[1] / "notebooks"
+    for q, link in LINKS.items():
+        cells = json.loads((root / f"{link.notebook}.ipynb").read_text())["cells"]
+        headings = [
+            line.lstrip("#").strip()
+            for c in cells
+            if c["cell_type"] == "markdown"
+            for line in "".join(c["source"]).splitlines()
+            if line.startswith("#")
+        ]
+        assert any(h.startswith(link.section) for h in headings), (q, link.section, headings)
+
+
+def test_q5_shows_the_cash_basis_figures():
+    """Q5's chart shows 2026 on a cash basis (#18), not the fully loaded 2025 decomposition."""
+    from valse.report.answers import LINKS
+
+    assert "amazon_ai_spending_funded_by_borrowing_pct" in LINKS["q5"].metrics
+    assert not any(m.startswith("savings_share") for m in LINKS["q5"].metrics)
