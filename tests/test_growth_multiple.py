@@ -151,3 +151,12 @@ def test_openai_reading_on_the_base_scenario():
     record = vg.growth_multiple_metric(gm)
     assert record["name"] == "openai_growth_adjusted_ev_usd_bn"
     assert record["p10"] <= record["value"] <= record["p90"]
+
+
+def test_growth_sources_lines_cite_each_sourced_growth(tmp_path):
+    from valse.data.comparables import growth_sources_lines
+
+    comps = load_comparables(_write(tmp_path, BASE + GROWTH,
+                                    BASE.replace("Acme,", "Other,") + ",,,,,,,,"))
+    assert growth_sources_lines(comps) == [
+        "Acme growth: Acme, “Acme results”, 2025-02-01 [confirmed]"]

@@ -251,3 +251,14 @@ def sources_lines(frame) -> list[str]:
         f"{company}: {row['source']}, “{row['title']}”, as of {row['as_of']} [{row['status']}]"
         for company, row in frame.iterrows()
     ]
+
+
+def growth_sources_lines(frame) -> list[str]:
+    """One citation line per sourced growth (publisher, title, date, status) for captions."""
+    given = frame[frame["revenue_growth_pct"].notna()]
+    return [
+        f"{company} growth: {row['growth_source']}, “{row['growth_title']}”"
+        + (f", {row['growth_date']}" if row["growth_date"] else "")
+        + f" [{row['growth_status']}]"
+        for company, row in given.iterrows()
+    ]

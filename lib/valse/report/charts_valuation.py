@@ -327,12 +327,11 @@ def growth_multiple_chart(gm: Mapping[str, Any], facts, sources: Iterable[str], 
     for _, row in table.iterrows():
         ax.annotate(row["ticker"], (row["revenue_growth_pct"], row["ev_to_revenue_x"]),
                     textcoords="offset points", xytext=(4, 3), fontsize=7)
-    xs = np.linspace(0.0, max(gm["growth"], fit.growth_max) * 1.05, 50)
-    inside = xs <= fit.growth_max
-    line = fit.intercept + fit.slope * xs
-    ax.plot(xs[inside], line[inside], color="grey",
+    inside = np.array([fit.growth_min, fit.growth_max])
+    beyond = np.array([fit.growth_max, max(gm["growth"], fit.growth_max) * 1.05])
+    ax.plot(inside, fit.intercept + fit.slope * inside, color="grey",
             label=f"least-squares line (n = {fit.n}, R² = {fit.r_squared:.2f})")
-    ax.plot(xs[~inside], line[~inside], color="grey", linestyle=":",
+    ax.plot(beyond, fit.intercept + fit.slope * beyond, color="grey", linestyle=":",
             label="the line extended beyond the sample (extrapolation)")
     ax.scatter([gm["growth"]], [gm["implied_x"]], marker="D", color=charts.PALETTE[1],
                label="OpenAI at the line's multiple")
