@@ -281,7 +281,7 @@ def test_multiple_quantiles_hand_computed():
 
 GOOD = (
     "Acme,ACM,software,110,100,20,LTM,,2025-05-01,reported,Example data,Acme page,,"
-    "https://example.org/acme,a note"
+    "https://example.org/acme,a note,,,,,,,,"
 )
 
 

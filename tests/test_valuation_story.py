@@ -15,6 +15,7 @@ from valse.model import valuation
 from valse.report import narrative, valuation_ipo
 from valse.report import valuation_concentration as conc
 from valse.report import valuation_dcf as dcfs
+from valse.report import valuation_growth as vgrowth
 from valse.report import valuation_market as market
 from valse.report import valuation_round as rounds
 from valse.report import valuation_story as story
@@ -53,6 +54,9 @@ def test_every_template_renders_clean_for_every_scenario(path, facts, comps):
         "reverse_dcf": narrative.render(
             "01_valuation/reverse_dcf", **dcfs.reverse_dcf_story(p, facts, result)),
         "multiples": narrative.render("01_valuation/multiples", **market.multiples_story(p, mult)),
+        "growth_multiple": narrative.render(
+            "01_valuation/growth_multiple",
+            **vgrowth.growth_multiple_story(p, vgrowth.growth_multiple(p, comps, facts, mult))),
         "football_field": narrative.render(
             "01_valuation/football_field",
             **market.football_field_story(p, field, mult, result)),

@@ -3,9 +3,11 @@
 Each row is one listed company with, as its source gave them on a date, some of: market
 capitalisation, enterprise value (EV), revenue (last or trailing twelve months) and the
 EV / revenue multiple. :func:`load_comparables` validates the file and fills in the multiple
-where only EV and revenue are given; a malformed file raises :class:`ComparablesError`,
-whose message names the file, the line, the column, what was expected and what was found
-(the same shape as :class:`valse.data.facts.FactError`).
+where only EV and revenue are given. Where sourced, a row also gives the company's revenue
+growth (its latest fiscal year, or the last twelve months) with its own source, for the
+growth-adjusted multiple (:mod:`valse.model.multiples`). A malformed file raises
+:class:`ComparablesError`, whose message names the file, the line, the column, what was
+expected and what was found (the same shape as :class:`valse.data.facts.FactError`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,17 @@ from valse.data.facts import STATUSES, parse_date
 from valse.data.paths import data_dir
 from valse.model.multiples import ev_to_revenue_x
 
+#: The growth columns (the last of ``comparables.csv``): the revenue growth and its source.
+GROWTH_COLUMNS: tuple[str, ...] = (
+    "revenue_growth_pct",
+    "growth_basis",
+    "growth_period",
+    "growth_status",
+    "growth_source",
+    "growth_title",
+    "growth_date",
+    "growth_url",
+)
 #: Columns of ``comparables.csv``, in order.
 COLUMNS: tuple[str, ...] = (
     "company",
@@ -37,6 +50,7 @@ COLUMNS: tuple[str, ...] = (
     "source_date",
     "url",
     "note",
+    *GROWTH_COLUMNS,
 )
 NUMERIC_COLUMNS: tuple[str, ...] = (
     "market_cap_usd_bn",
@@ -46,9 +60,14 @@ NUMERIC_COLUMNS: tuple[str, ...] = (
 )
 #: How the revenue of a row is measured: last or trailing twelve months, a fiscal year.
 REVENUE_BASES: tuple[str, ...] = ("LTM", "TTM", "FY")
+#: How a row's revenue growth is measured: the latest fiscal year, or the last twelve months.
+GROWTH_BASES: tuple[str, ...] = ("FY", "LTM")
+#: Lowest revenue growth a row may state [%]: revenue cannot fall by all of itself or more.
+GROWTH_FLOOR_PCT = -100.0
 #: Largest relative gap allowed between a stated multiple and EV / revenue (rounding).
 MULTIPLE_TOLERANCE = 0.05
 _NUMBER = re.compile(r"^(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
+_SIGNED = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)$")
 
 
 class ComparablesError(DataFileError):
@@ -113,7 +132,40 @@ def _validate(row: dict[str, str], where: str, problems: list[str], seen: dict[s
         bad("source", "the publisher of the figures")
     if row["url"] and not _URL.match(row["url"]):
         bad("url", "an http(s):// address or an empty cell")
+    numbers["revenue_growth_pct"] = _validate_growth(row, bad)
     return numbers if len(problems) == start else None
+
+
+def _validate_growth(row: dict[str, str], bad) -> float | None:
+    """Check a row's growth columns: all empty (growth not sourced) or a sourced number."""
+    text = row["revenue_growth_pct"]
+    if not text:
+        for col in GROWTH_COLUMNS[1:]:
+            if row[col]:
+                bad(col, "an empty cell when revenue_growth_pct is empty")
+        return None
+    growth = None
+    if not _SIGNED.match(text) or float(text) <= GROWTH_FLOOR_PCT:
+        bad("revenue_growth_pct",
+            f"a plain number of percent above {GROWTH_FLOOR_PCT:g} (no % sign) or an empty cell")
+    else:
+        growth = float(text)
+    if row["growth_basis"] not in GROWTH_BASES:
+        bad("growth_basis", "one of " + ", ".join(GROWTH_BASES))
+    if not row["growth_period"]:
+        bad("growth_period", "the period the growth covers (e.g. 2024, fiscal 2025)")
+    if row["growth_status"] not in ("confirmed", "reported", "estimate"):
+        bad("growth_status", "one of confirmed, reported, estimate")
+    if not row["growth_source"]:
+        bad("growth_source", "the publisher of the growth figure")
+    if row["growth_date"]:
+        try:
+            parse_date(row["growth_date"])
+        except ValueError:
+            bad("growth_date", "a date YYYY, YYYY-MM or YYYY-MM-DD")
+    if not _URL.match(row["growth_url"]):
+        bad("growth_url", "an http(s):// address (a growth figure needs its address)")
+    return growth
 
 
 def load_comparables(path: str | Path | None = None):
@@ -124,7 +176,8 @@ def load_comparables(path: str | Path | None = None):
     pandas.DataFrame
         One row per company (indexed by ``company``), with the file's columns (numbers as
         floats, empty cells as NaN), ``ev_to_revenue_x`` filled in as EV / revenue where
-        the file leaves it empty, and ``multiple_from`` saying ``stated`` or ``computed``.
+        the file leaves it empty, ``multiple_from`` saying ``stated`` or ``computed``, and
+        ``revenue_growth_pct`` a float (NaN where the growth is not sourced).
 
     Raises
     ------
@@ -132,7 +185,9 @@ def load_comparables(path: str | Path | None = None):
         For a wrong header, a duplicate company, a missing ticker, text or a non-positive
         number where a positive number belongs, an unknown revenue basis, a row without a
         multiple and without EV and revenue, a stated multiple that disagrees with EV /
-        revenue by more than :data:`MULTIPLE_TOLERANCE`, a bad date, status, source or URL.
+        revenue by more than :data:`MULTIPLE_TOLERANCE`, a bad date, status, source or URL;
+        a growth that is not a number above :data:`GROWTH_FLOOR_PCT`, or without its basis,
+        period, status, source and address (or growth columns filled with no growth).
     FileNotFoundError
         When the file does not exist.
     """
@@ -160,7 +215,7 @@ def load_comparables(path: str | Path | None = None):
     if problems:
         raise ComparablesError(problems)
     frame = pd.DataFrame(rows, columns=[*COLUMNS, "multiple_from"]).set_index("company")
-    for col in NUMERIC_COLUMNS:
+    for col in (*NUMERIC_COLUMNS, "revenue_growth_pct"):
         frame[col] = pd.to_numeric(frame[col])
     return frame
 
@@ -195,4 +250,15 @@ def sources_lines(frame) -> list[str]:
     return [
         f"{company}: {row['source']}, “{row['title']}”, as of {row['as_of']} [{row['status']}]"
         for company, row in frame.iterrows()
+    ]
+
+
+def growth_sources_lines(frame) -> list[str]:
+    """One citation line per sourced growth (publisher, title, date, status) for captions."""
+    given = frame[frame["revenue_growth_pct"].notna()]
+    return [
+        f"{company} growth: {row['growth_source']}, “{row['growth_title']}”"
+        + (f", {row['growth_date']}" if row["growth_date"] else "")
+        + f" [{row['growth_status']}]"
+        for company, row in given.iterrows()
     ]

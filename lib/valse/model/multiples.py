@@ -1,9 +1,15 @@
 """Revenue multiples, enterprise value, and the value and marks of a holding at a price ratio.
 
-Amounts in USD billions; multiples in times (x).
+Amounts in USD billions; multiples in times (x); growth in percent a year. Also the
+growth-adjusted multiple: the least-squares line of EV / revenue on revenue growth across the
+comparables (:func:`growth_multiple_fit`) and the PEG-like ratio (:func:`ev_to_growth_ratio`).
 """
 
 from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 
 def ev_to_revenue_x(enterprise_value_usd_bn: float, revenue_usd_bn: float) -> float:
@@ -69,3 +75,99 @@ def mark_up_gain_usd_bn(cost_usd_bn: float, price_ratio: float) -> float:
     if cost_usd_bn < 0:
         raise ValueError(f"cost_usd_bn must be non-negative, found {cost_usd_bn}")
     return cost_usd_bn * (price_ratio - 1.0)
+
+
+@dataclass(frozen=True)
+class GrowthFit:
+    """Least-squares line of EV / revenue [x] on revenue growth [%] across comparables.
+
+    ``multiple = intercept + slope × growth``; ``r_squared`` the share of the multiples'
+    variance the line explains; ``n`` the number of companies; ``residual_sd`` the standard
+    error of the regression, ``sqrt(Σ residual² / (n − 2))`` [x]; ``growth_mean`` and
+    ``growth_ss`` the mean of the growths [%] and their sum of squared deviations [%²], which
+    the prediction interval needs; ``growth_min`` and ``growth_max`` the sample's range [%].
+    """
+
+    slope: float
+    intercept: float
+    r_squared: float
+    n: int
+    residual_sd: float
+    growth_mean: float
+    growth_ss: float
+    growth_min: float
+    growth_max: float
+
+
+def growth_multiple_fit(growth_pct: Sequence[float], multiples_x: Sequence[float]) -> GrowthFit:
+    """Ordinary least squares of EV / revenue on revenue growth across comparables.
+
+    Parameters
+    ----------
+    growth_pct : sequence of float
+        Each comparable's year-on-year revenue growth [%].
+    multiples_x : sequence of float
+        Its EV / revenue multiple [x], in the same order.
+
+    Returns
+    -------
+    GrowthFit
+        ``slope = Σ(g − ḡ)(m − m̄) / Σ(g − ḡ)²`` [x per % point], ``intercept = m̄ − slope·ḡ``,
+        ``R² = 1 − SSE / SST`` (Wooldridge, *Introductory Econometrics*, ch. 2), the
+        regression's standard error ``sqrt(SSE / (n − 2))`` and the growth sample's summary.
+
+    Raises
+    ------
+    ValueError
+        Fewer than three companies (two points fit any line exactly, with no residual to
+        measure), sequences of unequal length, a non-finite value, or all growths equal.
+    """
+    g = [float(v) for v in growth_pct]
+    m = [float(v) for v in multiples_x]
+    if len(g) != len(m):
+        raise ValueError(f"growth_multiple_fit: {len(g)} growths but {len(m)} multiples")
+    if len(g) < 3:
+        raise ValueError(f"growth_multiple_fit: expected at least 3 companies, found {len(g)}")
+    if not all(math.isfinite(v) for v in (*g, *m)):
+        raise ValueError("growth_multiple_fit: every growth and multiple must be finite")
+    n = len(g)
+    g_bar, m_bar = sum(g) / n, sum(m) / n
+    sxx = sum((x - g_bar) ** 2 for x in g)
+    if sxx == 0:
+        raise ValueError("growth_multiple_fit: all growths are equal, no slope can be fitted")
+    sxy = sum((x - g_bar) * (y - m_bar) for x, y in zip(g, m, strict=True))
+    slope = sxy / sxx
+    intercept = m_bar - slope * g_bar
+    sse = sum((y - intercept - slope * x) ** 2 for x, y in zip(g, m, strict=True))
+    sst = sum((y - m_bar) ** 2 for y in m)
+    r_squared = 1.0 - sse / sst if sst > 0 else 1.0
+    return GrowthFit(slope=slope, intercept=intercept, r_squared=r_squared, n=n,
+                     residual_sd=math.sqrt(sse / (n - 2)), growth_mean=g_bar, growth_ss=sxx,
+                     growth_min=min(g), growth_max=max(g))
+
+
+def multiple_at_growth_x(fit: GrowthFit, growth_pct: float) -> float:
+    """The multiple the fitted line gives at a growth: ``intercept + slope × growth`` [x]."""
+    return fit.intercept + fit.slope * growth_pct
+
+
+def prediction_sd_x(fit: GrowthFit, growth_pct: float) -> float:
+    """Standard error of a new company's multiple at a growth, from the fit [x].
+
+    ``s · sqrt(1 + 1/n + (g − ḡ)² / Σ(gᵢ − ḡ)²)`` (the prediction interval of simple
+    regression; Wooldridge, ch. 6): it widens the further ``g`` lies from the sample's mean,
+    which is how the fit says that an extrapolation is uncertain.
+    """
+    return fit.residual_sd * math.sqrt(
+        1.0 + 1.0 / fit.n + (growth_pct - fit.growth_mean) ** 2 / fit.growth_ss)
+
+
+def ev_to_growth_ratio(multiple_x: float, growth_pct: float) -> float:
+    """EV / revenue per percentage point of revenue growth, a PEG-like ratio [x per %].
+
+    ``multiple / growth``; a company with twice the growth at twice the multiple has the
+    same ratio. Growth must be positive (the ratio has no meaning otherwise).
+    """
+    if growth_pct <= 0:
+        raise ValueError(f"ev_to_growth_ratio: growth_pct must be positive, found {growth_pct}")
+    return multiple_x / growth_pct

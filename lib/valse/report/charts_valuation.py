@@ -315,3 +315,31 @@ def stakes_at_ipo_chart(p: Mapping[str, Any], s: Mapping[str, Any], reading: str
     ax.legend(fontsize=8, loc="upper left")
     charts.add_sources(fig, facts, list(sources), extra=list(extra))
     return fig, ax
+
+
+def growth_multiple_chart(gm: Mapping[str, Any], facts, sources: Iterable[str], extra=()):
+    """The comparables' EV / revenue against their revenue growth, the least-squares line
+    extended to OpenAI's growth, and OpenAI at the line's multiple and at the round's."""
+    table, fit = gm["table"], gm["fit"]
+    fig, ax = plt.subplots(figsize=(8, 4.4))
+    ax.scatter(table["revenue_growth_pct"], table["ev_to_revenue_x"], color=charts.PALETTE[0],
+               label="listed comparables")
+    for _, row in table.iterrows():
+        ax.annotate(row["ticker"], (row["revenue_growth_pct"], row["ev_to_revenue_x"]),
+                    textcoords="offset points", xytext=(4, 3), fontsize=7)
+    inside = np.array([fit.growth_min, fit.growth_max])
+    beyond = np.array([fit.growth_max, max(gm["growth"], fit.growth_max) * 1.05])
+    ax.plot(inside, fit.intercept + fit.slope * inside, color="grey",
+            label=f"least-squares line (n = {fit.n}, R² = {fit.r_squared:.2f})")
+    ax.plot(beyond, fit.intercept + fit.slope * beyond, color="grey", linestyle=":",
+            label="the line extended beyond the sample (extrapolation)")
+    ax.scatter([gm["growth"]], [gm["implied_x"]], marker="D", color=charts.PALETTE[1],
+               label="OpenAI at the line's multiple")
+    ax.scatter([gm["growth"]], [gm["round_x"]], marker="*", s=120, color=charts.PALETTE[2],
+               label="OpenAI at the round's multiple")
+    ax.set_xlabel("Revenue growth, latest fiscal year (%)")
+    ax.set_ylabel("Enterprise value / yearly revenue (x)")
+    ax.set_title("Revenue multiples against revenue growth")
+    ax.legend(fontsize=7, loc="upper left")
+    charts.add_sources(fig, facts, list(sources), extra=list(extra))
+    return fig, ax
