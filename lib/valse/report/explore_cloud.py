@@ -4,7 +4,7 @@ Sliders over the investment, the AWS spending tied to the deal, the share of it 
 causes, the price per accelerator-hour, the chance the tranche is paid, OpenAI's listing value
 and the discount rate; every move recomputes the parts of the NPV with
 :func:`valse.model.deal_npv.npv_parts` and redraws the value bridge of
-:func:`valse.report.deal_report.bridge_frame` as HTML bars
+:func:`valse.report.deal_report_charts.bridge_frame` as HTML bars
 (:func:`valse.report.charts.html_bar_chart`; a
 matplotlib figure redrawn on every move took over 100 ms). ipywidgets is imported inside
 :func:`cloud_panel`, so unattended runs never need it.
