@@ -1,10 +1,12 @@
-"""What the notebooks show of the deal's NPV: sources, figures for the prose, charts, records.
+"""What the notebooks show of the deal's NPV: sources, figures for the prose, records, defaults.
 
 The report layer over :mod:`valse.model.deal_npv`, :mod:`valse.model.tranche` and
 :mod:`valse.model.aws_contract`. :func:`figures` builds the context of the narrative templates
 (``lib/valse/templates/02_cloud_economics/*.md.j2``, ``00_overview/headline``) from a
 scenario's parameters alone, so a test renders every template for every scenario without a
-kernel.
+kernel. The tables and charts built on them are in :mod:`valse.report.deal_report_charts`;
+those of 00 and 02 alone in :mod:`valse.report.deal_report_overview` and
+:mod:`valse.report.deal_report_cloud`.
 """
 
 from __future__ import annotations
