@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
+from valse.model import aws_capacity as cap
 from valse.model import aws_contract as ac
 
 CENTRAL = dict(
@@ -40,27 +41,27 @@ def test_npv_and_irr_of_hand_computed_flows():
 
 
 def test_ramp_weights_by_hand():
-    assert_allclose(ac.ramp_weights(4, 0), [0.25] * 4, rtol=1e-12)
+    assert_allclose(cap.ramp_weights(4, 0), [0.25] * 4, rtol=1e-12)
     # rate rising to 1 over 2 years: integrals 0.25, 0.75, 1, 1 over the four years
-    assert_allclose(ac.ramp_weights(4, 2), np.array([0.25, 0.75, 1, 1]) / 3, rtol=1e-12)
-    assert_allclose(ac.ramp_weights(7.5, 3).sum(), 1.0, rtol=1e-12)
+    assert_allclose(cap.ramp_weights(4, 2), np.array([0.25, 0.75, 1, 1]) / 3, rtol=1e-12)
+    assert_allclose(cap.ramp_weights(7.5, 3).sum(), 1.0, rtol=1e-12)
     with pytest.raises(ValueError, match="ramp_years"):
-        ac.ramp_weights(4, 5)
+        cap.ramp_weights(4, 5)
 
 
 def test_refresh_depreciation_and_residual_by_hand():
     added = np.array([10.0, 0, 0, 5, 0, 0, 0])
-    bought = ac.purchase_schedule(added, 3)
+    bought = cap.purchase_schedule(added, 3)
     # the 10 of year 1 is bought again in years 4 and 7; the 5 of year 4 again in year 7
     assert_allclose(bought, [10, 0, 0, 15, 0, 0, 15], rtol=1e-12)
-    dep = ac.depreciation_by_year(bought, 3)
+    dep = cap.depreciation_by_year(bought, 3)
     assert_allclose(dep, [10 / 3, 10 / 3, 10 / 3, 5, 5, 5, 5], rtol=1e-12)
     # the last purchase has served one year of three: two thirds of 15 remain
-    assert_allclose(ac.residual_value(bought, 3), 10.0, rtol=1e-12)
+    assert_allclose(cap.residual_value(bought, 3), 10.0, rtol=1e-12)
     # what is not depreciated within the contract is its residual value
-    assert_allclose(dep.sum() + ac.residual_value(bought, 3), bought.sum(), rtol=1e-12)
+    assert_allclose(dep.sum() + cap.residual_value(bought, 3), bought.sum(), rtol=1e-12)
     # a facility outliving the contract: 7 of 20 years used
-    assert_allclose(ac.residual_value(np.array([20.0, 0, 0, 0, 0, 0, 0]), 20), 20 * 13 / 20)
+    assert_allclose(cap.residual_value(np.array([20.0, 0, 0, 0, 0, 0, 0]), 20), 20 * 13 / 20)
 
 
 def test_one_year_contract_by_hand():

@@ -1,5 +1,5 @@
-"""HTML bar charts of the interactive panels (:func:`valse.report.charts.html_bar_chart`): geometry
-checked by hand, escaping, accessibility, and clear errors."""
+"""HTML bar charts of the interactive panels (:func:`valse.report.charts_html.html_bar_chart`):
+geometry checked by hand, escaping, accessibility, and clear errors."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from valse.report.charts import PALETTE, html_bar_chart
+from valse.report.charts import PALETTE
+from valse.report.charts_html import html_bar_chart
 
 
 def bars(chart: str) -> list[dict[str, float] | None]:

@@ -13,7 +13,7 @@ from numpy.testing import assert_allclose
 
 from valse.data.facts import load_facts
 from valse.data.nbparams import notebook_parameters
-from valse.model import capacity, cloud
+from valse.model import capacity, cloud, cloud_pv
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "02_cloud_economics.ipynb"
@@ -22,7 +22,7 @@ amount = st.floats(min_value=0, max_value=1e4, allow_nan=False)
 share = st.floats(min_value=0, max_value=1, allow_nan=False)
 rate = st.floats(min_value=1e-4, max_value=0.5, allow_nan=False)
 years = st.floats(min_value=0.25, max_value=30, allow_nan=False)
-profiles = st.sampled_from(cloud.SPEND_PROFILES)
+profiles = st.sampled_from(cloud_pv.SPEND_PROFILES)
 
 # The two readings, written out by hand (same values as data/scenarios/*.yaml).
 REPORTED = dict(
@@ -95,13 +95,13 @@ def test_economic_cost_between_net_cash_and_headline(inv, services, margin, c):
 
 @given(total=amount, n=st.integers(1, 40), r=rate)
 def test_even_spend_pv_is_the_annuity(total, n, r):
-    pv = cloud.cloud_spend_pv_usd_bn(total, float(n), r, "even")
+    pv = cloud_pv.cloud_spend_pv_usd_bn(total, float(n), r, "even")
     assert_allclose(pv, _annuity_pv(total, n, r), rtol=1e-10, atol=1e-12)
 
 
 @given(t=years, profile=profiles)
 def test_profile_weights_add_up_to_one(t, profile):
-    w = cloud.spend_profile_weights(t, profile)
+    w = cloud_pv.spend_profile_weights(t, profile)
     assert len(w) == math.ceil(t)
     assert np.all(w >= 0)
     assert_allclose(w.sum(), 1.0, rtol=1e-12)
@@ -109,24 +109,24 @@ def test_profile_weights_add_up_to_one(t, profile):
 
 def test_profiles_by_hand():
     # ramp over 4 years: rate ∝ t, year k gets (k² − (k−1)²) / 16 = 1, 3, 5, 7 sixteenths
-    assert_allclose(cloud.spend_profile_weights(4, "ramp"), np.array([1, 3, 5, 7]) / 16)
+    assert_allclose(cloud_pv.spend_profile_weights(4, "ramp"), np.array([1, 3, 5, 7]) / 16)
     # even over 2.5 years: 0.4, 0.4, 0.2 paid at 1, 2, 2.5
-    assert_allclose(cloud.spend_profile_weights(2.5, "even"), [0.4, 0.4, 0.2], rtol=1e-12)
-    assert_allclose(cloud.payment_times_years(2.5), [1.0, 2.0, 2.5], rtol=1e-12)
+    assert_allclose(cloud_pv.spend_profile_weights(2.5, "even"), [0.4, 0.4, 0.2], rtol=1e-12)
+    assert_allclose(cloud_pv.payment_times_years(2.5), [1.0, 2.0, 2.5], rtol=1e-12)
     # ramp PV over 2 years at 10%: 25 / 1.1 + 75 / 1.21
     assert_allclose(
-        cloud.cloud_spend_pv_usd_bn(100, 2, 0.1, "ramp"), 25 / 1.1 + 75 / 1.21, rtol=1e-12
+        cloud_pv.cloud_spend_pv_usd_bn(100, 2, 0.1, "ramp"), 25 / 1.1 + 75 / 1.21, rtol=1e-12
     )
     # a ramp pays later than an even spread, so it is worth less today
-    assert cloud.cloud_spend_pv_usd_bn(100, 8, 0.09, "ramp") < cloud.cloud_spend_pv_usd_bn(
+    assert cloud_pv.cloud_spend_pv_usd_bn(100, 8, 0.09, "ramp") < cloud_pv.cloud_spend_pv_usd_bn(
         100, 8, 0.09, "even"
     )
 
 
 def test_investment_pv_by_hand():
-    assert_allclose(cloud.investment_pv_usd_bn(50, 15, 0.5, 2.0, 0.09), 15 + 17.5 / 1.1881)
-    assert cloud.investment_pv_usd_bn(50, 50, 1.0, 2.0, 0.09) == 50.0
-    assert cloud.investment_pv_usd_bn(50, 15, 1.0, 0.0, 0.09) == 50.0
+    assert_allclose(cloud_pv.investment_pv_usd_bn(50, 15, 0.5, 2.0, 0.09), 15 + 17.5 / 1.1881)
+    assert cloud_pv.investment_pv_usd_bn(50, 50, 1.0, 2.0, 0.09) == 50.0
+    assert cloud_pv.investment_pv_usd_bn(50, 15, 1.0, 0.0, 0.09) == 50.0
 
 
 # --- capacity and the AWS view -----------------------------------------------------------------
@@ -145,13 +145,13 @@ def test_aws_view_by_hand():
 @pytest.mark.parametrize(
     ("call", "match"),
     [
-        (lambda: cloud.spend_profile_weights(8, "front"), "spend_profile must be one of"),
-        (lambda: cloud.payment_times_years(0), "contract_years must be positive"),
+        (lambda: cloud_pv.spend_profile_weights(8, "front"), "spend_profile must be one of"),
+        (lambda: cloud_pv.payment_times_years(0), "contract_years must be positive"),
         (lambda: cloud.incremental_aws_services_usd_bn(10, 1.5), "counterfactual_share"),
         (lambda: cloud.deal_anatomy_usd_bn(50, 50, 100, "inside"), "cannot exceed"),
         (lambda: cloud.services_reading(50, 50, 10, "both"), "auto, inside or separate"),
-        (lambda: cloud.investment_pv_usd_bn(50, 60, 0.5, 1, 0.09), "upfront_usd_bn"),
-        (lambda: cloud.present_value_usd_bn([1, 2], 0.1, [1]), "times_years"),
+        (lambda: cloud_pv.investment_pv_usd_bn(50, 60, 0.5, 1, 0.09), "upfront_usd_bn"),
+        (lambda: cloud_pv.present_value_usd_bn([1, 2], 0.1, [1]), "times_years"),
         (lambda: capacity.gpus_for_gpu_hours(1e9, 1, 0.0), "gpu_utilisation"),
         (lambda: capacity.gpu_hours_funded(1, 0), "gpu_hour_price_usd"),
         (lambda: cloud.share_of_aws_growth_pct(1, 0), "aws_revenue_increase_usd_bn"),

@@ -7,14 +7,18 @@ import yaml
 
 from valse.data.facts import load_facts
 from valse.data.nbparams import notebook_parameters
-from valse.report import deal_report, narrative
+from valse.report import deal_report, deal_report_charts, deal_report_overview, narrative
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "data" / "scenarios").glob("*.yaml"))
 #: Templates whose context comes from the facts alone, not from a scenario.
-FROM_FACTS = {"00_overview/reading_the_chart": deal_report.reading_the_chart_context}
+FROM_FACTS = {"00_overview/reading_the_chart": deal_report_overview.reading_the_chart_context}
+#: One-line status templates (not "In plain words" paragraphs), with their context builders.
+STATUS = {"00_overview/status_loaded", "00_overview/status_checks",
+          "02_cloud_economics/status_loaded"}
 TEMPLATES = [n for n in narrative.template_names()
-             if n.startswith(("02_cloud_economics/", "00_overview/")) and n not in FROM_FACTS]
+             if n.startswith(("02_cloud_economics/", "00_overview/"))
+             and n not in {*FROM_FACTS, *STATUS}]
 
 
 def params_for(path: Path) -> dict:
@@ -66,6 +70,27 @@ def test_templates_from_the_facts_render(name, facts):
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_the_status_lines_render_for_every_scenario(path, facts):
+    from valse.report import deal_report_cloud
+
+    p = params_for(path)
+    checks = deal_report_overview.checks_frame(facts)
+    texts = [
+        narrative.render("00_overview/status_loaded",
+                         **deal_report_overview.loaded_context(facts, path.stem)),
+        narrative.render("00_overview/status_checks",
+                         **deal_report_overview.checks_context(checks)),
+        narrative.render("02_cloud_economics/status_loaded",
+                         **deal_report_cloud.loaded_context(facts, p)),
+    ]
+    for text in texts:
+        assert narrative.check_rendered(text) == [], text
+    assert texts[0].startswith("Scenario **") and f"{len(facts):,d} facts" in texts[0]
+    assert f"{len(checks):,d} checks" in texts[1]
+    assert f"Scenario **{path.stem}**" in texts[2].replace("\\", "")
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 @pytest.mark.parametrize("name", ["05_summary/who_pays", "05_summary/aws"])
 def test_summary_templates_render_for_every_scenario(path, name, facts):
     from valse.model import deal_npv
@@ -73,7 +98,7 @@ def test_summary_templates_render_for_every_scenario(path, name, facts):
 
     p = params_for(path)
     parts = deal_npv.npv_parts(p)
-    _, peak, _ = deal_report.aws_share_table(p, facts)
+    _, peak, _ = deal_report_charts.aws_share_table(p, facts)
     values = {**parts, "aws_revenue_share_pct_peak_year": peak}
     if not parts["aws_contract_irr_pct"] == parts["aws_contract_irr_pct"]:
         del values["aws_contract_irr_pct"]  # not recorded when nothing is caused

@@ -169,7 +169,7 @@ def _bars_shown(spec, key: str, pos) -> list[tuple[str, str, str, str]]:
 
 
 def _bars_expected(rows, **layout) -> list[tuple[str, str, str, str]]:
-    from valse.report.charts import bar_chart_layout
+    from valse.report.charts_html import bar_chart_layout
 
     _, bars = bar_chart_layout(rows, **layout)
     return [(b.label, b.text, f"{b.left_pct:.1f}% {b.width_pct:.1f}%", b.colour) for b in bars]
@@ -257,7 +257,7 @@ def test_stored_bars_sit_where_the_panel_draws_them():
     """The stored geometry (0.1 % of the plotting area) against the live panel's HTML bars."""
     import re
 
-    from valse.report.charts import html_bar_chart
+    from valse.report.charts_html import html_bar_chart
 
     rows = [("a", 50.0), ("b", -0.7), ("c", 17.43), ("d", float("nan"))]
     texts = se.bar_texts("k", rows)
@@ -380,7 +380,7 @@ def test_chart_aria_reads_as_the_panels_chart():
     import html as html_module
     import re
 
-    from valse.report.charts import html_bar_chart
+    from valse.report.charts_html import html_bar_chart
 
     rows = [("a", 50.0), ("b", -0.7)]
     said = re.search(r'aria-label="([^"]*)"', html_bar_chart(rows, "USD bn", "T")).group(1)

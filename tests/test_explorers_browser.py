@@ -207,7 +207,7 @@ def _geometry(bar: str) -> tuple[float, ...]:
 
 def _bars(rows, **layout) -> list[list]:
     """A chart's rows as the page should show them: label, value, (left, width) at 0.1 %."""
-    from valse.report.charts import bar_chart_layout
+    from valse.report.charts_html import bar_chart_layout
 
     _, bars = bar_chart_layout(rows, **layout)
     return [[b.label, b.text, () if b.left_pct is None else
@@ -241,7 +241,7 @@ def _check_numbers(shown: dict[str, str], expected: dict[str, float],
 
 def _spoken(page, root: str, chart: list[list], aria: tuple[str, str] | None, context: str):
     """A bar chart's aria-label reads out its title, unit and every row it shows, as the
-    panels' :func:`valse.report.charts.html_bar_chart` does."""
+    panels' :func:`valse.report.charts_html.html_bar_chart` does."""
     from valse.report.static_explorer import chart_aria
 
     if aria is not None:

@@ -4,8 +4,8 @@ Sliders over the investment, the AWS spending tied to the deal, the share of it 
 causes, the price per accelerator-hour, the chance the tranche is paid, OpenAI's listing value
 and the discount rate; every move recomputes the parts of the NPV with
 :func:`valse.model.deal_npv.npv_parts` and redraws the value bridge of
-:func:`valse.report.deal_report.bridge_frame` as HTML bars
-(:func:`valse.report.charts.html_bar_chart`; a
+:func:`valse.report.deal_report_charts.bridge_frame` as HTML bars
+(:func:`valse.report.charts_html.html_bar_chart`; a
 matplotlib figure redrawn on every move took over 100 ms). ipywidgets is imported inside
 :func:`cloud_panel`, so unattended runs never need it.
 """
@@ -20,8 +20,8 @@ from typing import Any
 import pandas as pd
 
 from valse.model import deal_npv
-from valse.report.charts import html_bar_chart
 from valse.report.charts_cloud import WATERFALL_COLOURS
+from valse.report.charts_html import html_bar_chart
 from valse.report.explore import make_sliders
 
 #: Slider settings: name -> (minimum, maximum, step, label).

@@ -3,7 +3,7 @@
 Toggle kinds and statuses of flows, move a share shift between two cloud providers: the
 figures (total flows, circular volume and share, HHI before and after the shift) are
 recomputed with the functions of :mod:`valse.model.flows`, and each company's money in, money out
-and net position redrawn as HTML bars (:func:`valse.report.charts.html_bar_chart`). The network
+and net position redrawn as HTML bars (:func:`valse.report.charts_html.html_bar_chart`). The network
 chart (matplotlib, over 100 ms to draw and encode) is drawn only on demand, with the panel's
 "Draw the network" button. The panel is only built when a notebook's ``interactive``
 parameter is true; ipywidgets is imported inside :func:`flows_panel`.
@@ -20,7 +20,7 @@ import pandas as pd
 
 from valse.data.flowdata import FLOW_STATUSES, KINDS, MONEY_KINDS
 from valse.model import flows as fl
-from valse.report.charts import html_bar_chart
+from valse.report.charts_html import html_bar_chart
 
 #: Labels and units of the figures the panel shows.
 FIGURE_LABELS: dict[str, tuple[str, str]] = {

@@ -190,10 +190,10 @@ def savings_chart_rows(
 def savings_chart_html(roles_cut, cost, horizon, context) -> str:
     """The panel's chart: payroll saved net of severance, year by year, against the investment.
 
-    Drawn as HTML bars (:func:`valse.report.charts.html_bar_chart`) so that a slider move redraws it
-    in well under 100 ms; the notebook's published chart is the matplotlib version.
+    Drawn as HTML bars (:func:`valse.report.charts_html.html_bar_chart`) so that a slider move
+    redraws it in well under 100 ms; the notebook's published chart is the matplotlib version.
     """
-    from valse.report.charts import html_bar_chart
+    from valse.report.charts_html import html_bar_chart
 
     rows, colours = savings_chart_rows(roles_cut, cost, horizon, context)
     return html_bar_chart(rows, SAVINGS_CHART_UNIT, SAVINGS_CHART_TITLE, colours=colours)

@@ -11,7 +11,7 @@ text once per figure, with an index per state; a figure that does not change alo
 stored without that slider's axis (the post-money valuation, say, ignores the investment).
 A panel's chart or small table is stored the same way, as texts per state (:func:`bar_texts`,
 :func:`table_texts`, shown by :func:`add_block`): a bar's label, printed value, colour and its
-place in % of the plotting area, from :func:`valse.report.charts.bar_chart_layout` (the
+place in % of the plotting area, from :func:`valse.report.charts_html.bar_chart_layout` (the
 geometry of the panels' own HTML bars), so that the script only puts stored strings in place.
 A panel's toggle is a checkbox (:func:`toggle_axis`). The explorers of 01, 03 and 04 are in
 :mod:`valse.report.explorers`.
@@ -167,14 +167,14 @@ def bar_texts(key: str, rows: Sequence[tuple[str, float]], *,
               colours: Sequence[str] | None = None, digits: int = 1,
               note: str | None = None) -> dict[str, str]:
     """One state of a bar chart as texts for :func:`sweep`: the geometry of
-    :func:`valse.report.charts.bar_chart_layout` (the panels' :func:`html_bar_chart`) at 0.1 %
+    :func:`valse.report.charts_html.bar_chart_layout` (the panels' :func:`html_bar_chart`) at 0.1 %
     of the plotting area, so that the page places the bars without computing anything.
 
     Names: ``<key>.zero`` (the zero line's left edge, "37.5%"), ``<key>.<i>.label``,
     ``<key>.<i>.value`` (the printed value), ``<key>.<i>.bar`` ("left width", "" for no bar),
     ``<key>.<i>.colour``; and ``<key>.note`` (a line above the chart) when ``note`` is given.
     """
-    from valse.report.charts import bar_chart_layout
+    from valse.report.charts_html import bar_chart_layout
 
     zero, bars = bar_chart_layout(rows, starts=starts, colours=colours, digits=digits)
     texts = {f"{key}.zero": f"{zero:.1f}%"}
@@ -319,7 +319,7 @@ def _control(uid: str, i: int, s: Mapping[str, Any]) -> str:
 
 
 def chart_aria(title: str, unit: str, rows: Sequence[tuple[str, str]]) -> str:
-    """A bar chart's spoken text, as :func:`valse.report.charts.html_bar_chart` writes it (and
+    """A bar chart's spoken text, as :func:`valse.report.charts_html.html_bar_chart` writes it (and
     ``explorer.js`` joins it from the texts shown)."""
     return f"{title} [{unit}]. " + "; ".join(f"{label}: {value} {unit}" for label, value in rows)
 
