@@ -24,7 +24,7 @@ from valse.data.claims import (
     status_counts,
 )
 from valse.model.deal import create_deal, headline_metrics
-from valse.report import summary
+from valse.report import summary, summary_charts, summary_text
 from valse.report.record import make_record, metrics_from_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -233,34 +233,34 @@ def test_headline_sentence_and_formats():
         "p10": 15.06,
         "p90": 28.83,
     }
-    assert summary.headline_sentence(row) == (
+    assert summary_text.headline_sentence(row) == (
         "Amazon's economic cost: **USD 20.0 billion** (P10–P90 over the assumptions "
         "USD 15.1 billion to USD 28.8 billion)."
     )
     flat = {**row, "p10": 20.0, "p90": 20.0}
-    assert "no spread" in summary.headline_sentence(flat)
+    assert "no spread" in summary_text.headline_sentence(flat)
     none = {**row, "p10": math.nan, "p90": math.nan}
-    assert summary.headline_sentence(none) == "Amazon's economic cost: **USD 20.0 billion**."
-    assert summary.headline_sentence(row, "amazon_deal_npv_usd_bn") == (
+    assert summary_text.headline_sentence(none) == "Amazon's economic cost: **USD 20.0 billion**."
+    assert summary_text.headline_sentence(row, "amazon_deal_npv_usd_bn") == (
         "On its cash flows, the deal's expected net present value to Amazon is "
         "**USD 20.0 billion** (P10–P90 over the assumptions USD 15.1 billion to "
         "USD 28.8 billion)."
     )
-    assert set(summary.HEADLINE_METRICS) <= set(summary.PLAIN_SENTENCES)
-    assert summary.format_value(-50, "USD bn") == "−USD 50.0 billion"
-    assert summary.format_value(6.75, "USD bn per year") == "USD 6.8 billion a year"
-    assert summary.format_value(121.98, "% per year") == "122.0% per year"
-    assert summary.format_value(1421.0, "HHI points") == "1,421 HHI points"
-    assert summary.format_value(7.407, "years") == "7.41 years"
-    assert "$" not in summary.format_value(50, "USD bn")
+    assert set(summary_text.HEADLINE_METRICS) <= set(summary_text.PLAIN_SENTENCES)
+    assert summary_text.format_value(-50, "USD bn") == "−USD 50.0 billion"
+    assert summary_text.format_value(6.75, "USD bn per year") == "USD 6.8 billion a year"
+    assert summary_text.format_value(121.98, "% per year") == "122.0% per year"
+    assert summary_text.format_value(1421.0, "HHI points") == "1,421 HHI points"
+    assert summary_text.format_value(7.407, "years") == "7.41 years"
+    assert "$" not in summary_text.format_value(50, "USD bn")
 
 
 def test_dollars_as_usd_and_bar_label():
-    assert summary.dollars_as_usd("up to $50B ($15B now), $ 3 and $x") == (
+    assert summary_text.dollars_as_usd("up to $50B ($15B now), $ 3 and $x") == (
         "up to USD 50B (USD 15B now), USD 3 and &#36;x"  # escaped (valse.report.sanitize.md_escape)
     )
-    assert summary.bar_label(1369.75) == "1,370"
-    assert summary.bar_label(5.8685) == "5.87"
+    assert summary_charts.bar_label(1369.75) == "1,370"
+    assert summary_charts.bar_label(5.8685) == "5.87"
 
 
 def test_records_with_computed_fill_only_what_is_missing():
