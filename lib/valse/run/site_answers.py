@@ -125,7 +125,7 @@ def answers_section(scenarios: list[ScenarioResults], lang: str, result: Any
                       "html": _markdown(texts[q]), "notebook": link.notebook,
                       "page": f"base/{reader}" if reader else "", "section": link.section,
                       "facts": ids, "chart": spark_chart(recs, labels),
-                      "chart_title": f"{q.upper()}: " + ", ".join(
+                      "chart_title": spark_title(q, best, lang) or f"{q.upper()}: " + ", ".join(
                           f"{labels.get(r['name'], r['name'])} {format_number(r['value'])}"
                           for r in recs if r)})
     hhi = facts.get("merger_guidelines_2023_hhi_highly_concentrated", {}).get("value")
@@ -134,3 +134,124 @@ def answers_section(scenarios: list[ScenarioResults], lang: str, result: Any
     return {"scenario": "base", "entries": items, "glossary": glossary,
             "facts": [{"id": f, **{k: facts[f].get(k, "") for k in ("source", "as_of", "status")}}
                       for f in cited]}
+
+
+# --- the small charts' titles: the takeaway, from the numbers (#16 §1) -----------------------
+
+
+def _fr_number(value: float, digits: int) -> str:
+    """A number written the French way: ``1 234,5`` (narrow no-break space, decimal comma)."""
+    text = f"{abs(value):,.{digits}f}".replace(",", "\u202f").replace(".", ",")
+    return ("−" if value < 0 else "") + text
+
+
+def _amount(value: float, lang: str) -> str:
+    """An amount in USD billions for a title, sign dropped (the words carry it)."""
+    from valse.report.narrative import usd_bn
+
+    return str(usd_bn(abs(value), 1)) if lang == "en" else f"{_fr_number(abs(value), 1)} Md USD"
+
+
+def _share(value: float, lang: str) -> str:
+    """A value already in percent, for a title."""
+    from valse.report.narrative import pct
+
+    return str(pct(value)) if lang == "en" else f"{_fr_number(value, 1)}\u00a0%"
+
+
+def _whole(value: float, lang: str) -> str:
+    """A count for a title."""
+    from valse.report.narrative import count
+
+    return str(count(value)) if lang == "en" else _fr_number(round(value), 0)
+
+
+def spark_title(question: str, best: dict[str, dict[str, Any]], lang: str = "en") -> str | None:
+    """The title of an answer's small chart: what its figures say, in words that follow them.
+
+    ``best`` holds the best record of each metric (:func:`valse.report.summary.best_records`);
+    None when a figure the title needs was not recorded (the chart then keeps a plain title).
+    """
+    def v(name: str) -> float | None:
+        rec = best.get(name)
+        value = float(rec["value"]) if rec is not None else math.nan
+        return value if math.isfinite(value) else None
+
+    en = lang == "en"
+    if question == "q1":
+        paid, stake = v("amazon_investment_pv_usd_bn"), v("amazon_stake_value_pv_usd_bn")
+        if paid is None or stake is None:
+            return None
+        less = stake < paid
+        if en:
+            return (f"The stake is worth {_amount(stake, lang)}, "
+                    f"{'less' if less else 'more'} than the {_amount(paid, lang)} Amazon pays")
+        return (f"La participation vaut {_amount(stake, lang)}, "
+                f"{'moins' if less else 'plus'} que les {_amount(paid, lang)} payés par Amazon")
+    if question == "q2":
+        full, missed = v("amazon_stake_pct"), v("amazon_stake_if_milestones_missed_pct")
+        if full is None or missed is None:
+            return None
+        if en:
+            return (f"Amazon owns {_share(full, lang)} of OpenAI if all is paid, "
+                    f"{_share(missed, lang)} if the milestones are missed")
+        return (f"Amazon détient {_share(full, lang)} d'OpenAI si tout est payé, "
+                f"{_share(missed, lang)} si les jalons ne sont pas atteints")
+    if question == "q3":
+        peak = v("aws_revenue_share_pct_peak_year")
+        if peak is None:
+            return None
+        return (f"At its peak the contract is {_share(peak, lang)} of AWS's revenue" if en else
+                f"À son pic, le contrat pèse {_share(peak, lang)} du chiffre d'affaires d'AWS")
+    if question == "q4":
+        share = v("circular_share_pct")
+        if share is None:
+            return None
+        if en:
+            return f"{'Only ' if share < 50 else ''}{_share(share, lang)} of the money goes round"
+        return (f"{'Seuls ' if share < 50 else ''}{_share(share, lang)} de l'argent "
+                "tournent en rond")
+    if question == "q5":
+        capex = v("savings_share_of_ai_capex_pct")
+        if capex is None:
+            return None
+        return (f"Layoff savings are {_share(capex, lang)} of the AI capex" if en else
+                f"Les économies des licenciements font {_share(capex, lang)} des "
+                "investissements en IA")
+    if question == "q6":
+        npv = v("amazon_deal_npv_weighted_usd_bn")
+        if npv is None:
+            return None
+        if en:
+            return (f"Weighted over the decision tree, the deal {'loses' if npv < 0 else 'gains'}"
+                    f" Amazon {_amount(npv, lang)}")
+        return (f"Pondéré sur l'arbre de décision, l'accord "
+                f"{'fait perdre' if npv < 0 else 'rapporte'} {_amount(npv, lang)} à Amazon")
+    if question == "q7":
+        matters, delta = v("regulatory_open_matters_count"), v("cloud_hhi_delta")
+        if matters is None or delta is None:
+            return None
+        if en:
+            return (f"{_whole(matters, lang)} regulatory matters open; the deal moves cloud "
+                    f"concentration by {_whole(delta, lang)} HHI points")
+        return (f"{_whole(matters, lang)} dossiers réglementaires ouverts ; l'accord déplace "
+                f"la concentration du cloud de {_whole(delta, lang)} points HHI")
+    if question == "q8":
+        confirmed, unverified = v("claims_confirmed"), v("claims_unverified")
+        if confirmed is None or unverified is None:
+            return None
+        if en:
+            return (f"{_whole(confirmed, lang)} of the article's claims confirmed, "
+                    f"{_whole(unverified, lang)} unverified")
+        return (f"{_whole(confirmed, lang)} affirmations de l'article confirmées, "
+                f"{_whole(unverified, lang)} non vérifiées")
+    if question == "q9":
+        invested, npv = v("amazon_expected_investment_usd_bn"), v("amazon_deal_npv_usd_bn")
+        if invested is None or npv is None:
+            return None
+        if en:
+            return (f"As reported, Amazon is expected to invest {_amount(invested, lang)} and "
+                    f"{'loses' if npv < 0 else 'gains'} {_amount(npv, lang)} in present value")
+        return (f"Tel que rapporté, Amazon devrait investir {_amount(invested, lang)} et "
+                f"{'perd' if npv < 0 else 'gagne'} {_amount(npv, lang)} en valeur actuelle")
+    return None
