@@ -625,3 +625,49 @@ def test_notebook_opened_by_hand_without_metrics_shows_what_the_library_computes
     table = pd.read_csv(tmp_path / "art" / "scenario_comparison.csv", index_col="scenario")
     assert_allclose(table.loc["rumour_by_hand", "amazon_stake_pct"], 100 * 50 / 830, rtol=1e-9)
     assert_allclose(table.loc["rumour_by_hand", "circularity_pct"], 80.0, rtol=1e-9)
+
+
+def test_q7_sentence_names_the_milestone_part_or_the_reported_one():
+    from valse.report import narrative
+
+    said = {"cloud_hhi": "1,421 HHI points", "cloud_hhi_delta": "9.02 HHI points"}
+    common = {"said": said, "reported_contingent": "USD 35.0 billion", "circularity": "200%"}
+    paid = narrative.render("05_summary/q7_watch", milestone="USD 35.0 billion", **common)
+    assert "the milestone part of this scenario (USD 35.0 billion) has no reported" in paid
+    none = narrative.render("05_summary/q7_watch", milestone=None, **common)
+    assert "nothing depends on milestones in this scenario" in none
+    assert "USD 35.0 billion does, and it has no reported payment yet" in none
+    for text in (paid, none):
+        assert narrative.check_rendered(text) == [], text
+
+
+def test_cross_check_sentence_points_to_the_table_only_when_figures_disagree():
+    from valse.report import narrative
+
+    context = {"recorded": 2, "scenarios": 7, "recorded_names": "base, rumour",
+               "compared": 16, "rtol": "1e-09"}
+    ok = narrative.render("05_summary/cross_check", agree=16, disagree=0, **context)
+    assert ok.endswith("**0 disagree**.")
+    bad = narrative.render("05_summary/cross_check", agree=15, disagree=1, **context)
+    assert "**1 disagree**: see the table below" in bad
+
+
+def test_page_tables_show_dashes_and_escape_the_stale_facts():
+    import pandas as pd
+
+    from valse.report import summary_page
+
+    head = pd.DataFrame({"value": [1.234], "p10": [float("nan")], "p90": [2.0], "unit": ["%"],
+                         "notebook": ["01"], "sources": [[]]},
+                        index=pd.Index(["amazon_stake_pct"], name="metric"))
+    shown = summary_page.headline_view(head)
+    assert shown.loc["Amazon's stake", "value"] == "1.23"
+    assert shown.loc["Amazon's stake", "p10"] == "—"
+    stale = pd.DataFrame({"source": ["<script>x</script>"]}, index=["f1"])
+    html = summary_page.stale_details(stale)
+    assert html.startswith("<details><summary>All 1 stale facts</summary>")
+    assert "<script>" not in html
+    checks = pd.DataFrame({"scenario": ["a", "a", "b"], "agree": [True, False, True]})
+    per = summary_page.per_scenario_checks(checks)
+    assert per.loc["a"].tolist() == [2, 1] and per.loc["b"].tolist() == [1, 1]
+    assert summary_page.per_scenario_checks(checks.iloc[:0]).empty
