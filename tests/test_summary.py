@@ -671,3 +671,17 @@ def test_page_tables_show_dashes_and_escape_the_stale_facts():
     per = summary_page.per_scenario_checks(checks)
     assert per.loc["a"].tolist() == [2, 1] and per.loc["b"].tolist() == [1, 1]
     assert summary_page.per_scenario_checks(checks.iloc[:0]).empty
+
+
+def test_scenario_charts_titles_follow_the_numbers():
+    import pandas as pd
+
+    from valse.report import summary_page
+
+    ranking = {"invested_count": 6, "negative_count": 5}
+    assert summary_page.npv_chart_title(ranking) == (
+        "Q6 · The deal's NPV to Amazon is negative in 5 of the 6 scenarios where it invests")
+    assert "best scenario first" in summary_page.npv_chart_title(
+        {"invested_count": 0, "negative_count": 0})
+    assert summary_page.stake_chart_title(pd.Series([0.0, 6.42])) == (
+        "Amazon's stake runs from 0.0% to 6.4% of OpenAI across the scenarios")

@@ -172,7 +172,7 @@ class SummaryPage:
         from valse.report.summary_charts import grouped_chart
 
         fig, ax = grouped_chart(self.npv_table[list(NPV_METRICS)], "USD bn, present value",
-                                "Q6 · The deal's NPV to Amazon and its parts, best scenario first")
+                                npv_chart_title(self.ranking_figures()))
         charts.add_sources(fig, self.facts, [], extra=[
             "scenario files data/scenarios/*.yaml (each value names its fact)",
             "valse.model.deal_npv.npv_parts"])
@@ -184,7 +184,7 @@ class SummaryPage:
         from valse.report.summary_charts import grouped_chart
 
         fig, ax = grouped_chart(self.computed[STAKE_COLUMNS], "% of OpenAI after the round",
-                                "Amazon's stake, scenario by scenario")
+                                stake_chart_title(self.computed["amazon_stake_pct"]))
         charts.add_sources(fig, self.facts, [], extra=[
             "scenario files data/scenarios/*.yaml",
             "valse.model.deal.headline_metrics, valse.model.valuation"])
@@ -297,6 +297,27 @@ class SummaryPage:
         values = {n: (v, CORE_BY_NAME[n].unit) for n, v in self.params.items()}
         values.update({n: (r["value"], r["unit"]) for n, r in self.best.items()})
         return values
+
+
+def npv_chart_title(ranking: Mapping[str, Any]) -> str:
+    """Q6's NPV chart: in how many of the scenarios that invest the deal loses Amazon money."""
+    from valse.report.narrative import count
+
+    invested, negative = ranking["invested_count"], ranking["negative_count"]
+    if not invested:
+        return "Q6 · The deal's NPV to Amazon and its parts, best scenario first"
+    return (f"Q6 · The deal's NPV to Amazon is negative in {count(negative)} of the "
+            f"{count(invested)} scenarios where it invests")
+
+
+def stake_chart_title(stakes: pd.Series) -> str:
+    """The stakes chart: the range of Amazon's stake (all paid) over the scenarios."""
+    from valse.report.narrative import pct
+
+    low, high = float(stakes.min()), float(stakes.max())
+    if low == high:
+        return f"Amazon's stake is {pct(high)} of OpenAI in every scenario"
+    return f"Amazon's stake runs from {pct(low)} to {pct(high)} of OpenAI across the scenarios"
 
 
 def load(params: Mapping[str, Any], scenario_name: str, outputs_dir: str = "",
