@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,11 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
-from valse.report import summary
+from valse.data.facts import facts_table, load_facts, stale_facts
+from valse.data.not_found import fact_base_as_of
+from valse.data.paths import project_root
+from valse.data.scenarios import CORE_BY_NAME
+from valse.report import deal_report, summary
 from valse.report.summary_text import (
     SHORT_LABELS,
     dollars_as_usd,
@@ -200,10 +205,6 @@ class SummaryPage:
     def stale(self, run_date: str, stale_after_days: int) -> dict[str, Any]:
         """The stale facts: ``today`` (``run_date`` or the fact base's date), ``table`` (all
         stale facts) and ``used`` (those that are sources of this scenario's records)."""
-        import datetime as dt
-
-        from valse.data.facts import facts_table, stale_facts
-        from valse.data.not_found import fact_base_as_of
 
         today = dt.date.fromisoformat(run_date) if run_date else fact_base_as_of()
         stale = stale_facts(self.facts, today, stale_after_days)
@@ -292,8 +293,6 @@ class SummaryPage:
 
     def claims_values(self) -> dict[str, tuple[float, str]]:
         """Values and units the claims tracker quotes: parameters, then recorded metrics."""
-        from valse.data.scenarios import CORE_BY_NAME
-
         values = {n: (v, CORE_BY_NAME[n].unit) for n, v in self.params.items()}
         values.update({n: (r["value"], r["unit"]) for n, r in self.best.items()})
         return values
@@ -320,9 +319,13 @@ def stake_chart_title(stakes: pd.Series) -> str:
     return f"Amazon's stake runs from {pct(low)} to {pct(high)} of OpenAI across the scenarios"
 
 
-def load(params: Mapping[str, Any], scenario_name: str, outputs_dir: str = "",
-         metrics_path: str = "") -> SummaryPage:
+def load(params: Mapping[str, Any], scenario_name: str, scenario_dir: str | Path,
+         outputs_dir: str = "", metrics_path: str = "") -> SummaryPage:
     """Read the records and compute every scenario for the summary of ``scenario_name``.
+
+    ``scenario_dir`` is the folder of the scenario files (``data/scenarios``: the notebook
+    names it, so that its cache key counts every scenario file, see
+    :func:`valse.data.datacheck.notebook_reads`).
 
     ``outputs_dir`` is the folder of every published scenario (given by the pipeline);
     without it, the run around ``metrics_path`` (:func:`summary.outputs_root`), else the
@@ -334,9 +337,6 @@ def load(params: Mapping[str, Any], scenario_name: str, outputs_dir: str = "",
     FileNotFoundError
         When ``metrics_path`` is given and is not a file.
     """
-    from valse.data.facts import load_facts
-    from valse.data.paths import data_dir, project_root
-    from valse.report import deal_report
 
     facts = load_facts()
     if outputs_dir:
@@ -353,7 +353,7 @@ def load(params: Mapping[str, Any], scenario_name: str, outputs_dir: str = "",
         metrics_file = root / scenario_name / "metrics.json"
     records = summary.read_records(metrics_file) if metrics_file.is_file() else []
     records = [r for r in records if r.get("notebook") != "05_summary"]
-    files = summary.load_scenario_files(sorted((data_dir() / "scenarios").glob("*.yaml")))
+    files = summary.load_scenario_files(sorted(Path(scenario_dir).glob("*.yaml")))
     files.setdefault(scenario_name, {"description": "(not a scenario file)"})
     files[scenario_name] = {**files[scenario_name], **params}
     names = summary.scenario_order(files)
