@@ -7,9 +7,8 @@
 - :meth:`SummaryPage.question_chart` / :meth:`SummaryPage.explain`: one chart per question
   of the article from the records, and its sentence (``templates/05_summary/q*.md.j2``),
   or a note saying which figure was not recorded;
-- tables for the page (headline figures, Q9's two readings, the claims tracker, the stale
-  facts) and the contexts of the templates ``loaded``, ``headline``, ``cross_check``,
-  ``claims`` and ``stale``.
+- the page's tables and the contexts of its other templates (``loaded``, ``headline``,
+  ``cross_check``, ``claims``, ``stale``).
 """
 
 from __future__ import annotations
@@ -324,8 +323,7 @@ def load(params: Mapping[str, Any], scenario_name: str, scenario_dir: str | Path
     """Read the records and compute every scenario for the summary of ``scenario_name``.
 
     ``scenario_dir`` is the folder of the scenario files (``data/scenarios``: the notebook
-    names it, so that its cache key counts every scenario file, see
-    :func:`valse.data.datacheck.notebook_reads`).
+    names it, so its cache key counts them, :func:`valse.data.datacheck.notebook_reads`).
 
     ``outputs_dir`` is the folder of every published scenario (given by the pipeline);
     without it, the run around ``metrics_path`` (:func:`summary.outputs_root`), else the
