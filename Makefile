@@ -81,14 +81,9 @@ BENCH_ARGS ?= --repeat 3
 bench: setup ## time the naive loop, a papermill pool, `valse run` (with/without fork server), the work
 	$(PY) bench/bench.py $(BENCH_ARGS)
 
-# The notebooks join the lint once every notebook is clean (issue #11): then set this to yes.
-LINT_NOTEBOOKS ?= no
-lint: setup ## ruff over the library, tests and (LINT_NOTEBOOKS=yes) notebooks
-	$(VENV)/bin/ruff check lib tests bench
-ifeq ($(LINT_NOTEBOOKS),yes)
-	$(VENV)/bin/ruff check notebooks
+lint: setup ## ruff over the library, tests and notebooks (ruff reads .ipynb)
+	$(VENV)/bin/ruff check lib tests bench notebooks
 	$(VENV)/bin/ruff format --check notebooks
-endif
 
 lock: ## re-pin requirements.lock from pyproject.toml (needs the package registry)
 	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv

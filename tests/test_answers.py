@@ -12,7 +12,7 @@ import pytest
 
 from valse.data.facts import load_facts
 from valse.data.paths import data_dir
-from valse.report import answers, deal_report, summary, tree_report
+from valse.report import answers, deal_report, summary, summary_text, tree_report
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +23,7 @@ def rendered():
     computed = summary.scenario_comparison(files)
     _, result = tree_report.load_and_weigh(files, facts, npv["amazon_deal_npv_usd_bn"].to_dict())
     tree = tree_report.tree_context(result, files)
-    readings = summary.readings_context(npv, files)
+    readings = summary_text.readings_context(npv, files)
     out = {}
     for name, params in files.items():
         values = {**npv.loc[name].to_dict(), **computed.loc[name].to_dict(),

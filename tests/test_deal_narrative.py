@@ -94,7 +94,7 @@ def test_the_status_lines_render_for_every_scenario(path, facts):
 @pytest.mark.parametrize("name", ["05_summary/who_pays", "05_summary/aws"])
 def test_summary_templates_render_for_every_scenario(path, name, facts):
     from valse.model import deal_npv
-    from valse.report import summary
+    from valse.report import summary_text
 
     p = params_for(path)
     parts = deal_npv.npv_parts(p)
@@ -102,19 +102,21 @@ def test_summary_templates_render_for_every_scenario(path, name, facts):
     values = {**parts, "aws_revenue_share_pct_peak_year": peak}
     if not parts["aws_contract_irr_pct"] == parts["aws_contract_irr_pct"]:
         del values["aws_contract_irr_pct"]  # not recorded when nothing is caused
-    text = narrative.render(name, **summary.npv_figures(values, p))
+    text = narrative.render(name, **summary_text.npv_figures(values, p))
     assert narrative.check_rendered(text) == [], text
     assert "money returned" in text or "AWS" in text or p["amazon_investment_usd_bn"] == 0
 
 
 def test_ranking_and_readings_render_over_the_scenario_files(facts):
-    from valse.report import summary
+    from valse.report import summary_text
 
     files = {p.stem: yaml.safe_load(p.read_text()) for p in SCENARIOS}
     table = deal_report.scenario_npv_parts(files, facts)
     invested = {n: files[n]["amazon_investment_usd_bn"] for n in files}
-    ranking = narrative.render("05_summary/ranking", **summary.ranking_figures(table, invested))
-    readings = narrative.render("05_summary/readings", **summary.readings_figures(table, files))
+    ranking = narrative.render(
+        "05_summary/ranking", **summary_text.ranking_figures(table, invested))
+    readings = narrative.render(
+        "05_summary/readings", **summary_text.readings_figures(table, files))
     for text in (ranking, readings):
         assert narrative.check_rendered(text) == [], text
     assert table.index[0] in ranking.replace("\\", "") and "not money returned" in readings

@@ -263,7 +263,7 @@ def test_a_bad_header_or_a_short_row_is_refused(tmp_path):
 
 def test_ruff_finds_nothing_in_the_parameters_cells(tmp_path):
     """The parameters cells pass ``ruff check`` and ``ruff format --check`` (the rest of each
-    notebook is cleaned by its owner; ``make lint LINT_NOTEBOOKS=yes`` checks whole notebooks)."""
+    notebook is cleaned by its owner; ``make lint`` checks whole notebooks)."""
     import json
     import subprocess
     import sys

@@ -150,3 +150,35 @@ def test_write_index_leaves_a_french_page_it_did_not_write(tmp_path):
     (tmp_path / "index.fr.html").unlink()
     write_index(tmp_path)
     assert 'lang="fr"' in (tmp_path / "index.fr.html").read_text(encoding="utf-8")
+
+
+def _q1_title(tmp_path, paid, stake, lang="en"):
+    results = _base_results(tmp_path)
+    base = results[0]
+    base.metrics.extend([rec("amazon_investment_pv_usd_bn", paid, notebook="02_cloud_economics"),
+                         rec("amazon_stake_value_pv_usd_bn", stake,
+                             notebook="02_cloud_economics")])
+    soup = BeautifulSoup(render_index(results, lang=lang), "html.parser")
+    return soup.find(id="q1").find("p", class_="spark-title").get_text()
+
+
+def test_the_small_charts_titles_state_the_takeaway_from_the_numbers(tmp_path):
+    # the words follow the numbers: a stake worth less than it costs says "less", else "more"
+    assert _q1_title(tmp_path / "a", 41.2, 30.5) == (
+        "The stake is worth USD 30.5 billion, less than the USD 41.2 billion Amazon pays")
+    assert "more than the USD 41.2 billion" in _q1_title(tmp_path / "b", 41.2, 55.0)
+    assert _q1_title(tmp_path / "c", 41.2, 30.5, lang="fr") == (
+        "La participation vaut 30,5 Md USD, moins que les 41,2 Md USD payés par Amazon")
+
+
+def test_a_small_chart_without_its_figures_keeps_a_plain_title(tmp_path):
+    from valse.run.site_answers import spark_title
+
+    # Q2's takeaway needs both stakes; with one, no claim is made (the chart lists its figures)
+    assert spark_title("q2", {"amazon_stake_pct": {"value": 5.87}}) is None
+    both = {"amazon_stake_pct": {"value": 5.87},
+            "amazon_stake_if_milestones_missed_pct": {"value": 1.9}}
+    assert spark_title("q2", both) == (
+        "Amazon owns 5.9% of OpenAI if all is paid, 1.9% if the milestones are missed")
+    assert spark_title("q6", {"amazon_deal_npv_weighted_usd_bn": {"value": -3.25}}, "fr") == (
+        "Pondéré sur l'arbre de décision, l'accord fait perdre 3,2 Md USD à Amazon")

@@ -24,7 +24,7 @@ from valse.data.claims import (
     status_counts,
 )
 from valse.model.deal import create_deal, headline_metrics
-from valse.report import summary
+from valse.report import summary, summary_charts, summary_text
 from valse.report.record import make_record
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -233,34 +233,34 @@ def test_headline_sentence_and_formats():
         "p10": 15.06,
         "p90": 28.83,
     }
-    assert summary.headline_sentence(row) == (
+    assert summary_text.headline_sentence(row) == (
         "Amazon's economic cost: **USD 20.0 billion** (P10–P90 over the assumptions "
         "USD 15.1 billion to USD 28.8 billion)."
     )
     flat = {**row, "p10": 20.0, "p90": 20.0}
-    assert "no spread" in summary.headline_sentence(flat)
+    assert "no spread" in summary_text.headline_sentence(flat)
     none = {**row, "p10": math.nan, "p90": math.nan}
-    assert summary.headline_sentence(none) == "Amazon's economic cost: **USD 20.0 billion**."
-    assert summary.headline_sentence(row, "amazon_deal_npv_usd_bn") == (
+    assert summary_text.headline_sentence(none) == "Amazon's economic cost: **USD 20.0 billion**."
+    assert summary_text.headline_sentence(row, "amazon_deal_npv_usd_bn") == (
         "On its cash flows, the deal's expected net present value to Amazon is "
         "**USD 20.0 billion** (P10–P90 over the assumptions USD 15.1 billion to "
         "USD 28.8 billion)."
     )
-    assert set(summary.HEADLINE_METRICS) <= set(summary.PLAIN_SENTENCES)
-    assert summary.format_value(-50, "USD bn") == "−USD 50.0 billion"
-    assert summary.format_value(6.75, "USD bn per year") == "USD 6.8 billion a year"
-    assert summary.format_value(121.98, "% per year") == "122.0% per year"
-    assert summary.format_value(1421.0, "HHI points") == "1,421 HHI points"
-    assert summary.format_value(7.407, "years") == "7.41 years"
-    assert "$" not in summary.format_value(50, "USD bn")
+    assert set(summary_text.HEADLINE_METRICS) <= set(summary_text.PLAIN_SENTENCES)
+    assert summary_text.format_value(-50, "USD bn") == "−USD 50.0 billion"
+    assert summary_text.format_value(6.75, "USD bn per year") == "USD 6.8 billion a year"
+    assert summary_text.format_value(121.98, "% per year") == "122.0% per year"
+    assert summary_text.format_value(1421.0, "HHI points") == "1,421 HHI points"
+    assert summary_text.format_value(7.407, "years") == "7.41 years"
+    assert "$" not in summary_text.format_value(50, "USD bn")
 
 
 def test_dollars_as_usd_and_bar_label():
-    assert summary.dollars_as_usd("up to $50B ($15B now), $ 3 and $x") == (
+    assert summary_text.dollars_as_usd("up to $50B ($15B now), $ 3 and $x") == (
         "up to USD 50B (USD 15B now), USD 3 and &#36;x"  # escaped (valse.report.sanitize.md_escape)
     )
-    assert summary.bar_label(1369.75) == "1,370"
-    assert summary.bar_label(5.8685) == "5.87"
+    assert summary_charts.bar_label(1369.75) == "1,370"
+    assert summary_charts.bar_label(5.8685) == "5.87"
 
 
 def test_records_with_computed_fill_only_what_is_missing():
@@ -617,3 +617,63 @@ def test_notebook_opened_by_hand_without_metrics_shows_what_the_library_computes
     table = pd.read_csv(tmp_path / "art" / "scenario_comparison.csv", index_col="scenario")
     assert_allclose(table.loc["rumour_by_hand", "amazon_stake_pct"], 100 * 50 / 830, rtol=1e-9)
     assert_allclose(table.loc["rumour_by_hand", "circularity_pct"], 80.0, rtol=1e-9)
+
+
+def test_q7_sentence_names_the_milestone_part_or_the_reported_one():
+    from valse.report import narrative
+
+    said = {"cloud_hhi": "1,421 HHI points", "cloud_hhi_delta": "9.02 HHI points"}
+    common = {"said": said, "reported_contingent": "USD 35.0 billion", "circularity": "200%"}
+    paid = narrative.render("05_summary/q7_watch", milestone="USD 35.0 billion", **common)
+    assert "the milestone part of this scenario (USD 35.0 billion) has no reported" in paid
+    none = narrative.render("05_summary/q7_watch", milestone=None, **common)
+    assert "nothing depends on milestones in this scenario" in none
+    assert "USD 35.0 billion does, and it has no reported payment yet" in none
+    for text in (paid, none):
+        assert narrative.check_rendered(text) == [], text
+
+
+def test_cross_check_sentence_points_to_the_table_only_when_figures_disagree():
+    from valse.report import narrative
+
+    context = {"recorded": 2, "scenarios": 7, "recorded_names": "base, rumour",
+               "compared": 16, "rtol": "1e-09"}
+    ok = narrative.render("05_summary/cross_check", agree=16, disagree=0, **context)
+    assert ok.endswith("**0 disagree**.")
+    bad = narrative.render("05_summary/cross_check", agree=15, disagree=1, **context)
+    assert "**1 disagree**: see the table below" in bad
+
+
+def test_page_tables_show_dashes_and_escape_the_stale_facts():
+    import pandas as pd
+
+    from valse.report import summary_page
+
+    head = pd.DataFrame({"value": [1.234], "p10": [float("nan")], "p90": [2.0], "unit": ["%"],
+                         "notebook": ["01"], "sources": [[]]},
+                        index=pd.Index(["amazon_stake_pct"], name="metric"))
+    shown = summary_page.headline_view(head)
+    assert shown.loc["Amazon's stake", "value"] == "1.23"
+    assert shown.loc["Amazon's stake", "p10"] == "—"
+    stale = pd.DataFrame({"source": ["<script>x</script>"]}, index=["f1"])
+    html = summary_page.stale_details(stale)
+    assert html.startswith("<details><summary>All 1 stale facts</summary>")
+    assert "<script>" not in html
+    checks = pd.DataFrame({"scenario": ["a", "a", "b"], "agree": [True, False, True]})
+    per = summary_page.per_scenario_checks(checks)
+    assert per.loc["a"].tolist() == [2, 1] and per.loc["b"].tolist() == [1, 1]
+    assert summary_page.per_scenario_checks(checks.iloc[:0]).empty
+
+
+def test_scenario_charts_titles_follow_the_numbers():
+    import pandas as pd
+
+    from valse.report import summary_page
+
+    ranking = {"invested_count": 6, "negative_count": 5}
+    assert summary_page.npv_chart_title(ranking) == (
+        "Q6 · The deal's NPV to Amazon is negative in 5 of the 6 scenarios where it invests")
+    assert "best scenario first" in summary_page.npv_chart_title(
+        {"invested_count": 0, "negative_count": 0})
+    assert summary_page.stake_chart_title(pd.Series([0.0, 6.42])) == (
+        "Amazon's stake runs from 0.0% to 6.4% of OpenAI across the scenarios")

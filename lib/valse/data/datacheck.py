@@ -36,7 +36,11 @@ READERS: dict[str, tuple[str, ...]] = {
 #: The package's folder, whose modules a notebook's imports are followed into.
 _PACKAGE = Path(__file__).resolve().parents[1]
 _IMPORT = re.compile(
-    r"^\s*(?:from\s+(valse(?:\.\w+)*)\s+import\s+([\w\s,()]+)|import\s+(valse(?:\.\w+)*))", re.M
+    # the names: a parenthesised list (over several lines) or a list on the line, never the
+    # next line's import (which the names would swallow, its module then left unfollowed)
+    r"^\s*(?:from\s+(valse(?:\.\w+)*)\s+import\s+(\([\w\s,]*\)|[\w \t,]+)"
+    r"|import\s+(valse(?:\.\w+)*))",
+    re.M,
 )
 #: What a notebook's code says when it reads every scenario file of the data folder.
 SCENARIO_GLOB = re.compile(r"""["']scenarios["']""")

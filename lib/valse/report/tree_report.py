@@ -166,6 +166,10 @@ def tree_table(result: scenario_tree.Weighted) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["scenario", "probability", "npv"]).set_index("scenario")
 
 
+#: What the leaf chart names under it besides the branch probabilities' facts.
+LEAF_CHART_SOURCES = ("data/scenario_tree.csv", "counterparty loss: OpenAI's sources and uses")
+
+
 def leaf_chart(leaves: pd.DataFrame, result: scenario_tree.Weighted):
     """Bars of the twelve leaves' NPVs (their probability in the label) and the weighted NPV.
 
@@ -176,7 +180,7 @@ def leaf_chart(leaves: pd.DataFrame, result: scenario_tree.Weighted):
     -------
     (Figure, Axes)
     """
-    from valse.report.summary import band_chart
+    from valse.report.summary_charts import band_chart
 
     words = scenario_tree.BRANCH_WORDS["en"]
     rows = leaves.sort_values("npv", ascending=False, kind="stable")
