@@ -3,7 +3,7 @@ the redrawn figures, laid out.
 
 The reader pages are built by ``python -m valse run`` (the notebooks that carry an explorer,
 into a temporary folder) unless ``--out`` names a published folder; the explorers of 01, 03
-and 04, which their notebooks do not display yet, are exported on pages of their own from the
+and 04, which their reader pages also display, are timed here on pages of their own from the
 base scenario's parameters (``tests/explorer_inputs.py``, as the browser tests build them).
 Each page is opened in Debian's Chromium (playwright, ``file://``, network blocked); for every
 explorer the script moves one slider (or toggles one checkbox) at a time to a random position
