@@ -4,7 +4,6 @@ customer), the market of the labs' compute contracts, and the guarantee rows."""
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -168,20 +167,14 @@ def test_every_section_of_04_saves_its_numbers_and_draws(facts, tmp_path):
     import matplotlib
 
     matplotlib.use("Agg")
-    import json
 
     import matplotlib.pyplot as plt
-    import yaml
+    from explorer_inputs import notebook_params
 
     from valse.report import flows_sections as sec
     from valse.report.narrative import render
 
-    root = Path(__file__).resolve().parents[1]
-    nb = json.loads((root / "notebooks" / "04_cross_investments.ipynb").read_text())
-    cell = next(c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", []))
-    params: dict = {}
-    exec("".join(cell["source"]), {}, params)  # the cell holds literals only
-    params.update(yaml.safe_load((root / "data" / "scenarios" / "base.yaml").read_text()))
+    params = notebook_params("04_cross_investments", "base")
     params.update(draws=50, artifacts_dir=str(tmp_path), scenario_name="base")
     a, words = sec.prepare(params, facts)
     for draw in (sec.network, sec.matrix, sec.positions, sec.circulation, sec.suppliers,

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 
 import matplotlib
 import pytest
-import yaml
+from explorer_inputs import notebook_params
 from numpy.testing import assert_allclose
 
 from valse.data.facts import load_facts
@@ -23,17 +22,11 @@ SCENARIOS = sorted((ROOT / "data" / "scenarios").glob("*.yaml"))
 
 
 def _defaults() -> dict:
-    nb = json.loads(NOTEBOOK.read_text())
-    cell = next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))
-    namespace: dict = {}
-    exec("".join(cell["source"]), {}, namespace)  # the cell holds literals only
-    return namespace
+    return notebook_params("03_labor_costs")
 
 
 def _params(path: Path) -> dict:
-    defaults = _defaults()
-    scenario = yaml.safe_load(path.read_text())
-    p = {**defaults, **{k: v for k, v in scenario.items() if k in defaults}}
+    p = notebook_params("03_labor_costs", path.stem)
     return {**{name: p[name] for name in labor_report.PARAMETERS}, "scenario_name": path.stem}
 
 

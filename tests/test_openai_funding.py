@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-import yaml
+from explorer_inputs import notebook_params
 from hypothesis import given
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
@@ -28,16 +27,7 @@ def facts():
 
 def _params(path: Path) -> dict:
     """03's parameters as the pipeline injects them for one scenario file."""
-    nb = json.loads(NOTEBOOK.read_text())
-    cell = next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))
-    defaults: dict = {}
-    exec("".join(cell["source"]), {}, defaults)  # the cell holds literals only
-    scenario = yaml.safe_load(path.read_text())
-    return {
-        **defaults,
-        **{k: v for k, v in scenario.items() if k in defaults},
-        "scenario_name": path.stem,
-    }
+    return {**notebook_params("03_labor_costs", path.stem), "scenario_name": path.stem}
 
 
 def test_revenue_first_by_hand():
