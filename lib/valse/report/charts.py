@@ -328,3 +328,23 @@ def usd_bn_markdown(value_usd_bn: float, digits: int = 0) -> str:
     """
     sign = "−" if value_usd_bn < 0 else ""
     return f"{sign}USD {abs(value_usd_bn):,.{digits}f} billion"
+
+
+def stacked_bar(ax, x: float, segments, *, width: float, label_at_least: float) -> float:
+    """Draw one stacked bar at ``x`` and return its top [the data's unit].
+
+    ``segments`` are ``(value, colour, legend label or None, text, text colour)`` from the
+    bottom up; a segment of zero or less is skipped, and its ``text`` is written inside it
+    only when ``value >= label_at_least`` (a thinner segment has no room for it).
+    """
+    bottom = 0.0
+    for value, colour, label, text, text_colour in segments:
+        if value <= 0:
+            continue
+        ax.bar(x, value, bottom=bottom, width=width, color=colour, label=label,
+               edgecolor="white")
+        if value >= label_at_least:
+            ax.text(x, bottom + value / 2, text, ha="center", va="center", fontsize=8,
+                    color=text_colour)
+        bottom += value
+    return bottom

@@ -288,32 +288,23 @@ def funding_chart(figures: Mapping[str, Any], facts, scenario_name: str):
     fig, ax = plt.subplots(figsize=(8.5, 4.8))
     years = ("2025", "2026")
     for x, year in enumerate(years):
-        bottom = 0.0
         parts, shares = figures[year]["revenue_first"], figures[year]["revenue_first_pct"]
-        for kind in openai_funding.KINDS:
-            value = parts[kind]
-            if value <= 0:
-                continue
-            ax.bar(
-                x,
-                value,
-                bottom=bottom,
-                width=0.55,
-                color=COLOURS[kind],
-                label=LABELS[kind],
-                edgecolor="white",
-            )
-            if value >= 2:
-                ax.text(
-                    x,
-                    bottom + value / 2,
-                    f"{value:,.1f} ({shares[kind]:.0f}%)",
-                    ha="center",
-                    va="center",
-                    fontsize=8,
-                    color="black" if kind == "customers" else "white",
+        charts.stacked_bar(
+            ax,
+            x,
+            [
+                (
+                    parts[kind],
+                    COLOURS[kind],
+                    LABELS[kind],
+                    f"{parts[kind]:,.1f} ({shares[kind]:.0f}%)",
+                    "black" if kind == "customers" else "white",
                 )
-            bottom += value
+                for kind in openai_funding.KINDS
+            ],
+            width=0.55,
+            label_at_least=2,
+        )
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles, strict=True))
     ax.legend(

@@ -160,33 +160,16 @@ def sources_and_uses_chart(figures: Mapping[str, float], facts, scenario_name: s
     }
     seen = set()
     for x, (_name, year, keys) in enumerate(bars):
-        bottom = 0.0
+        segments = []
         for key in keys:
             value = figures[f"su_{year}_{key}"]
-            if value <= 0:
-                continue
-            label = LABELS[key] if key not in seen else None
-            seen.add(key)
-            ax.bar(
-                x,
-                value,
-                bottom=bottom,
-                color=colours[key],
-                width=0.6,
-                label=label,
-                edgecolor="white",
+            label = LABELS[key] if key not in seen and value > 0 else None
+            if value > 0:
+                seen.add(key)
+            segments.append(
+                (value, colours[key], label, f"{value:,.1f}", "black" if key in _LIGHT else "white")
             )
-            if value >= 6:
-                ax.text(
-                    x,
-                    bottom + value / 2,
-                    f"{value:,.1f}",
-                    ha="center",
-                    va="center",
-                    fontsize=8,
-                    color="black" if key in _LIGHT else "white",
-                )
-            bottom += value
+        charts.stacked_bar(ax, x, segments, width=0.6, label_at_least=6)
     ax.set_xticks(np.arange(len(bars)), [b[0] for b in bars])
     ax.set_ylabel("USD bn (calendar year)")
     reserves = figures["su_2026_cash_reserves_usd_bn"]
