@@ -2,10 +2,9 @@
 
 The code cells run one after the other in one namespace, as a kernel runs them, with the
 parameters injected after the ``parameters`` cell (as papermill does) and matplotlib's Agg
-backend. Every figure is rendered once to PNG with the house renderer
-(:func:`valse.report.charts.figure_png`) when the notebook shows it (``plt.show()``) or, as the
-inline
-backend does, at the end of its cell. Printed output (``display`` outside IPython prints a
+backend. Every figure is rendered once as the kernels publish it
+(:func:`valse.report.charts.published_figure`: SVG, one draw) when the notebook shows it
+(``plt.show()``) or, as the inline backend does, at the end of its cell. Printed output (``display`` outside IPython prints a
 text form) goes to /dev/null. No kernel, no papermill, no HTML export.
 
 Timed from before the first cell (the cells' own imports included; the interpreter's start,
@@ -37,14 +36,14 @@ def main() -> int:
     t0 = time.perf_counter()
     import matplotlib.pyplot as plt  # the notebooks import it in their first code cell
 
-    from valse.report.charts import figure_png
+    from valse.report.charts import published_figure
 
     rendered = {"figures": 0, "seconds": 0.0}
 
     def render_open_figures(*_args, **_kwargs) -> None:
         for number in plt.get_fignums():
             start = time.perf_counter()
-            figure_png(plt.figure(number))
+            published_figure(plt.figure(number))
             rendered["seconds"] += time.perf_counter() - start
             rendered["figures"] += 1
         plt.close("all")

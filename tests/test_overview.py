@@ -78,7 +78,7 @@ def test_overview_records_nothing_and_shows_the_npv_of_its_scenario(run_out, sce
 def test_overview_pages_and_chart_data_are_published(run_out):
     html = (run_out / "base" / "html" / "00_overview.html").read_text()
     assert "1. The rumour and the deal as reported" in html
-    assert "data:image/png;base64" in html
+    assert "data:image/svg+xml;base64" in html
     assert (run_out / "base" / "data" / "00_overview" / "rumour_vs_reported.csv").exists()
     index = (run_out / "index.html").read_text()
     assert "rumour" in index and "base" in index

@@ -127,13 +127,54 @@ def title_overflow_in(fig: plt.Figure) -> float:
     return over_px / fig.dpi
 
 
+def _title_widths_in(fig: plt.Figure) -> list[float]:
+    """Widths of the figure's visible titles [inch], measured from the font alone (no draw)."""
+    from matplotlib.textpath import TextToPath
+
+    measure = TextToPath()
+    widths = []
+    for t in _titles(fig):
+        text, ismath = t._preprocess_math(t.get_text())
+        width_pt, _, _ = measure.get_text_width_height_descent(text, t.get_fontproperties(),
+                                                              ismath=ismath)
+        widths.append(width_pt / 72)
+    return widths
+
+
+def fit_titles(fig: plt.Figure) -> float:
+    """Widen ``fig`` before its draw so that its widest title fits with ``TITLE_PAD_IN`` and
+    the room the layout gives the axes' labels on each side; returns the inches added (0 when
+    every title fits).
+
+    A layout keeps the figure's size, so a title wider than its axes can run off an edge (a
+    tight bounding box used to widen the image instead, at the cost of a second draw). The
+    title's width is known from its font before any draw: the figure is widened to
+    ``width + 2 × (TITLE_PAD_IN + 1/4 in)`` (an axes title is centred on its axes, which the
+    vertical axis's labels push right by up to a quarter inch).
+    """
+    widths = _title_widths_in(fig)
+    if not widths:
+        return 0.0
+    needed = max(widths) + 2 * (TITLE_PAD_IN + 0.25)
+    added = max(0.0, needed - fig.get_figwidth())
+    if added:
+        fig.set_figwidth(fig.get_figwidth() + added)
+    return added
+
+
+def _prepare(fig: plt.Figure, dpi: float) -> None:
+    apply_house_layout(fig)
+    fig.set_dpi(dpi)
+    fit_titles(fig)
+
+
 def figure_png(fig: plt.Figure, dpi: float = PAGE_DPI) -> bytes:
     """Render ``fig`` as PNG in one draw: house layout, no tight bounding box.
 
-    The layout (:func:`apply_house_layout`) is computed in the draw itself. A figure one of
-    whose titles runs off an edge (:func:`title_overflow_in`) is widened by twice the overflow
-    plus ``TITLE_PAD_IN`` on each side and drawn a second time: that, and only that, costs a
-    second draw.
+    The layout (:func:`apply_house_layout`) is computed in the draw itself, and titles are
+    fitted before it (:func:`fit_titles`). Should a title still run off an edge
+    (:func:`title_overflow_in`), the figure is widened by twice the overflow plus
+    ``TITLE_PAD_IN`` on each side and drawn a second time.
 
     Parameters
     ----------
@@ -152,8 +193,7 @@ def figure_png(fig: plt.Figure, dpi: float = PAGE_DPI) -> bytes:
 
     if not isinstance(fig.canvas, FigureCanvasAgg):  # e.g. a figure closed by pyplot
         FigureCanvasAgg(fig)  # one renderer for the layout and the draw (its text cache)
-    apply_house_layout(fig)
-    fig.set_dpi(dpi)
+    _prepare(fig, dpi)
 
     def draw() -> bytes:
         # the canvas's own draw lays the figure out and renders it in one pass; ``savefig``
@@ -165,9 +205,6 @@ def figure_png(fig: plt.Figure, dpi: float = PAGE_DPI) -> bytes:
         return buffer.getvalue()
 
     png = draw()
-    # a layout keeps the figure's size, so a title wider than its axes can run off an edge
-    # (a tight bounding box used to widen the image instead): then, and only then, widen the
-    # figure by twice the overflow (a centred title moves by half of it) and draw it again
     over_in = title_overflow_in(fig)
     if over_in > 0:
         fig.set_figwidth(fig.get_figwidth() + 2 * (over_in + TITLE_PAD_IN))
@@ -175,12 +212,51 @@ def figure_png(fig: plt.Figure, dpi: float = PAGE_DPI) -> bytes:
     return png
 
 
-def _png_with_alt(fig: plt.Figure):
-    return figure_png(fig), {"alt": alt_text(fig)}
+#: What the SVG files of the charts are made with: text as text (``svg.fonttype = none``:
+#: readable in the file, sharp at any zoom, and no glyph to rasterise or outline), ids salted
+#: with a constant and no date, so that the same figure gives the same bytes.
+SVG_RC = {"svg.fonttype": "none", "svg.hashsalt": "valse", "svg.id": None}
+
+
+def figure_svg(fig: plt.Figure) -> str:
+    """Render ``fig`` as SVG in one draw: house layout, no tight bounding box, text as text.
+
+    The published charts are SVG: a chart drawn as vectors with its text as text is lighter
+    than its PNG (7 charts of notebook 02: 203 KB against 1.16 MB) and costs a fraction of its
+    draw (no glyph is rasterised, no image encoded). The figure is laid out as for
+    :func:`figure_png` (:func:`apply_house_layout`, :func:`fit_titles`); its size is
+    ``width × 72`` points wide (a page shows it at 96 CSS pixels per inch). The same
+    figure gives the same bytes (:data:`SVG_RC`, no date in the metadata).
+
+    Returns
+    -------
+    str
+        The SVG document.
+    """
+    import io
+
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+    _prepare(fig, 72.0)
+    buffer = io.StringIO()
+    rc = {k: v for k, v in SVG_RC.items() if k in mpl.rcParams}
+    with mpl.rc_context(rc):
+        FigureCanvasSVG(fig).print_svg(buffer, metadata={"Date": None})
+    return buffer.getvalue()
+
+
+#: The format of the published charts, as IPython names it (see :func:`published_figure`).
+PUBLISHED_FORMAT = "image/svg+xml"
+
+
+def published_figure(fig: plt.Figure) -> tuple[str, dict[str, str]]:
+    """A figure as the notebooks publish it: its SVG (:func:`figure_svg`) and the output's
+    metadata, which carries its :func:`alt_text` (the pages' ``alt`` attribute)."""
+    return figure_svg(fig), {"alt": alt_text(fig)}
 
 
 def _register_alt_text_formatter() -> None:
-    """In IPython, render figures as PNG whose output metadata carries their alt text."""
+    """In IPython, render figures as SVG whose output metadata carries their alt text."""
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython is a dependency of the kernel
@@ -195,14 +271,14 @@ def _register_alt_text_formatter() -> None:
     formatters = shell.display_formatter.formatters
     for fmt in ("image/svg+xml", "image/jpeg", "application/pdf", "image/png"):
         formatters[fmt].pop(plt.Figure, None)
-    formatters["image/png"].for_type(plt.Figure, _png_with_alt)
+    formatters[PUBLISHED_FORMAT].for_type(plt.Figure, published_figure)
 
 
 def use_house_style() -> None:
-    """Apply the collection's chart style and, in a notebook, PNG output with alt text.
+    """Apply the collection's chart style and, in a notebook, SVG output with alt text.
 
     Readable sizes, light grid, no top/right spines; in IPython every figure is rendered
-    as PNG, drawn once with the house layout (:func:`figure_png`), with its :func:`alt_text`
+    as SVG, drawn once with the house layout (:func:`figure_svg`), with its :func:`alt_text`
     in the output metadata (the published pages use it as the image's ``alt`` attribute).
     Call it after importing pyplot and do not change
     ``InlineBackend.figure_formats`` afterwards.

@@ -74,7 +74,9 @@ _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {%- endblock data_markdown %}
 {% block data_svg scoped -%}
 <div class="jp-RenderedSVG jp-OutputArea-output {{ extra_class }}" data-mime-type="image/svg+xml">
-<img src="data:image/svg+xml;base64,{{ output.data['image/svg+xml'] | text_base64 | escape_html }}">
+<img src="data:image/svg+xml;base64,{{ output.data['image/svg+xml'] | text_base64 | escape_html }}"
+{%- set alt = output | get_metadata('alt', 'image/svg+xml') -%}
+{%- if alt %} alt="{{ alt | escape_html }}"{% endif %}>
 </div>
 {%- endblock data_svg %}
 {% block data_other scoped -%}
