@@ -106,3 +106,26 @@ def test_summary_page_is_the_same_bytes_in_any_time_zone(tmp_path):
         pages.append((out / "base" / "html" / "05_summary.html").read_bytes())
         assert b"T_claims" in pages[-1]
     assert pages[0] == pages[1]
+
+
+def test_a_finished_notebook_s_kernel_is_killed_not_asked_to_shut_down(tmp_path, run_notebook):
+    """Once the last cell has replied, the kernel is killed: it runs no teardown (in which
+    ipykernel 7.4 can race its IOPub thread and print a zmq traceback into the run's console),
+    so its atexit hooks never run, and no kernel is left behind."""
+    import nbformat
+
+    marker = tmp_path / "atexit-ran"
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("parameters_cell = 1", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("import atexit, os\n"
+                                  f"atexit.register(lambda: open({str(marker)!r}, 'w').close())\n"
+                                  "print(os.getpid())")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    path = tmp_path / "atexit.ipynb"
+    nbformat.write(nb, str(path))
+    run = run_notebook(path, {})
+    pid = int(run.nb["cells"][-1]["outputs"][0]["text"])
+    time.sleep(0.5)  # a graceful shutdown would have run the hook by now
+    assert not alive(pid)
+    assert not marker.exists()

@@ -152,7 +152,13 @@ def run_notebook(source: str, target: Path, parameters: dict[str, Any], cwd: str
         # a worker made its class once (worker_init); elsewhere (the tests) it is made here
         kernel_manager_class=_KERNEL_MANAGER or kernels.ipc_kernel_manager_class(),
         on_notebook_start=on_notebook_start, on_cell_execute=on_execute,
-        on_cell_executed=on_executed)
+        on_cell_executed=on_executed,
+        # the notebook is done when its last cell's reply is in: the kernel is killed, not
+        # asked to shut down. A graceful shutdown waits for the kernel's own teardown (0.1 s
+        # on average, 3 s now and then here), and in that teardown ipykernel 7.4 can race
+        # its IOPub thread and print a zmq traceback ("Socket operation on non-socket")
+        # into the run's console; a notebook's output does not depend on its atexit hooks
+        shutdown_kernel="immediate")
     error: dict[str, Any] | None = None
     try:
         client.execute()
