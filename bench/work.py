@@ -4,8 +4,9 @@ The code cells run one after the other in one namespace, as a kernel runs them, 
 parameters injected after the ``parameters`` cell (as papermill does) and matplotlib's Agg
 backend. Every figure is rendered once as the kernels publish it
 (:func:`valse.report.charts.published_figure`: SVG, one draw) when the notebook shows it
-(``plt.show()``) or, as the inline backend does, at the end of its cell. Printed output (``display`` outside IPython prints a
-text form) goes to /dev/null. No kernel, no papermill, no HTML export.
+(``plt.show()``) or, as the inline backend does, at the end of its cell. Printed output
+(``display`` outside IPython prints a text form) goes to /dev/null. No kernel, no papermill,
+no HTML export.
 
 Timed from before the first cell (the cells' own imports included; the interpreter's start,
 about 20 ms, is not) to the end of the last one. Prints one JSON object: ``seconds``,
