@@ -594,3 +594,19 @@ def test_one_off_cost_of_a_cut_role_and_reported_charge_per_role():
         labor_ramp.charge_per_role_usd_k(1.8, 0)
     with pytest.raises(ValueError, match="notice_months"):
         labor_ramp.one_off_cost_per_cut_role_usd_k(225.0, -1.0, 130.0, 4.0)
+
+
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [(-1.0, ValueError), (float("nan"), ValueError), (-0.5, ValueError),
+     (np.float64(-2), ValueError), (float("-inf"), ValueError), (True, TypeError),
+     ("1", TypeError), (None, TypeError)],
+)
+def test_check_non_negative_refuses_and_names_the_value(value, error):
+    with pytest.raises(error, match="^roles_cut: expected"):
+        labor.check_non_negative(roles_cut=value)
+
+
+@pytest.mark.parametrize("value", [0.0, -0.0, 1.5, float("inf"), 0, 3, np.float64(2), np.int64(4)])
+def test_check_non_negative_accepts_non_negative_numbers(value):
+    assert labor.check_non_negative(roles_cut=value, other=1.0) is None

@@ -40,6 +40,8 @@ COST_PARTS: tuple[str, ...] = (
 def check_non_negative(**values: float) -> None:
     """Refuse a value that is not a number, or is negative or NaN, naming it."""
     for name, value in values.items():
+        if type(value) is float and value >= 0:  # the common case, without the checks below
+            continue
         if isinstance(value, bool) or not isinstance(value, int | float | np.number):
             raise TypeError(f"{name}: expected a number, found {value!r}")
         if not value >= 0:  # also catches NaN
