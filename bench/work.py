@@ -3,7 +3,7 @@
 The code cells run one after the other in one namespace, as a kernel runs them, with the
 parameters injected after the ``parameters`` cell (as papermill does) and matplotlib's Agg
 backend. Every figure is rendered once as the kernels publish it
-(:func:`valse.report.charts.published_figure`: SVG, one draw) when the notebook shows it
+(:func:`valse.report.chart_render.published_figure`: SVG, one draw) when the notebook shows it
 (``plt.show()``) or, as the inline backend does, at the end of its cell. Printed output
 (``display`` outside IPython prints a text form) goes to /dev/null. No kernel, no papermill,
 no HTML export.
@@ -37,7 +37,7 @@ def main() -> int:
     t0 = time.perf_counter()
     import matplotlib.pyplot as plt  # the notebooks import it in their first code cell
 
-    from valse.report.charts import published_figure
+    from valse.report.chart_render import published_figure
 
     rendered = {"figures": 0, "seconds": 0.0}
 

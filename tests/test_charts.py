@@ -151,8 +151,9 @@ def test_bars_stay_inside_the_plotting_area(rows):
 
 
 # ------------------------------------------------------------------ published chart images
-# Each figure is rendered once (valse.report.charts.figure_png): the layout is computed in the draw,
-# the "Sources:" caption sits inside the figure, in a band add_sources adds under the plot.
+# Each figure is rendered once (valse.report.chart_render.figure_png): the layout is computed in
+# the draw, the "Sources:" caption sits inside the figure, in a band add_sources adds under the
+# plot.
 
 import struct  # noqa: E402
 import warnings  # noqa: E402
@@ -163,7 +164,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from valse.report import charts  # noqa: E402
+from valse.report import chart_render, charts  # noqa: E402
 
 LINE_IN = charts.CAPTION_FONTSIZE * charts.CAPTION_LINESPACING / 72  # one caption line [in]
 
@@ -215,11 +216,11 @@ def test_a_figure_is_drawn_once_at_its_size_with_the_caption_inside(monkeypatch)
     fig = simple_figure()
     charts.add_sources(fig, {}, [], extra=["one short line"])
     draws = count_draws(fig, monkeypatch)
-    png = charts.figure_png(fig)
+    png = chart_render.figure_png(fig)
     assert draws[0] == 1, f"drawn {draws[0]} times"
     band = LINE_IN + 2 * charts.CAPTION_PAD_IN
     # no tight bounding box: the image is the figure, width × height × dpi
-    assert png_size(png) == (800, int((4.0 + band) * charts.PAGE_DPI))  # Agg truncates
+    assert png_size(png) == (800, int((4.0 + band) * chart_render.PAGE_DPI))  # Agg truncates
     renderer = fig.canvas.get_renderer()
     caption = next(t for t in fig.texts if t.get_gid() == "valse-sources")
     box = caption.get_window_extent(renderer)
@@ -232,11 +233,11 @@ def test_a_figure_is_drawn_once_at_its_size_with_the_caption_inside(monkeypatch)
 def test_a_title_wider_than_the_figure_widens_it_and_fits(monkeypatch):
     fig = simple_figure(width=3.0, title="A title far longer than a three-inch figure is wide")
     draws = count_draws(fig, monkeypatch)
-    png = charts.figure_png(fig)
+    png = chart_render.figure_png(fig)
     assert draws[0] == 1, "the title is measured from its font and fitted before the draw"
     width, _ = png_size(png)
-    assert width > 3.0 * charts.PAGE_DPI
-    assert charts.title_overflow_in(fig) == 0.0
+    assert width > 3.0 * chart_render.PAGE_DPI
+    assert chart_render.title_overflow_in(fig) == 0.0
     box = fig.axes[0].title.get_window_extent(fig.canvas.get_renderer())
     assert 0 <= box.x0 and box.x1 <= fig.bbox.width
     plt.close(fig)
@@ -249,9 +250,9 @@ def test_subplots_adjust_and_tight_layout_in_a_notebook_raise_no_warning():
     charts.add_sources(fig, {}, [], extra=["x"])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        charts.figure_png(fig)
+        chart_render.figure_png(fig)
         fig.subplots_adjust(bottom=0.2)  # after the layout was set
-    assert isinstance(fig.get_layout_engine(), charts.HouseLayout)
+    assert isinstance(fig.get_layout_engine(), chart_render.HouseLayout)
     plt.close(fig)
 
 
@@ -260,7 +261,7 @@ def test_a_colour_bar_made_without_the_layout_keeps_the_caption_band_free():
     image = ax.imshow([[1, 2], [3, 4]])
     fig.colorbar(image, ax=ax)
     charts.add_sources(fig, {}, [], extra=["x"])
-    png = charts.figure_png(fig)  # must not raise (matplotlib refuses to switch engines here)
+    png = chart_render.figure_png(fig)  # must not raise (matplotlib refuses to switch engines here)
     band = (LINE_IN + 2 * charts.CAPTION_PAD_IN) / fig.get_figheight()
     assert fig.subplotpars.bottom >= band
     assert png_size(png)[0] == 600
@@ -270,25 +271,26 @@ def test_a_colour_bar_made_without_the_layout_keeps_the_caption_band_free():
 def test_a_title_the_font_measure_misses_still_gets_a_second_draw(monkeypatch):
     # the pre-draw measure said it fits (forced here): the drawn overflow still widens it
     fig = simple_figure(width=3.0, title="A title far longer than a three-inch figure is wide")
-    monkeypatch.setattr(charts, "fit_titles", lambda fig: 0.0)
+    monkeypatch.setattr(chart_render, "fit_titles", lambda fig: 0.0)
     draws = count_draws(fig, monkeypatch)
-    charts.figure_png(fig)
+    chart_render.figure_png(fig)
     assert draws[0] == 2
-    assert charts.title_overflow_in(fig) == 0.0
+    assert chart_render.title_overflow_in(fig) == 0.0
     plt.close(fig)
 
 
 def test_fit_titles_widens_by_the_measured_width_and_leaves_a_fitting_title_alone():
     fig = simple_figure(width=3.0, title="A title far longer than a three-inch figure is wide")
-    (width_in,) = charts._title_widths_in(fig)
+    (width_in,) = chart_render._title_widths_in(fig)
     # 51 characters of 12 pt bold DejaVu Sans: about 0.6 em each, so 4 to 6 inches
     assert 4.0 < width_in < 6.0
-    added = charts.fit_titles(fig)
-    assert added == pytest.approx(width_in + 2 * (charts.TITLE_PAD_IN + 0.25) - 3.0, rel=1e-12)
+    added = chart_render.fit_titles(fig)
+    expected = width_in + 2 * (chart_render.TITLE_PAD_IN + 0.25) - 3.0
+    assert added == pytest.approx(expected, rel=1e-12)
     assert fig.get_figwidth() == pytest.approx(3.0 + added, rel=1e-12)
     plt.close(fig)
     fig = simple_figure(width=8.0, title="Short")
-    assert charts.fit_titles(fig) == 0.0 and fig.get_figwidth() == 8.0
+    assert chart_render.fit_titles(fig) == 0.0 and fig.get_figwidth() == 8.0
     plt.close(fig)
 
 
@@ -303,7 +305,7 @@ def test_the_published_svg_is_drawn_once_with_its_text_as_text(monkeypatch):
 
     fig = svg_figure()
     draws = count_draws(fig, monkeypatch)
-    svg = charts.figure_svg(fig)
+    svg = chart_render.figure_svg(fig)
     assert draws[0] == 1, f"drawn {draws[0]} times"
     root = ElementTree.fromstring(svg)
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
@@ -321,15 +323,15 @@ def test_the_published_svg_is_drawn_once_with_its_text_as_text(monkeypatch):
 
 def test_the_same_figure_gives_the_same_svg_bytes():
     first, second = svg_figure(), svg_figure()
-    assert charts.figure_svg(first) == charts.figure_svg(second)
+    assert chart_render.figure_svg(first) == chart_render.figure_svg(second)
     plt.close("all")
 
 
 def test_published_images_carry_their_alt_text():
     fig = simple_figure(title="Cost of the deal")
-    data, metadata = charts.published_figure(fig)
+    data, metadata = chart_render.published_figure(fig)
     assert data.lstrip().startswith("<?xml") and "<svg" in data
-    assert charts.PUBLISHED_FORMAT == "image/svg+xml"
+    assert chart_render.PUBLISHED_FORMAT == "image/svg+xml"
     assert metadata == {"alt": "Chart: Cost of the deal; horizontal axis: year; "
                                "vertical axis: USD bn."}
     plt.close(fig)

@@ -100,5 +100,5 @@ def commitments_chart(usd: pd.Series, gw: pd.Series, title: str, highlight: str 
     axes[0].set_title("Stated in dollars")
     axes[1].set_title("Stated in gigawatts")
     fig.suptitle(title, fontweight="bold")
-    # laid out when rendered (valse.report.charts.apply_house_layout), in the same draw
+    # laid out when rendered (valse.report.chart_render.apply_house_layout), in the same draw
     return fig, axes

@@ -18,7 +18,8 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 
-from valse.report.charts import PALETTE, HouseLayout
+from valse.report.chart_render import HouseLayout
+from valse.report.charts import PALETTE
 
 #: One colour per kind of flow.
 KIND_COLOURS: dict[str, str] = {
@@ -196,7 +197,7 @@ def flow_heatmap(matrix: pd.DataFrame, title: str):
     ax.set_ylabel("pays or invests (from)")
     ax.set_title(title)
     fig.colorbar(image, ax=ax, label="flow (USD bn)")
-    # laid out when rendered (valse.report.charts.apply_house_layout), in the same draw
+    # laid out when rendered (valse.report.chart_render.apply_house_layout), in the same draw
     return fig, ax
 
 
