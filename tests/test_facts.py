@@ -259,3 +259,12 @@ def test_not_found_frame_says_what_and_when(tmp_path):
     assert table.loc["pay", "result"] == "not found as of 2026-12-02"
     assert table.loc["lead", "result"] == "lead only, page not read; as of 2026-12-01"
     assert table.loc["lead", "see fact"] == "—"
+
+
+def test_membership_and_get_do_not_raise_for_an_absent_id():
+    base = load_facts()
+    fid = next(iter(base))
+    assert fid in base and "no_such_fact" not in base and 3 not in base
+    assert base.get(fid) is base[fid] and base.get("no_such_fact", "absent") == "absent"
+    with pytest.raises(KeyError, match=f"no fact '{fid[:-1]}' in .*did you mean {fid}"):
+        base[fid[:-1]]  # a miss still names the file and the closest ids

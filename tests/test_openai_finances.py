@@ -83,6 +83,39 @@ def test_no_gap_means_no_renegotiation():
     assert of.renegotiation_risk(table) == (0.0, 1.0)
 
 
+def test_contract_schedule_of_drawn_terms_is_each_term_alone():
+    # terms 2.5, 4 and 1 years of a 20 bn contract from 2026: 8, 5 and 20 a year
+    years = range(2025, 2031)
+    drawn = of.contract_schedule_usd_bn(20.0, 2026, np.array([2.5, 4.0, 1.0]), years)
+    assert drawn.shape == (3, 6)
+    assert_allclose(drawn, [[0, 8, 8, 4, 0, 0], [0, 5, 5, 5, 5, 0], [0, 20, 0, 0, 0, 0]],
+                    rtol=1e-12)
+    for row, term in zip(drawn, (2.5, 4.0, 1.0), strict=True):
+        assert np.array_equal(row, of.contract_schedule_usd_bn(20.0, 2026, term, years))
+    with pytest.raises(ValueError, match="every term must be positive, found 0.0"):
+        of.contract_schedule_usd_bn(20.0, 2026, np.array([3.0, 0.0]), years)
+
+
+def test_sources_and_uses_of_draws_as_rows_is_each_draw_alone():
+    revenue = np.array([10.0, 20.0, 40.0])
+    compute = np.array([[20.0, 30.0, 20.0], [5.0, 5.0, 5.0]])
+    share = np.array([[0.25], [0.5]])
+    rows = of.sources_and_uses(revenue, compute, share, cash_usd_bn=5.0, money_to_come_usd_bn=3.0)
+    gaps = of.funding_gap_usd_bn(rows)
+    prob, recovery = of.renegotiation_risk(rows)
+    # draw 1 is the hand-built case above (gap 19.5 of 70 committed); draw 2 never runs short
+    assert_allclose(gaps, [19.5, 0.0], rtol=1e-12)
+    assert_allclose(prob, [19.5 / 70.0, 0.0], rtol=1e-12)
+    assert_allclose(recovery, [1 - 19.5 / 70.0, 1.0], rtol=1e-12)
+    for i in range(2):
+        alone = of.sources_and_uses(revenue, compute[i], float(share[i, 0]), 5.0, 3.0)
+        for key in ("net", "balance", "to_raise", "coverage"):
+            assert np.array_equal(rows[key][i], alone[key]), key
+        assert of.renegotiation_risk(alone) == (prob[i], recovery[i])
+    with pytest.raises(ValueError, match=r"other_cost_share must be in \[0, 1\]"):
+        of.sources_and_uses(revenue, compute, np.array([[0.2], [1.5]]), 5.0)
+
+
 def test_revenue_path_is_geometric_between_points_and_flat_outside():
     path = of.revenue_path_usd_bn({2026: 30.0, 2030: 280.0}, [2025, 2026, 2028, 2030, 2031])
     assert_allclose(path, [30.0, 30.0, 30.0 * (280 / 30) ** 0.5, 280.0, 280.0], rtol=1e-12)
@@ -152,3 +185,29 @@ def test_can_pay_band_contains_the_central_and_sums_hold(facts):
         if b is not None:
             assert b[0] <= result["plan"][key] <= b[2], key
     assert np.all(t["coverage, run-rate held (x)"] <= t["coverage, own plan (x)"] + 1e-12)
+
+
+def test_can_pay_draws_are_each_draw_alone(facts):
+    import dataclasses
+
+    from test_valuation_story import scenario_params
+
+    p = scenario_params(ROOT / "data" / "scenarios" / "base.yaml")
+    years = list(range(p["valuation_year"], p["target_year"] + 1))
+    contracts = story.openai_contracts(p, facts)
+    revenue = story.revenue_paths(p, facts, years)["plan"]
+    draws = {"other": np.array([0.3, 0.5]), "azure": np.array([4.0, 9.0]),
+             "coreweave": np.array([3.0, 6.5])}
+    rows = story._can_pay_draws(p, contracts, years, revenue, draws)
+    to_come = p["contingent_tranche_probability"] * story.money_to_come_usd_bn(p)
+    for i in range(2):
+        terms = {"Microsoft Azure": draws["azure"][i], "CoreWeave": draws["coreweave"][i]}
+        drawn = [dataclasses.replace(c, term_years=terms.get(c.provider, c.term_years))
+                 for c in contracts]
+        compute = of.annualised_commitments_usd_bn(drawn, years).sum(axis=1)
+        table = of.sources_and_uses(revenue, compute, draws["other"][i],
+                                    p["openai_cash_usd_bn"], to_come)
+        assert rows["gap"][i] == of.funding_gap_usd_bn(table)
+        assert (rows["probability"][i], rows["recovery"][i]) == of.renegotiation_risk(table)
+        assert rows["coverage_min"][i] == np.min(table["coverage"])
+    assert rows["gap"][0] != rows["gap"][1]  # the drawn terms and shares are used

@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from valse.data.datafile import DATE as _DATE
 from valse.data.datafile import ID as _ID
@@ -256,6 +257,14 @@ class FactBase(Mapping[str, Fact]):
             close = difflib.get_close_matches(fid, list(self.facts), n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise KeyError(f"no fact {fid!r} in {self.path}{hint}") from None
+
+    def __contains__(self, fid: object) -> bool:
+        # Mapping's default goes through __getitem__, whose miss ranks close matches for the
+        # message: 1 ms each, and notebook 04 asks about 946 ids that are not facts
+        return fid in self.facts
+
+    def get(self, fid: str, default: Any = None) -> Any:
+        return self.facts.get(fid, default)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.facts)

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-from scipy import stats
+from scipy.special import ndtri  # the normal quantile; scipy.stats costs 0.8 s more to import
 
 from valse.model import aws_contract, tranche, uncertainty
 
@@ -172,7 +172,7 @@ def monte_carlo_npv(params: Mapping[str, Any], ranges: Mapping[str, tuple[float,
     xi = gen.standard_normal(n)
     w = -default_correlation * states["latent"] + np.sqrt(1 - default_correlation**2) * xi
     pd = c.counterparty_loss_probability
-    default = w > stats.norm.ppf(1 - pd) if 0 < pd < 1 else np.full(n, pd >= 1)
+    default = w > ndtri(1 - pd) if 0 < pd < 1 else np.full(n, pd >= 1)
     lo, hi = ranges["accelerator_hour_price_usd"]
     price = uncertainty.triangular(gen, lo, c.accelerator_hour_price_usd, hi, n)
     lo, hi = ranges["gpu_utilisation"]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -43,15 +44,36 @@ class Contract:
                              f"found {self.term_years}")
 
 
+def contract_schedule_usd_bn(total_usd_bn: float, start_year: int, term_years: Any,
+                             years: Sequence[int]) -> np.ndarray:
+    """One contract's spending in each calendar year, spread evenly over its term.
+
+    A contract of total ``V`` starting in year ``s`` with term ``n`` years is billed at
+    ``V / n`` a year over ``[s, s + n)``: ``V / n × clip(s + n − y, 0, 1)`` in each year
+    ``y ≥ s``, so a fractional term bills the last year in proportion (a term of 2.5 years: two
+    full years and half a year) and the years sum back to ``V`` when ``years`` covers the term.
+
+    ``term_years`` is a number or an array of terms (one per Monte Carlo draw) [years].
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(len(years),)`` for one term, ``(len(term_years), len(years))`` for an array
+        [USD bn per year].
+    """
+    y = np.asarray(years, dtype=float)
+    term = np.asarray(term_years, dtype=float)[..., None]
+    if not np.all(term > 0):
+        raise ValueError(f"contract_schedule_usd_bn: every term must be positive, found "
+                         f"{term.min()}")
+    billed = total_usd_bn / term * np.clip(start_year + term - y, 0.0, 1.0)
+    return np.where(y >= start_year, billed, 0.0).reshape(np.shape(term_years) + y.shape)
+
+
 def annualised_commitments_usd_bn(
     contracts: Sequence[Contract], years: Sequence[int]
 ) -> np.ndarray:
-    """Each contract's spending in each calendar year, spread evenly over its term.
-
-    A contract of total ``V`` starting in year ``s`` with term ``n`` years is billed at
-    ``V / n`` a year over ``[s, s + n)``; a fractional term bills the last year in proportion
-    (a term of 2.5 years: two full years and half a year). Years outside ``years`` are left
-    out, so the rows sum back to ``V`` when ``years`` covers the whole term.
+    """Each contract's spending in each calendar year (:func:`contract_schedule_usd_bn`).
 
     Returns
     -------
@@ -60,10 +82,7 @@ def annualised_commitments_usd_bn(
     """
     out = np.zeros((len(years), len(contracts)))
     for j, c in enumerate(contracts):
-        rate = c.total_usd_bn / c.term_years
-        for i, y in enumerate(years):
-            if y >= c.start_year:
-                out[i, j] = rate * min(max(c.start_year + c.term_years - y, 0.0), 1.0)
+        out[:, j] = contract_schedule_usd_bn(c.total_usd_bn, c.start_year, c.term_years, years)
     return out
 
 
@@ -99,7 +118,7 @@ def coverage_ratio(revenue_usd_bn, compute_usd_bn) -> np.ndarray:
 
 
 def sources_and_uses(
-    revenue_usd_bn, compute_usd_bn, other_cost_share: float, cash_usd_bn: float,
+    revenue_usd_bn, compute_usd_bn, other_cost_share: Any, cash_usd_bn: float,
     money_to_come_usd_bn: float = 0.0,
 ) -> dict[str, np.ndarray]:
     """OpenAI's sources and uses of cash, year by year, and the money it must raise.
@@ -110,11 +129,14 @@ def sources_and_uses(
     below its lowest level so far (new money is assumed to fill the hole exactly, so later
     surpluses repay nothing).
 
+    Years run along the last axis, so Monte Carlo draws can come as rows: a compute array of
+    shape ``(draws, years)`` and shares of shape ``(draws, 1)`` give tables of that shape.
+
     Parameters
     ----------
     revenue_usd_bn, compute_usd_bn : array-like
         Revenue and committed compute cost of each year [USD bn].
-    other_cost_share : float
+    other_cost_share : float or array-like
         Cash costs other than the committed compute, as a share of revenue [0–1].
     cash_usd_bn : float
         Cash at the start [USD bn].
@@ -128,26 +150,31 @@ def sources_and_uses(
         ``balance`` (cash at the end of the year before any new money), ``to_raise`` (new
         money needed in the year, ≥ 0) and ``coverage`` (:func:`coverage_ratio`).
     """
-    if not 0.0 <= other_cost_share <= 1.0:
+    share = np.asarray(other_cost_share, dtype=float)
+    if not np.all((share >= 0.0) & (share <= 1.0)):
         raise ValueError(f"other_cost_share must be in [0, 1], found {other_cost_share}")
     revenue = np.asarray(revenue_usd_bn, dtype=float)
     compute = np.asarray(compute_usd_bn, dtype=float)
-    other = other_cost_share * revenue
+    other = share * revenue
     net = revenue - compute - other
-    balance = cash_usd_bn + money_to_come_usd_bn + np.cumsum(net)
-    deficit = np.maximum.accumulate(np.maximum(-balance, 0.0))
-    to_raise = np.diff(np.concatenate([[0.0], deficit]))
+    balance = cash_usd_bn + money_to_come_usd_bn + np.cumsum(net, axis=-1)
+    deficit = np.maximum.accumulate(np.maximum(-balance, 0.0), axis=-1)
+    to_raise = np.diff(deficit, axis=-1, prepend=0.0)
     return {"revenue": revenue, "compute": compute, "other_costs": other, "net": net,
             "balance": balance, "to_raise": to_raise,
             "coverage": coverage_ratio(revenue, compute)}
 
 
-def funding_gap_usd_bn(table: Mapping[str, np.ndarray]) -> float:
-    """Money OpenAI must raise over the whole period: ``Σ to_raise`` (the deepest deficit)."""
-    return float(np.sum(table["to_raise"]))
+def funding_gap_usd_bn(table: Mapping[str, np.ndarray]) -> Any:
+    """Money OpenAI must raise over the whole period: ``Σ to_raise`` (the deepest deficit).
+
+    A float for one table; an array (one per row) for a table of draws.
+    """
+    gap = np.sum(table["to_raise"], axis=-1)
+    return float(gap) if np.ndim(gap) == 0 else gap
 
 
-def renegotiation_risk(table: Mapping[str, np.ndarray]) -> tuple[float, float]:
+def renegotiation_risk(table: Mapping[str, np.ndarray]) -> tuple[Any, Any]:
     """Probability that OpenAI renegotiates or defers its commitments, and the providers' recovery.
 
     A simple rule, not a credit model: the share of the period's committed compute that
@@ -166,13 +193,15 @@ def renegotiation_risk(table: Mapping[str, np.ndarray]) -> tuple[float, float]:
 
     Returns
     -------
-    tuple of float
-        ``(probability, recovery)`` [0–1 each]; ``(0, 1)`` when nothing is committed.
+    tuple
+        ``(probability, recovery)`` [0–1 each]; ``(0, 1)`` when nothing is committed. Floats
+        for one table, arrays (one per row) for a table of draws.
     """
-    committed = float(np.sum(table["compute"]))
-    if committed <= 0:
-        return 0.0, 1.0
-    p = min(1.0, funding_gap_usd_bn(table) / committed)
+    committed = np.sum(table["compute"], axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.where(committed > 0, np.minimum(1.0, funding_gap_usd_bn(table) / committed), 0.0)
+    if np.ndim(p) == 0:
+        return float(p), 1.0 - float(p)
     return p, 1.0 - p
 
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import stats
+from scipy.special import ndtr, ndtri  # normal cdf and quantile, as scipy.stats.norm's
 
 #: Pricing readings of the contingent tranche.
 PRICINGS: tuple[str, ...] = ("round", "ipo")
@@ -311,12 +311,12 @@ def draw_states(t: Tranche, generator: np.random.Generator, n: int,
     p = listing_probability(t)
     z = generator.standard_normal(n)
     eta = generator.standard_normal(n)
-    u_all = stats.norm.cdf(z)
+    u_all = ndtr(z)
     cut = 1.0 - p
     paid = u_all > cut
     with np.errstate(divide="ignore", invalid="ignore"):
         within = np.where(paid, (u_all - cut) / max(p, 1e-300), u_all / max(cut, 1e-300))
-    u = stats.norm.ppf(np.clip(within, 1e-12, 1 - 1e-12))
+    u = ndtri(np.clip(within, 1e-12, 1 - 1e-12))
     shock = value_correlation * u + math.sqrt(1.0 - value_correlation**2) * eta
     value = np.where(paid,
                      lognormal_with_mean(t.openai_listing_value_usd_bn,
@@ -390,4 +390,4 @@ def lognormal_quantile_usd_bn(mean: float, sigma: float, q: float) -> float:
     """
     if not 0 < q < 1:
         raise ValueError(f"lognormal_quantile_usd_bn: q must be in (0, 1), found {q}")
-    return float(mean * math.exp(sigma * stats.norm.ppf(q) - sigma**2 / 2.0))
+    return float(mean * math.exp(sigma * ndtri(q) - sigma**2 / 2.0))

@@ -19,7 +19,7 @@ import numpy as np
 
 from valse.model import amazon_cash, openai_funding, uncertainty
 from valse.model.deal import READING_NAMES
-from valse.model.openai_finances import annualised_commitments_usd_bn, sources_and_uses
+from valse.model.openai_finances import sources_and_uses
 from valse.model.valuation import round_allocation_usd_bn
 
 #: Investors that also sell OpenAI compute or chips (as in
@@ -115,24 +115,23 @@ def allocation_2026_usd_bn(p: Mapping[str, Any]) -> dict[str, float]:
     return allocation
 
 
-def _year_2026(
-    q: Mapping[str, Any], facts, other_share: float, azure_years=None, coreweave_years=None
-) -> dict[str, float]:
-    """Uses and revenue of 2026: the first row of OpenAI's sources and uses (01's plan)."""
+def _year_2026(q: Mapping[str, Any], facts, other_share: Any,
+               terms: Mapping[str, np.ndarray] | None = None) -> dict[str, Any]:
+    """Uses and revenue of 2026: the first row of OpenAI's sources and uses (01's plan).
+
+    Floats at the central terms; with drawn ``terms`` (and an array of shares of shape
+    ``(draws, 1)``) arrays of one value a draw
+    (:func:`valse.report.valuation_story.committed_compute_usd_bn`).
+    """
     from valse.report import valuation_story as vs
 
     year = [2026]
-    contracts = vs.openai_contracts(
-        q, facts, azure_years=azure_years, coreweave_years=coreweave_years
-    )
+    compute = vs.committed_compute_usd_bn(vs.openai_contracts(q, facts), year, terms)
     revenue = vs.revenue_paths(q, facts, year)["plan"]
-    compute = annualised_commitments_usd_bn(contracts, year).sum(axis=1)
     table = sources_and_uses(revenue, compute, other_share, q["openai_cash_usd_bn"])
-    return {
-        "revenue": float(table["revenue"][0]),
-        "compute": float(table["compute"][0]),
-        "other_costs": float(table["other_costs"][0]),
-    }
+    first = (lambda a: float(a[0])) if terms is None else (lambda a: np.broadcast_to(
+        a, table["compute"].shape)[:, 0])
+    return {key: first(table[key]) for key in ("revenue", "compute", "other_costs")}
 
 
 def _funding(uses: float, revenue: float, outside: Mapping[str, float]) -> dict[str, Any]:
@@ -236,14 +235,14 @@ def openai_funding_bands(p: Mapping[str, Any], facts, n: int, seed: int):
     az = uncertainty.triangular(gen, azure.low, azure.number, azure.high, n)
     cw = uncertainty.triangular(gen, coreweave.low, coreweave.number, coreweave.high, n)
     values: dict[str, list[float]] = {name: [] for name in METRICS}
+    # the tranche's chance plays no part in 2026's uses, so those are drawn all at once
+    y = _year_2026(q, facts, other[:, None], {"azure": az, "coreweave": cw})
+    uses = y["compute"] + y["other_costs"]
     for i in range(n):
         qi = {**q, "contingent_tranche_probability": min(1.0, float(prob[i]))}
-        y = _year_2026(qi, facts, float(other[i]), float(az[i]), float(cw[i]))
         outside = openai_funding.equity_by_kind_usd_bn(allocation_2026_usd_bn(qi), SUPPLIERS)
         shares = amazon_cash.shares_pct(
-            openai_funding.funding_by_kind_usd_bn(
-                y["compute"] + y["other_costs"], y["revenue"], outside
-            )
+            openai_funding.funding_by_kind_usd_bn(float(uses[i]), float(y["revenue"][i]), outside)
         )
         for name, (kind, _) in METRICS.items():
             values[name].append(shares[kind])

@@ -63,14 +63,14 @@ def growth_multiple(p: Mapping[str, Any], comps, facts, mult: Mapping[str, Any]
         ``left_out`` and ``table`` (one row a company).
     """
     import numpy as np
-    from scipy import stats
+    from scipy.special import stdtrit  # Student's t quantile, as scipy.stats.t.ppf
 
     sample = comps[comps["revenue_growth_pct"].notna()]
     fit = mx.growth_multiple_fit(sample["revenue_growth_pct"], sample["ev_to_revenue_x"])
     growth = openai_growth_pct(p, facts)
     run_rate = p["latest_run_rate_revenue_usd_bn"]
     implied_x = mx.multiple_at_growth_x(fit, growth)
-    spread = stats.t.ppf(RANGE_QUANTILE, fit.n - 2) * mx.prediction_sd_x(fit, growth)
+    spread = stdtrit(fit.n - 2, RANGE_QUANTILE) * mx.prediction_sd_x(fit, growth)
     ratios = [mx.ev_to_growth_ratio(m, g) for m, g in
               zip(sample["ev_to_revenue_x"], sample["revenue_growth_pct"], strict=True) if g > 0]
     ratio_median = float(np.median(ratios))

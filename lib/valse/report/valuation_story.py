@@ -179,7 +179,7 @@ def revenue_paths(p: Mapping[str, Any], facts, years) -> dict[str, np.ndarray]:
     }
 
 
-def _can_pay_once(p, facts, years, revenue, other_share, azure_years=None, coreweave_years=None):
+def _can_pay_once(p, facts, years, revenue, other_share):
     from valse.model.openai_finances import (
         annualised_commitments_usd_bn,
         funding_gap_usd_bn,
@@ -187,8 +187,7 @@ def _can_pay_once(p, facts, years, revenue, other_share, azure_years=None, corew
         sources_and_uses,
     )
 
-    contracts = openai_contracts(p, facts, azure_years=azure_years,
-                                 coreweave_years=coreweave_years)
+    contracts = openai_contracts(p, facts)
     by_provider = annualised_commitments_usd_bn(contracts, years)
     to_come = p["contingent_tranche_probability"] * money_to_come_usd_bn(p)
     table = sources_and_uses(revenue, by_provider.sum(axis=1), other_share,
@@ -201,6 +200,55 @@ def _can_pay_once(p, facts, years, revenue, other_share, azure_years=None, corew
         "probability": prob,
         "recovery": recovery,
     }
+
+
+#: The contracts whose terms are drawn in :func:`can_pay` (their facts carry a range).
+DRAWN_TERMS: dict[str, str] = {"Microsoft Azure": "azure", "CoreWeave": "coreweave"}
+
+
+def committed_compute_usd_bn(contracts, years, terms: Mapping[str, np.ndarray] | None = None):
+    """Committed compute of all ``contracts`` in each year, with some terms drawn.
+
+    ``terms`` maps ``"azure"`` and ``"coreweave"`` (:data:`DRAWN_TERMS`) to arrays of drawn
+    terms [years], one per draw; without them the contracts' own terms are used. Summed in the
+    contracts' order, as :func:`valse.model.openai_finances.annualised_commitments_usd_bn`'s
+    rows are.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(len(years),)`` without drawn terms, ``(draws, len(years))`` with them [USD bn].
+    """
+    from valse.model.openai_finances import contract_schedule_usd_bn
+
+    terms = terms or {}
+    total = np.zeros(len(years))
+    for c in contracts:
+        term = terms.get(DRAWN_TERMS.get(c.provider, ""), c.term_years)
+        total = total + contract_schedule_usd_bn(c.total_usd_bn, c.start_year, term, years)
+    return total
+
+
+def _can_pay_draws(p, contracts, years, revenue, draws) -> dict[str, np.ndarray]:
+    """:func:`_can_pay_once`'s figures for every draw at once, one row a draw.
+
+    ``contracts`` are the central ones; the Azure and CoreWeave terms and the other-cost
+    share are replaced by the draws (``draws["azure"]``, ``["coreweave"]``, ``["other"]``).
+    The same formulas as one table at a time, on arrays of shape ``(draws, years)``.
+    """
+    from valse.model.openai_finances import (
+        funding_gap_usd_bn,
+        renegotiation_risk,
+        sources_and_uses,
+    )
+
+    compute = committed_compute_usd_bn(contracts, years, draws)
+    to_come = p["contingent_tranche_probability"] * money_to_come_usd_bn(p)
+    table = sources_and_uses(revenue, compute, draws["other"][:, None], p["openai_cash_usd_bn"],
+                             to_come)
+    prob, recovery = renegotiation_risk(table)
+    return {"coverage_min": np.min(table["coverage"], axis=-1),
+            "gap": funding_gap_usd_bn(table), "probability": prob, "recovery": recovery}
 
 
 def can_pay(p: Mapping[str, Any], facts) -> dict[str, Any]:
@@ -237,10 +285,8 @@ def can_pay(p: Mapping[str, Any], facts) -> dict[str, Any]:
         "coreweave": uncertainty.triangular(gen, coreweave.low, coreweave.number,
                                             coreweave.high, n),
     }
-    outs = [_can_pay_once(p, facts, years, paths["plan"], draws["other"][i],
-                          draws["azure"][i], draws["coreweave"][i])[3] for i in range(n)]
-    bands = {k: band([o[k] for o in outs], plan[k])
-             for k in ("coverage_min", "gap", "probability", "recovery")}
+    outs = _can_pay_draws(p, contracts, years, paths["plan"], draws)
+    bands = {k: band(outs[k], plan[k]) for k in ("coverage_min", "gap", "probability", "recovery")}
     frame = pd.DataFrame(index=pd.Index(years, name="year"))
     frame["revenue, own plan"] = paths["plan"]
     frame["revenue, run-rate held"] = paths["run_rate"]
