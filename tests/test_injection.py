@@ -303,3 +303,32 @@ def test_markup_in_every_data_field_never_runs_nor_loads_in_chromium(tmp_path):
     assert "**description-base-bold**" in summary
     index = BeautifulSoup((out / "index.html").read_text(), "html.parser").get_text(" ")
     assert "description-base <img src=" in index
+
+
+def test_code_with_markup_shows_as_code_and_the_page_stays_accessible():
+    source = '<script>window.__pwned=1</script><img src=x onerror="alert(1)">  # "quoted" & <b>'
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell(source)
+    cell.outputs.append(nbformat.v4.new_output(  # an image without alt text
+        "display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"}))
+    nb.cells.append(cell)
+    page = export.notebook_to_html(nb, reader=False)
+    assert dangerous(page) == []
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.select_one(".cm-editor").get_text().strip() == source  # escaped, not markup
+    assert [img["alt"] for img in soup.select(".jp-OutputArea-output img")] == [export.NO_ALT]
+    wrappers = soup.select("div.jp-Cell-inputWrapper, div.jp-OutputArea-output")
+    assert wrappers and all(div.get("tabindex") == "0" for div in wrappers)
+
+
+@pytest.mark.parametrize(("html", "expected"), [
+    ('<img src="a.png">', f'<img src="a.png" alt="{export.NO_ALT}">'),
+    ('<img src="a.png"/>', f'<img src="a.png" alt="{export.NO_ALT}">'),
+    ('<img src="a.png" alt="a chart">', '<img src="a.png" alt="a chart">'),
+    ('<div class="jp-OutputArea-output x">', '<div class="jp-OutputArea-output x" tabindex="0">'),
+    ('<div class="jp-Cell-inputWrapper">', '<div class="jp-Cell-inputWrapper" tabindex="0">'),
+    ('<div class="jp-OutputArea-output-x">', '<div class="jp-OutputArea-output-x">'),
+    ('<div class="jp-OutputArea">', '<div class="jp-OutputArea">'),
+])
+def test_accessible_adds_what_nbconvert_adds(html, expected):
+    assert export.accessible(html) == expected
