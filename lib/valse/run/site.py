@@ -162,13 +162,27 @@ SECTION_WORDS: dict[str, dict[str, Any]] = {
 }
 
 
-def render_index(scenarios: list[ScenarioResults], title: str | None = None,
-                 lang: str = "en") -> str:
-    """Return the HTML of the index page (``lang``: ``en``, or ``fr`` for ``index.fr.html``)."""
-    words = WORDS[lang]
+def weigh(scenarios: list[ScenarioResults]) -> Any:
+    """The decision tree of :func:`valse.run.site_answers.weigh_tree` on the data folder the
+    published scenarios were run on (None when none records one)."""
     data_dirs = [Path(sc.manifest["data_dir"]) for sc in scenarios
                  if sc.manifest.get("data_dir")]
-    result = site_answers.weigh_tree(scenarios, data_dirs[0]) if data_dirs else None
+    return site_answers.weigh_tree(scenarios, data_dirs[0]) if data_dirs else None
+
+
+_UNWEIGHED = object()
+
+
+def render_index(scenarios: list[ScenarioResults], title: str | None = None,
+                 lang: str = "en", result: Any = _UNWEIGHED) -> str:
+    """Return the HTML of the index page (``lang``: ``en``, or ``fr`` for ``index.fr.html``).
+
+    ``result``: the tree weighed by :func:`weigh`, when the caller has it (both languages
+    share it); weighed here otherwise.
+    """
+    words = WORDS[lang]
+    if result is _UNWEIGHED:
+        result = weigh(scenarios)
     page = _environment().get_template("index.html.j2").render(
         lang=lang, title=title or words["title"], words=words, w2=SECTION_WORDS[lang],
         other={"href": words["other_href"], "lang": words["other_lang"],
@@ -201,11 +215,12 @@ def write_index(out: Path) -> Path:
     """Write ``out/index.html`` and ``out/index.fr.html`` for what is published (atomically)."""
     out.mkdir(parents=True, exist_ok=True)
     results = collect(out)
+    tree = weigh(results)  # 0.3 s: once for both pages
     for lang, name in (("fr", "index.fr.html"), ("en", "index.html")):
         if name != "index.html" and not _ours_or_absent(out / name):
             continue  # a file valse did not write: left alone (the English page is checked
             # by the runner, outfolder.index_obstacle, before anything runs)
         tmp = out / f"{TMP_PREFIX}{name}-{os.getpid()}.tmp"
-        tmp.write_text(render_index(results, lang=lang), encoding="utf-8")
+        tmp.write_text(render_index(results, lang=lang, result=tree), encoding="utf-8")
         os.replace(tmp, out / name)
     return out / "index.html"
