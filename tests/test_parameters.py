@@ -7,6 +7,7 @@ import csv
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from valse.data import parameters as pr
@@ -173,13 +174,25 @@ def test_one_message_for_scenarios_and_the_deal():
 
 @pytest.mark.parametrize(("name", "value"), [
     ("contract_years", 0), ("pre_money_valuation_usd_bn", 0.0), ("roles_cut", -1),
-    ("contingent_tranche_probability", 1.2)])
+    ("contingent_tranche_probability", 1.2), ("discount_rate", float("nan")),
+    ("discount_rate", np.float64(9.0))])
 def test_the_deal_refuses_what_the_registry_refuses(name, value):
     from valse.model.deal import create_deal
 
     base = load_yaml_mapping(ROOT / "data" / "scenarios" / "base.yaml")
     with pytest.raises(ValueError, match=rf"^Deal\.{name}: expected a value"):
         create_deal(base, **{name: value})
+
+
+@pytest.mark.parametrize("value", [True, "0.09", None])
+def test_the_deal_refuses_what_is_not_a_number(value):
+    from valse.model.deal import create_deal
+
+    base = load_yaml_mapping(ROOT / "data" / "scenarios" / "base.yaml")
+    with pytest.raises(TypeError, match=r"^Deal\.discount_rate: expected a number, found "):
+        create_deal(base, discount_rate=value)
+    ok = create_deal(base, discount_rate=np.float64(0.05))  # a numpy number in range passes
+    assert ok.discount_rate == 0.05
 
 
 # ------------------------------------------------------------------ the sliders

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from valse.data.parameters import exploration_problem
-from valse.model.deal import Deal, create_deal, headline_metrics
+from valse.model.deal import DEAL_FIELDS, Deal, create_deal, headline_metrics
 
 #: Slider settings per deal field: (minimum, maximum, step, label).
 SLIDERS: dict[str, tuple[float, float, float, str]] = {
@@ -54,7 +54,9 @@ def deal_from_sliders(deal: Deal, values: Mapping[str, float]) -> Deal:
         values["amazon_upfront_usd_bn"] = min(
             values["amazon_upfront_usd_bn"], values["amazon_investment_usd_bn"]
         )
-    return create_deal(dataclasses.asdict(deal), **values)
+    # the deal's fields are numbers: a shallow mapping of them, not dataclasses.asdict's deep
+    # copy (140 µs a call, most of a static explorer's sweep of 25,088 states)
+    return create_deal({name: getattr(deal, name) for name in DEAL_FIELDS}, **values)
 
 
 def metrics_html(metrics: Mapping[str, float]) -> str:
