@@ -343,6 +343,24 @@ def test_filter_flows_by_status_kind_and_window():
     assert len(everything) == 3
 
 
+def test_the_loaded_flows_filter_by_their_parsed_dates_as_by_the_text():
+    flows = load_flows()
+    as_text = flows.drop(columns="announced_date")  # the fallback parses "announced"
+    for window in ({"date_from": "2025-06"}, {"date_to": "2025-10-31"},
+                   {"date_from": "2024", "date_to": "2026-01"}):
+        kept = filter_flows(flows, **window)["id"].tolist()
+        assert kept == filter_flows(as_text, **window)["id"].tolist(), window
+        assert 0 < len(kept) < len(flows), window  # each window keeps some and drops some
+
+
+def test_a_graph_from_a_frame_is_the_graph_from_its_rows():
+    flows = load_flows()
+    from_frame = flow_graph(flows)
+    from_rows = flow_graph(flows.to_dict("records"))
+    assert sorted(from_frame.edges(data=True)) == sorted(from_rows.edges(data=True))
+    assert sorted(from_frame.nodes) == sorted(from_rows.nodes)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [

@@ -78,11 +78,15 @@ def filter_flows(
         raise ValueError(
             f"date window: expected date_from <= date_to, found {date_from!r} > {date_to!r}"
         )
-    announced = flows["announced"].map(lambda s: pd.Timestamp(parse_date(str(s))))
-    if start is not None:
-        mask &= announced >= start
-    if stop is not None:
-        mask &= announced <= stop
+    if start is not None or stop is not None:
+        if "announced_date" in flows.columns:  # load_flows parsed it, as below, once
+            announced = flows["announced_date"]
+        else:
+            announced = flows["announced"].map(lambda s: pd.Timestamp(parse_date(str(s))))
+        if start is not None:
+            mask &= announced >= start
+        if stop is not None:
+            mask &= announced <= stop
     return flows.loc[mask].copy()
 
 
