@@ -185,3 +185,15 @@ def test_plain_words_lead_with_who_pays_on_both_sides(waves):
     assert "small slice: 0.9%" in lead and "P10–P90" in lead
     assert "On OpenAI's side, its customers pay 52% of its 2026 spending" in lead
     assert "Amazon among them" in lead
+
+
+def test_the_draws_figures_are_the_full_figures_without_the_tables(waves):
+    p = _params(ROOT / "data" / "scenarios" / "base.yaml")
+    full = amazon_cash.who_pays_figures(p, waves)
+    core = amazon_cash.who_pays_figures(p, waves, full=False)
+    assert set(who_pays.BANDED) <= set(core) < set(full)
+    assert core == {k: full[k] for k in core}  # the same numbers, to the bit
+    assert not any(k.startswith(("su_", "ai_2025_")) or "pro_rata" in k for k in core)
+    # a band of a table-only figure is drawn from the full figures
+    bands = amazon_cash.who_pays_bands(p, waves, ("su_2026_cash_reserves_usd_bn",), 200, 7)
+    assert bands["su_2026_cash_reserves_usd_bn"][0] <= bands["su_2026_cash_reserves_usd_bn"][2]

@@ -269,8 +269,13 @@ def cash_year_2026(
     )
 
 
-def who_pays_figures(p: Mapping[str, float], waves: list[tuple[float, float]]) -> dict[str, float]:
+def who_pays_figures(p: Mapping[str, float], waves: list[tuple[float, float]], *,
+                     full: bool = True) -> dict[str, float]:
     """Every figure of the "who pays" sections, from the notebook's parameters.
+
+    ``full=False`` leaves out what only the tables show (2025's AI funding and payroll
+    savings, the sources and uses of both years, the pro rata convention), as the Monte Carlo
+    of :func:`who_pays_bands` does: the same arithmetic for the figures that remain.
 
     Parameters
     ----------
@@ -311,14 +316,14 @@ def who_pays_figures(p: Mapping[str, float], waves: list[tuple[float, float]]) -
             p["severance_months"],
             p["rehire_share"],
         )
-        for year in (2025, 2026)
+        for year in ((2025, 2026) if full else (2026,))
     }
     expected = openai_cash_usd_bn(
         p["amazon_investment_usd_bn"],
         p["amazon_upfront_usd_bn"],
         p["contingent_tranche_probability"],
     )
-    y2025 = cash_year_2025(p, in_year[2025]["net_usd_bn"])
+    y2025 = cash_year_2025(p, in_year[2025]["net_usd_bn"]) if full else None
     y2026 = cash_year_2026(p, in_year[2026]["net_usd_bn"], expected)
     ai_capex_2026 = p["capex_2026_usd_bn"] * p["ai_share_of_capex"]
     out = {
@@ -328,7 +333,7 @@ def who_pays_figures(p: Mapping[str, float], waves: list[tuple[float, float]]) -
         "payroll_gross_cash_savings_2026_usd_bn": in_year[2026]["gross_usd_bn"],
         "payroll_severance_2026_usd_bn": in_year[2026]["severance_usd_bn"],
         "payroll_net_cash_savings_2026_usd_bn": in_year[2026]["net_usd_bn"],
-        "payroll_net_cash_savings_2025_usd_bn": in_year[2025]["net_usd_bn"],
+        **({"payroll_net_cash_savings_2025_usd_bn": in_year[2025]["net_usd_bn"]} if full else {}),
         "amazon_expected_investment_usd_bn": expected,
         "years_of_savings_to_match_investment": labor.years_of_savings_to_match(
             p["amazon_investment_usd_bn"], fully_loaded
@@ -341,7 +346,7 @@ def who_pays_figures(p: Mapping[str, float], waves: list[tuple[float, float]]) -
         ),
         "ai_capex_2026_usd_bn": ai_capex_2026,
         "ai_spending_2026_usd_bn": ai_spending_usd_bn(y2026),
-        "ai_spending_2025_usd_bn": ai_spending_usd_bn(y2025),
+        **({"ai_spending_2025_usd_bn": ai_spending_usd_bn(y2025)} if full else {}),
         "payroll_share_of_ai_capex_2026_pct": labor.savings_share_of_ai_capex_pct(
             cash_year, ai_capex_2026
         ),
@@ -349,13 +354,14 @@ def who_pays_figures(p: Mapping[str, float], waves: list[tuple[float, float]]) -
         * cash_year
         / p["aws_operating_income_usd_bn"],
     }
-    for label, year in (("2025", y2025), ("2026", y2026)):
-        su = sources_and_uses_usd_bn(year)
-        for side in ("uses", "sources"):
-            for key, value in su[side].items():
-                out[f"su_{label}_{key}"] = value
-        out[f"su_{label}_total_usd_bn"] = sum(su["uses"].values())
-        for method in ("operating_first", "pro_rata"):
+    for label, year in (("2025", y2025), ("2026", y2026)) if full else (("2026", y2026),):
+        if full:
+            su = sources_and_uses_usd_bn(year)
+            for side in ("uses", "sources"):
+                for key, value in su[side].items():
+                    out[f"su_{label}_{key}"] = value
+            out[f"su_{label}_total_usd_bn"] = sum(su["uses"].values())
+        for method in ("operating_first", "pro_rata") if full else ("operating_first",):
             for key, value in ai_funding_shares_pct(year, method).items():
                 out[f"ai_{label}_{method}_{key.removesuffix('_usd_bn')}_pct"] = value
     out["amazon_ai_spending_funded_by_borrowing_pct"] = out["ai_2026_operating_first_borrowing_pct"]
@@ -406,13 +412,15 @@ def who_pays_bands(
             )
         draws[name] = uncertainty.triangular(gen, low, mode, high, n)
     values: dict[str, list[float]] = {name: [] for name in names}
+    # the table-only figures are left out of the draws unless a band is asked of one
+    full = not set(names) <= set(who_pays_figures(p, waves, full=False))
     for i in range(n):
         q = dict(p)
         for name, column in draws.items():
             q[name] = float(column[i])
         q["cost_per_role_usd_k"] = sum(q[name] for name in labor.COST_PARTS)
         q["contingent_tranche_probability"] = min(1.0, q["contingent_tranche_probability"])
-        figures = who_pays_figures(q, waves)
+        figures = who_pays_figures(q, waves, full=full)
         for name in names:
             values[name].append(figures[name])
     return {name: uncertainty.p10_p50_p90(np.array(v)) for name, v in values.items()}
