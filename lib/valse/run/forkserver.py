@@ -53,7 +53,9 @@ DISABLE_ENV = "VALSE_FORK_KERNELS"
 #: notebook's several; and a shared machine gives the one importing process one share of
 #: the cores where two kernels importing side by side get two. On 2026-12-03 (``make bench
 #: --repeat 3``, load 0.8-1.8) it saved 13%, 14% and 24% round by round (24% fastest against
-#: fastest), on 2026-12-02 (load 1.3-2.3) 4%, 10% and 10%: not a fifth reliably, so still off.
+#: fastest), on 2026-12-02 (load 1.3-2.3) 4%, 10% and 10%. Later on 2026-12-03, with the
+#: notebooks' own work cut to 34 s: 14% and 31% in one bench, 5% and 5% in the next (load
+#: 2.1-2.4): not a fifth reliably, so still off.
 DEFAULT_ON = False
 CLIENT = Path(__file__).resolve().with_name("forkclient.py")
 #: Libraries worth importing once in the fork server when a notebook imports them. pyplot and
