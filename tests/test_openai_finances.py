@@ -211,3 +211,14 @@ def test_can_pay_draws_are_each_draw_alone(facts):
         assert (rows["probability"][i], rows["recovery"][i]) == of.renegotiation_risk(table)
         assert rows["coverage_min"][i] == np.min(table["coverage"])
     assert rows["gap"][0] != rows["gap"][1]  # the drawn terms and shares are used
+
+
+def test_committed_compute_with_drawn_terms_hand_computed():
+    contracts = [of.Contract("A", 300.0, 2027, 5), of.Contract("B", 10.0, 2026, 2.5)]
+    years = range(2025, 2033)
+    central = of.committed_compute_usd_bn(contracts, years)
+    assert np.array_equal(central, of.annualised_commitments_usd_bn(contracts, years).sum(axis=1))
+    drawn = of.committed_compute_usd_bn(contracts, years, {"B": np.array([2.5, 5.0])})
+    # B over 5 years bills 2 a year 2026-2030; A's 60 a year 2027-2031 is unchanged
+    assert_allclose(drawn, [[0, 4, 64, 62, 60, 60, 60, 0], [0, 2, 62, 62, 62, 62, 60, 0]],
+                    rtol=1e-12)

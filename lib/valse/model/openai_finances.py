@@ -86,6 +86,27 @@ def annualised_commitments_usd_bn(
     return out
 
 
+def committed_compute_usd_bn(contracts: Sequence[Contract], years: Sequence[int],
+                             terms: Mapping[str, Any] | None = None) -> np.ndarray:
+    """All ``contracts``' spending in each year, some providers' terms drawn.
+
+    ``Σ_contracts`` :func:`contract_schedule_usd_bn`, summed in the contracts' order (as
+    :func:`annualised_commitments_usd_bn`'s rows are). ``terms`` maps a provider to an array of
+    drawn terms [years], one per Monte Carlo draw; the others keep their own term.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(len(years),)`` without drawn terms, ``(draws, len(years))`` with them [USD bn].
+    """
+    terms = terms or {}
+    total = np.zeros(len(years))
+    for c in contracts:
+        term = terms.get(c.provider, c.term_years)
+        total = total + contract_schedule_usd_bn(c.total_usd_bn, c.start_year, term, years)
+    return total
+
+
 def revenue_path_usd_bn(points: Mapping[int, float], years: Sequence[int]) -> np.ndarray:
     """Revenue in each year through projected points: geometric between them, flat outside.
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from valse.model import amazon_cash, openai_funding, uncertainty
 from valse.model.deal import READING_NAMES
-from valse.model.openai_finances import sources_and_uses
+from valse.model.openai_finances import committed_compute_usd_bn, sources_and_uses
 from valse.model.valuation import round_allocation_usd_bn
 
 #: Investors that also sell OpenAI compute or chips (as in
@@ -121,12 +121,13 @@ def _year_2026(q: Mapping[str, Any], facts, other_share: Any,
 
     Floats at the central terms; with drawn ``terms`` (and an array of shares of shape
     ``(draws, 1)``) arrays of one value a draw
-    (:func:`valse.report.valuation_story.committed_compute_usd_bn`).
+    (:func:`valse.model.openai_finances.committed_compute_usd_bn`).
     """
     from valse.report import valuation_story as vs
 
     year = [2026]
-    compute = vs.committed_compute_usd_bn(vs.openai_contracts(q, facts), year, terms)
+    compute = committed_compute_usd_bn(vs.openai_contracts(q, facts), year,
+                                       vs.drawn_terms(terms) if terms is not None else None)
     revenue = vs.revenue_paths(q, facts, year)["plan"]
     table = sources_and_uses(revenue, compute, other_share, q["openai_cash_usd_bn"])
     first = (lambda a: float(a[0])) if terms is None else (lambda a: np.broadcast_to(

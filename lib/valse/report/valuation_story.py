@@ -121,8 +121,7 @@ def _signed_year(facts, fid: str) -> int:
     return int(facts[fid].as_of[:4])
 
 
-def openai_contracts(p: Mapping[str, Any], facts, *, azure_years: float | None = None,
-                     coreweave_years: float | None = None) -> list:
+def openai_contracts(p: Mapping[str, Any], facts) -> list:
     """OpenAI's compute commitments with a value and a term in the facts, by provider.
 
     Each starts in its signing year plus ``assumption_contract_start_lag_years`` unless the
@@ -142,7 +141,7 @@ def openai_contracts(p: Mapping[str, Any], facts, *, azure_years: float | None =
          + v("openai_oracle_commitment_start_lag_years"), v("openai_oracle_commitment_years")),
         ("Microsoft Azure", v("openai_azure_commitment_2025_10_usd_bn"),
          _signed_year(facts, "openai_azure_commitment_2025_10_usd_bn") + lag,
-         azure_years or v("assumption_azure_commitment_years")),
+         v("assumption_azure_commitment_years")),
         ("AWS (November 2025)", v("aws_openai_contract_2025_11_usd_bn"),
          _signed_year(facts, "aws_openai_contract_2025_11_usd_bn") + lag,
          v("aws_openai_contract_2025_11_years")),
@@ -151,7 +150,7 @@ def openai_contracts(p: Mapping[str, Any], facts, *, azure_years: float | None =
          v("aws_openai_contract_expansion_years")),
         ("CoreWeave", v("openai_coreweave_commitment_usd_bn"),
          _signed_year(facts, "openai_coreweave_commitment_usd_bn") + lag,
-         coreweave_years or v("assumption_coreweave_commitment_years")),
+         v("assumption_coreweave_commitment_years")),
         ("Cerebras", v("cerebras_openai_usd_bn"),
          _signed_year(facts, "cerebras_openai_usd_bn") + v("cerebras_openai_start_lag_years"),
          v("cerebras_openai_term_years")),
@@ -179,54 +178,43 @@ def revenue_paths(p: Mapping[str, Any], facts, years) -> dict[str, np.ndarray]:
     }
 
 
+def _pay_figures(table: Mapping[str, np.ndarray]) -> dict[str, Any]:
+    """The lowest coverage, the money to raise and the renegotiation rule of one sources and
+    uses table (floats) or of a table of draws (one value a row)."""
+    from valse.model.openai_finances import funding_gap_usd_bn, renegotiation_risk
+
+    prob, recovery = renegotiation_risk(table)
+    return {"coverage_min": np.min(table["coverage"], axis=-1),
+            "gap": funding_gap_usd_bn(table), "probability": prob, "recovery": recovery}
+
+
 def _can_pay_once(p, facts, years, revenue, other_share):
-    from valse.model.openai_finances import (
-        annualised_commitments_usd_bn,
-        funding_gap_usd_bn,
-        renegotiation_risk,
-        sources_and_uses,
-    )
+    from valse.model.openai_finances import annualised_commitments_usd_bn, sources_and_uses
 
     contracts = openai_contracts(p, facts)
     by_provider = annualised_commitments_usd_bn(contracts, years)
     to_come = p["contingent_tranche_probability"] * money_to_come_usd_bn(p)
     table = sources_and_uses(revenue, by_provider.sum(axis=1), other_share,
                              p["openai_cash_usd_bn"], to_come)
-    prob, recovery = renegotiation_risk(table)
+    figures = _pay_figures(table)
     return contracts, by_provider, table, {
-        "coverage_min": float(np.min(table["coverage"])),
+        "coverage_min": float(figures["coverage_min"]),
         "coverage_min_year": int(years[int(np.argmin(table["coverage"]))]),
-        "gap": funding_gap_usd_bn(table),
-        "probability": prob,
-        "recovery": recovery,
+        "gap": figures["gap"],
+        "probability": figures["probability"],
+        "recovery": figures["recovery"],
     }
 
 
-#: The contracts whose terms are drawn in :func:`can_pay` (their facts carry a range).
+#: The contracts whose terms are drawn in :func:`can_pay` (their facts carry a range), by
+#: provider: the key of their draws.
 DRAWN_TERMS: dict[str, str] = {"Microsoft Azure": "azure", "CoreWeave": "coreweave"}
 
 
-def committed_compute_usd_bn(contracts, years, terms: Mapping[str, np.ndarray] | None = None):
-    """Committed compute of all ``contracts`` in each year, with some terms drawn.
-
-    ``terms`` maps ``"azure"`` and ``"coreweave"`` (:data:`DRAWN_TERMS`) to arrays of drawn
-    terms [years], one per draw; without them the contracts' own terms are used. Summed in the
-    contracts' order, as :func:`valse.model.openai_finances.annualised_commitments_usd_bn`'s
-    rows are.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``(len(years),)`` without drawn terms, ``(draws, len(years))`` with them [USD bn].
-    """
-    from valse.model.openai_finances import contract_schedule_usd_bn
-
-    terms = terms or {}
-    total = np.zeros(len(years))
-    for c in contracts:
-        term = terms.get(DRAWN_TERMS.get(c.provider, ""), c.term_years)
-        total = total + contract_schedule_usd_bn(c.total_usd_bn, c.start_year, term, years)
-    return total
+def drawn_terms(draws: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The drawn terms by provider (:data:`DRAWN_TERMS`), for
+    :func:`valse.model.openai_finances.committed_compute_usd_bn`."""
+    return {provider: draws[key] for provider, key in DRAWN_TERMS.items()}
 
 
 def _can_pay_draws(p, contracts, years, revenue, draws) -> dict[str, np.ndarray]:
@@ -236,19 +224,13 @@ def _can_pay_draws(p, contracts, years, revenue, draws) -> dict[str, np.ndarray]
     share are replaced by the draws (``draws["azure"]``, ``["coreweave"]``, ``["other"]``).
     The same formulas as one table at a time, on arrays of shape ``(draws, years)``.
     """
-    from valse.model.openai_finances import (
-        funding_gap_usd_bn,
-        renegotiation_risk,
-        sources_and_uses,
-    )
+    from valse.model.openai_finances import committed_compute_usd_bn, sources_and_uses
 
-    compute = committed_compute_usd_bn(contracts, years, draws)
+    compute = committed_compute_usd_bn(contracts, years, drawn_terms(draws))
     to_come = p["contingent_tranche_probability"] * money_to_come_usd_bn(p)
     table = sources_and_uses(revenue, compute, draws["other"][:, None], p["openai_cash_usd_bn"],
                              to_come)
-    prob, recovery = renegotiation_risk(table)
-    return {"coverage_min": np.min(table["coverage"], axis=-1),
-            "gap": funding_gap_usd_bn(table), "probability": prob, "recovery": recovery}
+    return _pay_figures(table)
 
 
 def can_pay(p: Mapping[str, Any], facts) -> dict[str, Any]:
