@@ -78,7 +78,7 @@ lab: setup ## open JupyterLab on notebooks/ with the project kernel
 
 BENCH_ARGS ?= --repeat 3
 
-bench: setup ## time the naive loop, a papermill pool, `valse run` (with/without fork server), the work
+bench: setup browser ## time the naive loop, a papermill pool, `valse run` (with/without fork server), the work
 	$(PY) bench/bench.py $(BENCH_ARGS)
 
 lint: setup ## ruff over the library, tests and notebooks (ruff reads .ipynb)

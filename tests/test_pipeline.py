@@ -24,12 +24,15 @@ ALL = ("10_alpha", "20_beta", "90_summary")
 
 
 def snapshot(folder: Path) -> dict[str, tuple]:
-    """Every entry under ``folder`` with what identifies its content and its last change."""
+    """Every entry under ``folder`` with what identifies its content and its last change (not
+    the no-op stamp, :mod:`valse.run.noop`: a check may renew it)."""
     if not folder.exists():
         return {}
     found = {}
     for dirpath, dirnames, filenames in os.walk(folder):
         for name in dirnames + filenames:
+            if name == ".valse-up-to-date.json":
+                continue
             path = Path(dirpath) / name
             st = path.lstat()
             target = os.readlink(path) if path.is_symlink() else None

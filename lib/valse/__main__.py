@@ -87,17 +87,29 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "run":
         from valse.data import paths
+
+        data = (args.data or paths.data_dir()).absolute()
+        args.only = [n.removesuffix(".ipynb") for n in (args.only or [])]
+        args.scenarios = [Path(s) for s in (args.scenario or [data / "scenarios" / "base.yaml"])]
+        args.notebooks = (args.notebooks or paths.notebooks_dir()).absolute()
+        args.data, args.out = data, args.out.absolute()
+        if not args.force:  # a stamp answers a run with nothing to do (valse.run.noop)
+            from valse.run import noop
+
+            names = noop.up_to_date(noop.options_of(args))
+            if names is not None:
+                print(noop.nothing_to_do(names), file=sys.stderr)
+                return 0
         from valse.run.main import run
         from valse.run.plan import Options, default_jobs
 
-        data = (args.data or paths.data_dir()).absolute()
         opts = Options(
-            scenarios=[Path(s) for s in (args.scenario or [data / "scenarios" / "base.yaml"])],
-            only=[n.removesuffix(".ipynb") for n in (args.only or [])],
+            scenarios=args.scenarios,
+            only=args.only,
             jobs=args.jobs or default_jobs(),
             force=args.force,
-            out=args.out.absolute(),
-            notebooks=(args.notebooks or paths.notebooks_dir()).absolute(),
+            out=args.out,
+            notebooks=args.notebooks,
             data=data,
             timeout=args.timeout,
             publish_failed=args.publish_failed,

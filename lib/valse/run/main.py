@@ -26,7 +26,7 @@ import sys
 import threading
 from typing import Any
 
-from valse.run import outfolder
+from valse.run import noop, outfolder
 from valse.run.plan import (
     InvalidInput,
     Job,
@@ -262,9 +262,25 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
 
 
 def _nothing_to_do(runs: list[ScenarioRun], stream: Any) -> int:
-    names = ", ".join(r.scenario.name for r in runs)
-    print(f"everything is up to date ({names}); nothing to do", file=stream)
+    print(noop.nothing_to_do([r.scenario.name for r in runs]), file=stream)
     return 0
+
+
+def _remember(opts: Options, before: dict[str, list[int]] | None = None) -> None:
+    """Leave the stamp that answers the next run with nothing to do (:mod:`valse.run.noop`)
+    when the full check finds every scenario up to date and nothing changed meanwhile;
+    ``before``: the fingerprint taken before that check, or None to make the check here."""
+    options = noop.options_of(opts)
+    try:
+        if before is None:
+            before = noop.taken(options)
+            runs, inputs = plan(opts)
+            if not ((opts.out / "index.html").is_file()
+                    and all(up_to_date(r, opts, inputs) for r in runs)):
+                return
+        noop.write(options, before)
+    except (InvalidInput, OSError):
+        return  # no stamp: the next run makes the full check
 
 
 def run(opts: Options, stream: Any = None) -> int:
@@ -274,6 +290,7 @@ def run(opts: Options, stream: Any = None) -> int:
     3 another run holds the lock and ``opts.wait`` is False.
     """
     stream = stream or sys.stderr
+    before = None if opts.force else noop.taken(noop.options_of(opts))
     try:
         runs, inputs = plan(opts)
         check_output_folder(opts.out, [r.scenario.name for r in runs])
@@ -282,6 +299,8 @@ def run(opts: Options, stream: Any = None) -> int:
         return 2
     index_ok = (opts.out / "index.html").is_file()
     if index_ok and all(up_to_date(r, opts, inputs) for r in runs):
+        if before is not None:
+            _remember(opts, before)
         return _nothing_to_do(runs, stream)
     try:
         check_data(opts, runs)
@@ -304,7 +323,10 @@ def run(opts: Options, stream: Any = None) -> int:
 
                 site.write_index(opts.out)
                 return _nothing_to_do(runs, stream)
-            return execute(runs, inputs, opts, stream)
+            code = execute(runs, inputs, opts, stream)
+            if code == 0:
+                _remember(opts)
+            return code
     except outfolder.LockBusy as exc:
         print(f"error: {exc}", file=stream)
         return EXIT_LOCKED
