@@ -4,6 +4,7 @@ panel formats it), invalid states, the page's HTML and its safety, size and dete
 
 from __future__ import annotations
 
+import copy
 import itertools
 import json
 import random
@@ -132,6 +133,26 @@ def test_exported_page_runs_only_its_own_script_and_fits_the_budget(base_explore
     again = export.notebook_to_html(_notebook_with(se.deal_explorer(create_deal(BASE))),
                                     reader=True, title="t")
     assert again == page  # same inputs, same bytes
+
+
+def test_pages_share_the_outputs_data_and_render_an_explorer_once(base_explorer, tmp_path,
+                                                                    monkeypatch):
+    nb = _notebook_with(base_explorer)
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell("# A title"))
+    original = json.dumps(nb, sort_keys=True)
+    expected = [export.notebook_to_html(nb, reader=reader, title="t") for reader in (True, False)]
+    calls = []
+    render = se.explorer_html
+    monkeypatch.setattr(se, "explorer_html", lambda *a, **k: calls.append(1) or render(*a, **k))
+    export.export_pages(nb, tmp_path / "r.html", tmp_path / "f.html", title="t")
+    # the same pages as the notebook exported as it is, with the explorer rendered once
+    assert [(tmp_path / n).read_text(encoding="utf-8") for n in ("r.html", "f.html")] == expected
+    assert len(calls) == 1 and export._EXPLORER_HTML == {}
+    assert json.dumps(nb, sort_keys=True) == original  # the notebook itself is not changed
+    shared = export.shared_outputs(nb)
+    data = shared.cells[1].outputs[0]["data"][se.MIMETYPE]
+    assert copy.deepcopy(shared).cells[1].outputs[0]["data"][se.MIMETYPE] is data
+    assert shared.cells[1] is not nb.cells[1] and shared.cells[1].outputs is not nb.cells[1].outputs
 
 
 def test_jupyterlab_sees_a_markdown_line(base_explorer):

@@ -43,6 +43,7 @@ import re  # noqa: E402
 
 import jinja2  # noqa: E402
 from nbconvert import HTMLExporter  # noqa: E402
+from nbformat import NotebookNode  # noqa: E402
 from traitlets.config import Config  # noqa: E402
 
 from valse.report import static_explorer  # noqa: E402
@@ -167,11 +168,56 @@ class UnsafePageError(RuntimeError):
     """An exported page would fetch something from the network."""
 
 
+#: Explorers' HTML by the id of their (shared) spec, while :func:`export_pages` writes the two
+#: pages of one notebook: the reader page and the full page show the same explorer.
+_EXPLORER_HTML: dict[int, str] = {}
+
+
 def explorer_html(spec: dict[str, Any]) -> str:
     """A published explorer's output (:data:`valse.report.static_explorer.MIMETYPE`) as the
     page's HTML, with an id derived from its content (same spec, same bytes)."""
+    if isinstance(spec, _Shared) and id(spec) in _EXPLORER_HTML:
+        return _EXPLORER_HTML[id(spec)]
     digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:10]
-    return static_explorer.explorer_html(spec, uid=f"valse-explorer-{digest}")
+    page = static_explorer.explorer_html(spec, uid=f"valse-explorer-{digest}")
+    if isinstance(spec, _Shared):
+        _EXPLORER_HTML[id(spec)] = page
+    return page
+
+
+class _Shared(NotebookNode):
+    """An output's JSON value that nbconvert's copies of the notebook share.
+
+    An export deep-copies the notebook three times (before its preprocessors, for them, and
+    to normalise it), in case a preprocessor changes it; none of ours, nor the template,
+    changes an output's data, and a static explorer's data alone are 60,000 nodes: copied
+    three times a page, they were half of 03's export.
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Shared:
+        return self
+
+
+def shared_outputs(nb: Any) -> Any:
+    """A copy of ``nb`` (new notebook, cells, outputs and their data mappings) whose outputs'
+    JSON values (mappings) are :class:`_Shared` with the original's: cheap to deep-copy."""
+    copied = NotebookNode(nb)
+    cells = []
+    for cell in nb.cells:
+        cell = NotebookNode(cell)
+        if "outputs" in cell:
+            outputs = []
+            for output in cell.outputs:
+                output = NotebookNode(output)
+                if isinstance(output.get("data"), dict):
+                    output["data"] = NotebookNode(
+                        {mime: _Shared(value) if isinstance(value, dict) else value
+                         for mime, value in output["data"].items()})
+                outputs.append(output)
+            cell["outputs"] = outputs
+        cells.append(cell)
+    copied["cells"] = cells
+    return copied
 
 
 def _exporter(reader: bool) -> HTMLExporter:
@@ -231,7 +277,14 @@ def notebook_to_html(nb: Any, *, reader: bool, title: str | None = None) -> str:
 
 
 def export_pages(nb: Any, reader_path: Path, full_path: Path, title: str) -> None:
-    """Write the reader page and the full page of an executed notebook."""
+    """Write the reader page and the full page of an executed notebook (its outputs' data
+    shared by the exporters' copies and an explorer rendered once: :func:`shared_outputs`)."""
     reader_path.parent.mkdir(parents=True, exist_ok=True)
-    reader_path.write_text(notebook_to_html(nb, reader=True, title=title), encoding="utf-8")
-    full_path.write_text(notebook_to_html(nb, reader=False, title=title), encoding="utf-8")
+    shared = shared_outputs(nb)
+    try:
+        reader_path.write_text(notebook_to_html(shared, reader=True, title=title),
+                               encoding="utf-8")
+        full_path.write_text(notebook_to_html(shared, reader=False, title=title),
+                             encoding="utf-8")
+    finally:
+        _EXPLORER_HTML.clear()
