@@ -110,7 +110,7 @@ def build_valuation(p: dict[str, Any]):
 def build_cloud(p: dict[str, Any]):
     from valse.data.facts import load_facts
     from valse.report.explore_cloud import cloud_panel
-    from valse.report.valuation_story import counterparty_from_finances
+    from valse.report.openai_pay import counterparty_from_finances
 
     # the panel takes the notebook's parameters as the notebook completes them (those of
     # deal_npv.npv_parts, the counterparty loss from OpenAI's sources and uses)

@@ -168,7 +168,7 @@ def test_bad_input_is_refused_with_a_clear_message(call, match):
 def _npv_params(name="base"):
     """02's parameters for a scenario, completed as the notebook completes them."""
     from valse.data.facts import load_facts
-    from valse.report.valuation_story import counterparty_from_finances
+    from valse.report.openai_pay import counterparty_from_finances
 
     declared, values = _scenario(name)
     p = {**declared, **values, "scenario_name": name}

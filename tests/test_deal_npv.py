@@ -26,7 +26,7 @@ def declared_defaults() -> dict:
 def _completed(items: tuple) -> dict:
     """02's parameters completed as the notebook completes them (the counterparty loss)."""
     from valse.data.facts import load_facts
-    from valse.report.valuation_story import counterparty_from_finances
+    from valse.report.openai_pay import counterparty_from_finances
 
     p = dict(items)
     return {**p, **counterparty_from_finances(p, load_facts())}

@@ -14,6 +14,7 @@ from numpy.testing import assert_allclose
 from valse.data.facts import load_facts
 from valse.model import openai_finances as of
 from valse.model import valuation
+from valse.report import openai_pay
 from valse.report import valuation_concentration as conc
 from valse.report import valuation_market as market
 from valse.report import valuation_story as story
@@ -45,7 +46,7 @@ def test_annualised_commitments_sum_back_to_the_contract(total, start, term):
 def test_annualised_contracts_of_the_facts_sum_back(facts):
     p = {"aws_services_usd_bn": 100.0, "amazon_investment_usd_bn": 50.0,
          "amazon_upfront_usd_bn": 15.0}
-    contracts = story.openai_contracts(p, facts)
+    contracts = openai_pay.openai_contracts(p, facts)
     table = of.annualised_commitments_usd_bn(contracts, range(2020, 2045))
     expected = (facts.value("openai_oracle_commitment_usd_bn")
                 + facts.value("openai_azure_commitment_2025_10_usd_bn")
@@ -176,7 +177,7 @@ def test_can_pay_band_contains_the_central_and_sums_hold(facts):
     from test_valuation_story import scenario_params
 
     p = scenario_params(ROOT / "data" / "scenarios" / "base.yaml")
-    result = story.can_pay(p, facts)
+    result = openai_pay.can_pay(p, facts)
     t = result["table"]
     compute_cols = [c for c in t.columns if c.startswith("compute: ")]
     assert_allclose(t[compute_cols].sum(axis=1), t["committed compute, all"], rtol=1e-12)
@@ -194,11 +195,11 @@ def test_can_pay_draws_are_each_draw_alone(facts):
 
     p = scenario_params(ROOT / "data" / "scenarios" / "base.yaml")
     years = list(range(p["valuation_year"], p["target_year"] + 1))
-    contracts = story.openai_contracts(p, facts)
-    revenue = story.revenue_paths(p, facts, years)["plan"]
+    contracts = openai_pay.openai_contracts(p, facts)
+    revenue = openai_pay.revenue_paths(p, facts, years)["plan"]
     draws = {"other": np.array([0.3, 0.5]), "azure": np.array([4.0, 9.0]),
              "coreweave": np.array([3.0, 6.5])}
-    rows = story._can_pay_draws(p, contracts, years, revenue, draws)
+    rows = openai_pay._can_pay_draws(p, contracts, years, revenue, draws)
     to_come = p["contingent_tranche_probability"] * story.money_to_come_usd_bn(p)
     for i in range(2):
         terms = {"Microsoft Azure": draws["azure"][i], "CoreWeave": draws["coreweave"][i]}

@@ -165,7 +165,7 @@ def test_tree_from_the_data_sums_to_one_and_keeps_centres_inside_ranges():
 def test_tree_on_the_record_not_paying_scores_better_and_lies_inside_its_range():
     from valse.data.paths import data_dir
     from valse.report import summary, tree_report
-    from valse.report.valuation_story import counterparty_from_finances
+    from valse.report.openai_pay import counterparty_from_finances
 
     facts = load_facts()
     files = summary.load_scenario_files(sorted((data_dir() / "scenarios").glob("*.yaml")))

@@ -12,7 +12,7 @@ from valse.data.comparables import load_comparables
 from valse.data.facts import load_facts
 from valse.data.nbparams import notebook_parameters
 from valse.model import valuation
-from valse.report import narrative, valuation_ipo
+from valse.report import narrative, openai_pay, valuation_ipo
 from valse.report import valuation_concentration as conc
 from valse.report import valuation_dcf as dcfs
 from valse.report import valuation_growth as vgrowth
@@ -61,9 +61,9 @@ def test_every_template_renders_clean_for_every_scenario(path, facts, comps):
             "01_valuation/football_field",
             **market.football_field_story(p, field, mult, result)),
     }
-    pay = story.can_pay(p, facts)
+    pay = openai_pay.can_pay(p, facts)
     texts["can_pay"] = narrative.render("01_valuation/can_pay",
-                                        **story.can_pay_story(p, pay, facts))
+                                        **openai_pay.can_pay_story(p, pay, facts))
     shares, capacity = conc.backlog_shares(p, facts), conc.capacity_on_aws(facts)
     texts["concentration"] = narrative.render(
         "01_valuation/concentration", **conc.concentration_story(p, shares, capacity))
@@ -110,7 +110,7 @@ def test_every_template_renders_clean_for_every_scenario(path, facts, comps):
 def test_recorded_bands_contain_their_central_values(path, facts):
     p = scenario_params(path)
     records = dcfs.dcf_metrics(p, dcfs.reverse_dcf(p, facts))
-    records += story.can_pay_metrics(p, story.can_pay(p, facts))
+    records += openai_pay.can_pay_metrics(p, openai_pay.can_pay(p, facts))
     amount = valuation.expected_investment_usd_bn(
         p["amazon_investment_usd_bn"], p["amazon_upfront_usd_bn"],
         p["contingent_tranche_probability"])

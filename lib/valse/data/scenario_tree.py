@@ -2,7 +2,7 @@
 
 The model is :mod:`valse.model.scenario_tree`; this module only reads and checks the data. The
 contract's branch takes the counterparty loss from its one source, OpenAI's sources and uses
-(``valse.report.valuation_story.counterparty_from_finances``): the caller computes it and
+(``valse.report.openai_pay.counterparty_from_finances``): the caller computes it and
 passes it in (the data layer does not import the report layer).
 """
 

@@ -12,7 +12,7 @@ found. From there three branchings matter for the deal's value to Amazon:
 Each branch probability is a sourced assumption with a range. The tranche's and the listing's
 are facts in ``data/facts.csv`` (:data:`BRANCH_FACTS`); the contract's is the complement of
 the counterparty loss's one source, OpenAI's sources and uses
-(``valse.report.valuation_story.counterparty_from_finances``), computed by the caller and
+(``valse.report.openai_pay.counterparty_from_finances``), computed by the caller and
 passed in (:func:`valse.data.scenario_tree.load_tree`). The listing's probabilities depend on
 the tranche's branch, the contract's do not (a simplification: the cloud-economics notebook's
 Monte Carlo correlates them).

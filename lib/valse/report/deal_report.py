@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from valse.model import aws_contract, cloud, deal, deal_npv, tranche, uncertainty
-from valse.report.valuation_story import (
+from valse.report.openai_pay import (
     CAN_PAY_FACTS,
     COUNTERPARTY_PARAMS,
     counterparty_from_finances,
@@ -117,7 +117,7 @@ def with_counterparty(params: Mapping[str, Any], facts: Any) -> dict[str, Any]:
     """``params`` with the counterparty loss of the AWS contract where it is absent.
 
     Its one source: OpenAI's sources and uses
-    (:func:`valse.report.valuation_story.counterparty_from_finances`); the values a caller
+    (:func:`valse.report.openai_pay.counterparty_from_finances`); the values a caller
     already set (02's notebook sets them from the same function) are kept. Without facts the
     parameters are returned as they are.
     """
@@ -341,7 +341,7 @@ def scenario_npv_parts(scenarios: Mapping[str, Mapping[str, Any]], facts: Any) -
     """The NPV and its parts for every scenario (its file over the facts' defaults), best first.
 
     The counterparty loss of each scenario comes from OpenAI's sources and uses
-    (:func:`valse.report.valuation_story.counterparty_from_finances`), as in 02.
+    (:func:`valse.report.openai_pay.counterparty_from_finances`), as in 02.
 
     Returns
     -------

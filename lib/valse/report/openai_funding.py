@@ -1,7 +1,7 @@
 """OpenAI's side of "who pays": who put in the money that pays for its compute, 2025–2026.
 
 The report layer over :mod:`valse.model.openai_funding`. 2026 is the 2026 row of OpenAI's
-sources and uses as 01 computes them (:func:`valse.report.valuation_story.can_pay`, on
+sources and uses as 01 computes them (:func:`valse.report.openai_pay.can_pay`, on
 OpenAI's own revenue plan: revenue, committed compute, other cash costs); 2025 is as reported
 (revenue, and the cash burned on top of it). The outside money of each year is its equity
 rounds by investor: 2025 the SoftBank-led round of March 2025, paid through 2025; 2026 the
@@ -23,7 +23,7 @@ from valse.model.openai_finances import committed_compute_usd_bn, sources_and_us
 from valse.model.valuation import round_allocation_usd_bn
 
 #: Investors that also sell OpenAI compute or chips (as in
-#: :func:`valse.report.valuation_story.supplier_share`); SoftBank, which builds Stargate with
+#: :func:`valse.report.valuation_market.supplier_share`); SoftBank, which builds Stargate with
 #: it, is a financial investor centrally and a supplier in the sensitivity.
 SUPPLIERS: tuple[str, ...] = ("Amazon", "NVIDIA")
 #: The label of the round's remainder (as in 01).
@@ -72,7 +72,7 @@ FACTS_2026: tuple[str, ...] = (
 FACTS: tuple[str, ...] = (*FACTS_2025, *FACTS_2026)
 
 #: The parameters the 2026 column reads (03 declares them; 01's own inputs come through
-#: :func:`valse.report.valuation_story.can_pay_inputs`).
+#: :func:`valse.report.openai_pay.can_pay_inputs`).
 PARAMS: tuple[str, ...] = (
     "amazon_investment_usd_bn",
     "amazon_upfront_usd_bn",
@@ -123,7 +123,7 @@ def _year_2026(q: Mapping[str, Any], facts, other_share: Any,
     ``(draws, 1)``) arrays of one value a draw
     (:func:`valse.model.openai_finances.committed_compute_usd_bn`).
     """
-    from valse.report import valuation_story as vs
+    from valse.report import openai_pay as vs
 
     year = [2026]
     compute = committed_compute_usd_bn(vs.openai_contracts(q, facts), year,
@@ -155,7 +155,7 @@ def openai_funding_figures(p: Mapping[str, Any], facts) -> dict[str, Any]:
         ``"2026"`` also ``compute``, ``other_costs``, ``allocation`` (by investor) and
         ``suppliers_pct_with_softbank`` (SoftBank counted as a supplier).
     """
-    from valse.report.valuation_story import can_pay_inputs
+    from valse.report.openai_pay import can_pay_inputs
 
     q = can_pay_inputs(p)
     revenue_2025 = facts.value("openai_revenue_2025_leaked_usd_bn")
@@ -213,7 +213,7 @@ def openai_funding_bands(p: Mapping[str, Any], facts, n: int, seed: int):
     dict
         metric name -> (P10, P50, P90) [%].
     """
-    from valse.report.valuation_story import can_pay_inputs
+    from valse.report.openai_pay import can_pay_inputs
 
     q = can_pay_inputs(p)
     gen = uncertainty.rng(seed)

@@ -4,7 +4,7 @@ The tree is :mod:`valse.model.scenario_tree`; its data :mod:`valse.data.scenario
 wires them to the rest of the report: the leaves are valued on the deal as reported (the
 ``base`` scenario file over the facts' defaults), with the counterparty loss from its one
 source, OpenAI's sources and uses (:func:`valse.report.deal_report.with_counterparty`, which calls
-:func:`valse.report.valuation_story.counterparty_from_finances`); the contract's branch
+:func:`valse.report.openai_pay.counterparty_from_finances`); the contract's branch
 probability comes from the same call.
 """
 

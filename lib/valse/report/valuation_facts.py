@@ -88,14 +88,13 @@ def two_readings(facts):
 
 def used_facts(*lists: list[str]) -> list[str]:
     """Every fact 01 uses, in order, once: the lists given and those of the library's sections."""
+    from valse.report import openai_pay, valuation_ipo
     from valse.report import valuation_concentration as conc
-    from valse.report import valuation_ipo
     from valse.report import valuation_market as market
-    from valse.report import valuation_story as story
 
     extra = (["openai_secondary_forge_2026_04_usd_bn", "openai_postmoney_2026_closed_usd_bn",
               "rumour_openai_valuation_usd_bn", "rumour_amazon_investment_usd_bn"]
-             + story.CAN_PAY_FACTS + conc.BACKLOG_FACTS["reported"]
+             + openai_pay.CAN_PAY_FACTS + conc.BACKLOG_FACTS["reported"]
              + conc.BACKLOG_FACTS["rumour"] + conc.CAPACITY_FACTS + market.SUPPLIER_FACTS
              + market.FAIR_VALUE_FACTS + valuation_ipo.IPO_DISTRIBUTION_FACTS)
     return list(dict.fromkeys([f for fl in lists for f in fl] + extra))
