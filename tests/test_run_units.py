@@ -184,3 +184,45 @@ def test_fork_safety_what_the_server_preloads_is_safe():
 ])
 def test_fork_safety_refuses_what_a_child_would_share(code, expected):
     assert expected in fork_problem(code)
+
+
+def test_the_fork_servers_socket_appears_only_once_it_is_ready(tmp_path, monkeypatch):
+    import os
+    import time
+
+    from valse.run import forkserver
+
+    monkeypatch.setenv(forkserver.DISABLE_ENV, "1")
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(forkserver.tempfile, "tempdir", None)
+    handle = forkserver.start([Path(__file__).parents[1] / "notebooks" / "00_overview.ipynb"])
+    assert handle is not None
+    proc, path = handle
+    try:
+        # it listens under another name while it imports ipykernel and the notebook's
+        # libraries (a second or so), then under its own: a stand-in finds it only when ready
+        deadline = time.monotonic() + 120
+        seen_loading = False
+        while not os.path.exists(path) and proc.poll() is None and time.monotonic() < deadline:
+            seen_loading = seen_loading or os.path.exists(f"{path}.loading")
+            time.sleep(0.005)
+        assert seen_loading
+        assert os.path.exists(path) and not os.path.exists(f"{path}.loading")
+    finally:
+        forkserver.stop(handle)
+    assert not os.path.exists(os.path.dirname(path))
+
+
+def test_a_kernel_asked_for_before_the_server_is_ready_starts_at_once_and_quietly(tmp_path):
+    import subprocess
+    import sys
+
+    from valse.run import forkclient
+
+    # the stand-in's command is ``python -m ipykernel_launcher ARGS``; here a stand-in for it
+    cmd = [sys.executable, "-c", "print('the ordinary kernel')", "-f", "conn.json"]
+    done = subprocess.run([sys.executable, "-S", forkclient.__file__,
+                           str(tmp_path / "not-yet" / "zygote"), *cmd],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == "the ordinary kernel"
+    assert done.stderr == ""

@@ -5,8 +5,9 @@ Run as ``python -S forkclient.py SOCKET KERNEL_CMD...``: standard library only, 
 (it starts in a few milliseconds). It sends its argv, cwd, environment and standard streams
 to the fork server, which forks a kernel for it; then it forwards signals (interrupt,
 terminate) to that kernel and exits when the kernel exits. When the worker that started it
-dies, it kills the kernel. When the fork server cannot be reached it says why on stderr and
-becomes the ordinary kernel (``exec`` of KERNEL_CMD).
+dies, it kills the kernel. When the fork server is not ready yet (its socket is not there) or
+cannot be reached (then it says why on stderr) it becomes the ordinary kernel (``exec`` of
+KERNEL_CMD).
 """
 
 import sys
@@ -83,6 +84,8 @@ def main() -> None:
     parent = os.getppid()
     try:
         pid = ask_fork(path, cmd[3:])  # cmd: python -m ipykernel_launcher ARGS...
+    except FileNotFoundError:  # the server is not ready yet, or has stopped (and said why)
+        os.execv(cmd[0], cmd)
     except (OSError, ValueError) as exc:
         print(f"valse: no forked kernel ({type(exc).__name__}: {exc}); starting the kernel "
               "the ordinary way", file=sys.stderr, flush=True)

@@ -13,11 +13,16 @@ lock held by another thread, or a connection that the child would share. The ser
 only when :func:`fork_safety_problem` finds nothing: one thread (Python's and the OS's:
 BLAS pools are held at one thread by the kernels' environment), no pyplot (its backend is set
 up by the kernel), no IPython shell or kernel application made yet, no ZeroMQ context (not
-fork-safe) and no running event loop. Otherwise it says why on stderr and closes its socket:
-every stand-in then starts an ordinary kernel and says so. Each forked kernel is a new
+fork-safe) and no running event loop. Otherwise it says why on stderr and removes its socket:
+every stand-in then starts an ordinary kernel. Each forked kernel is a new
 process with its own state: only already-imported modules are shared (copy-on-write); it gets
 the stand-in's environment, cwd and streams, a process group of its own, default signal
 handlers and reseeded random generators (``random``, numpy's legacy global one).
+
+A run starts it before validating its data (:func:`valse.run.main.start_fork_server`), so that
+its imports overlap the validation, the planning and the workers' start. Its socket appears
+only once it is ready to fork: a kernel asked for before that starts the ordinary way at once
+instead of waiting on the run's critical path.
 
 It is off by default (see :data:`DEFAULT_ON` for the measurements); ``VALSE_FORK_KERNELS=1``
 turns it on for a run, ``0`` off (``make bench`` times the run both ways).
@@ -229,9 +234,11 @@ def _receive(conn: Any) -> tuple[dict[str, Any], list[int]]:
     return json.loads(body), list(fds)
 
 
-def serve(socket_path: str, modules: list[str]) -> None:
-    """Serve forked kernels on ``socket_path`` after importing ``modules`` (runs as
-    ``python -m valse.run.forkserver SOCKET MODULE...``), until the parent exits."""
+def serve(socket_path: str, notebooks: list[str]) -> None:
+    """Serve forked kernels on ``socket_path`` after importing what the ``notebooks`` import
+    (:func:`zygote_modules`: found here, not in the run's process, where reading the library
+    would delay the first kernels), until the parent exits (runs as
+    ``python -m valse.run.forkserver SOCKET NOTEBOOK...``)."""
     import importlib
     import socket
 
@@ -241,16 +248,19 @@ def serve(socket_path: str, modules: list[str]) -> None:
     _SERVER_CWD = sys.path[0] if sys.path else ""
     die_with_parent(signal.SIGTERM)
     parent = os.getppid()
-    # listen at once: early stand-ins wait in the backlog while the libraries load
+    # bound under another name while the libraries load, then renamed: a stand-in that comes
+    # before the server is ready finds no socket and starts its kernel the ordinary way at
+    # once, rather than wait behind the imports on the run's critical path
+    loading = f"{socket_path}.loading"
     server = socket.socket(socket.AF_UNIX)
-    server.bind(socket_path)
+    server.bind(loading)
     server.listen(64)
     os.environ.setdefault("MPLBACKEND", _MPL_INLINE)  # as ipykernel sets it, before matplotlib
     try:
         import ipykernel.kernelapp  # noqa: F401
     except Exception:  # noqa: BLE001 - reported by fork_safety_problem
         pass
-    for name in modules:
+    for name in zygote_modules(notebook_imports(Path(n) for n in notebooks)):
         try:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001 - a failed preload is imported again by the notebook
@@ -260,7 +270,9 @@ def serve(socket_path: str, modules: list[str]) -> None:
         print(f"valse: the kernel fork server stops, forking is not safe: {problem}",
               file=sys.stderr, flush=True)
         server.close()
+        os.unlink(loading)
         return
+    os.rename(loading, socket_path)  # ready
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forked kernels are reaped automatically
     server.settimeout(1.0)
     while os.getppid() == parent:
@@ -312,13 +324,17 @@ def start(notebooks: Iterable[Path], log: Any = None) -> tuple[Any, str] | None:
         if log is not None:
             log(f"kernels start the ordinary way: no {', '.join(missing)} on this system")
         return None
-    from valse.run.kernels import RUN_TMP_ENV
+    from valse.run.kernels import KERNEL_ENV, KERNEL_ENV_DEFAULTS, RUN_TMP_ENV
 
     folder = tempfile.mkdtemp(prefix="valse-z-", dir=os.environ.get(RUN_TMP_ENV) or None)
     path = os.path.join(folder, "zygote")
-    modules = zygote_modules(notebook_imports(notebooks))
-    proc = subprocess.Popen([sys.executable, "-m", "valse.run.forkserver", path, *modules],
-                            stdin=subprocess.DEVNULL)
+    # the kernels' environment for the imports (one BLAS thread: a thread pool would make
+    # forking unsafe), whether or not this process has set it yet
+    env = {**os.environ, **KERNEL_ENV,
+           **{k: os.environ.get(k, v) for k, v in KERNEL_ENV_DEFAULTS.items()}}
+    proc = subprocess.Popen([sys.executable, "-m", "valse.run.forkserver", path,
+                             *(str(n) for n in notebooks)],
+                            stdin=subprocess.DEVNULL, env=env)
     return proc, path
 
 

@@ -86,8 +86,10 @@ def _failed_result(exc: BaseException) -> dict[str, Any]:
 
 
 def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
-            console_stream: Any = None) -> int:
-    """Build, execute, export and publish every scenario that is not up to date."""
+            console_stream: Any = None, server: tuple[Any, str] | None = None) -> int:
+    """Build, execute, export and publish every scenario that is not up to date. ``server``:
+    a kernel fork server started already (:func:`start_fork_server`), else one is started
+    here when it is on; it is stopped at the end."""
     import multiprocessing as mp
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
@@ -130,8 +132,9 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
                     "last_execution_s")
     sched = Scheduler(runs)
     console = Console(sched.total, console_stream)
-    server = forkserver.start(sorted({job.notebook.path for _, job in sched.todo}),
-                              log=console.line)
+    if server is None:
+        server = forkserver.start(sorted({job.notebook.path for _, job in sched.todo}),
+                                  log=console.line)
     if server is not None:
         os.environ[forkserver.ZYGOTE_ENV] = server[1]
     ctx = mp.get_context("forkserver")
@@ -283,6 +286,21 @@ def _remember(opts: Options, before: dict[str, list[int]] | None = None) -> None
         return  # no stamp: the next run makes the full check
 
 
+def start_fork_server(runs: list[ScenarioRun], opts: Options,
+                      stream: Any) -> tuple[Any, str] | None:
+    """Start the kernel fork server, when it is on, before the data are validated: it imports
+    the notebooks' libraries while the run validates, plans and starts its workers, so that it
+    is ready, or nearly, when the first kernels start (a kernel that comes before it is ready
+    starts the ordinary way: :mod:`valse.run.forkclient`)."""
+    from valse.run import forkserver
+
+    if not forkserver.enabled():
+        return None
+    paths = sorted({job.notebook.path for run in runs for job in run.jobs.values()
+                    if job.notebook.name in run.selected})
+    return forkserver.start(paths, log=lambda line: print(line, file=stream))
+
+
 def run(opts: Options, stream: Any = None) -> int:
     """Validate, plan, then execute what is needed holding the output folder's lock.
 
@@ -302,6 +320,19 @@ def run(opts: Options, stream: Any = None) -> int:
         if before is not None:
             _remember(opts, before)
         return _nothing_to_do(runs, stream)
+    from valse.run import forkserver
+
+    server = start_fork_server(runs, opts, stream)
+    try:
+        return _validate_and_execute(opts, runs, stream, server)
+    finally:
+        forkserver.stop(server)
+
+
+def _validate_and_execute(opts: Options, runs: list[ScenarioRun], stream: Any,
+                          server: tuple[Any, str] | None) -> int:
+    """:func:`run` once it knows there is work: validate the data, then plan again and
+    execute holding the output folder's lock."""
     try:
         check_data(opts, runs)
     except InvalidInput as exc:
@@ -323,7 +354,7 @@ def run(opts: Options, stream: Any = None) -> int:
 
                 site.write_index(opts.out)
                 return _nothing_to_do(runs, stream)
-            code = execute(runs, inputs, opts, stream)
+            code = execute(runs, inputs, opts, stream, server)
             if code == 0:
                 _remember(opts)
             return code
