@@ -176,6 +176,11 @@ def test_a_run_leaves_a_stamp_that_answers_the_next_and_never_hides_a_change(pro
     assert edited.returncode == 0 and "20_beta ... started" in edited.stderr, edited.stderr
     assert "up to date (base); nothing to do" not in edited.stderr
     assert "everything is up to date" in project.run().stderr
+    # a forced run leaves a stamp too: the next run without --force has nothing to do
+    (project.out / noop.STAMP).unlink()
+    assert project.run("--force").returncode == 0
+    assert (project.out / noop.STAMP).is_file()
+    assert "everything is up to date" in project.run().stderr
     # the published pages removed by hand: the full check sees it and runs again
     for page in (project.out / "base" / "html").glob("*.html"):
         page.unlink()

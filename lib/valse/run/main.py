@@ -273,13 +273,16 @@ def _remember(opts: Options, before: dict[str, list[int]] | None = None) -> None
     """Leave the stamp that answers the next run with nothing to do (:mod:`valse.run.noop`)
     when the full check finds every scenario up to date and nothing changed meanwhile;
     ``before``: the fingerprint taken before that check, or None to make the check here."""
+    import dataclasses
+
     options = noop.options_of(opts)
     try:
         if before is None:
             before = noop.taken(options)
-            runs, inputs = plan(opts)
+            check = dataclasses.replace(opts, force=False)  # what the next run will find
+            runs, inputs = plan(check)
             if not ((opts.out / "index.html").is_file()
-                    and all(up_to_date(r, opts, inputs) for r in runs)):
+                    and all(up_to_date(r, check, inputs) for r in runs)):
                 return
         noop.write(options, before)
     except (InvalidInput, OSError):
