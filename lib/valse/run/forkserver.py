@@ -60,7 +60,10 @@ DISABLE_ENV = "VALSE_FORK_KERNELS"
 #: --repeat 3``, load 0.8-1.8) it saved 13%, 14% and 24% round by round (24% fastest against
 #: fastest), on 2026-12-02 (load 1.3-2.3) 4%, 10% and 10%. Later on 2026-12-03, with the
 #: notebooks' own work cut to 34 s: 14% and 31% in one bench, 5% and 5% in the next (load
-#: 2.1-2.4): not a fifth reliably, so still off.
+#: 2.1-2.4). Then started before validation, its socket shown only once ready (no kernel waits
+#: behind its imports): 25% once on an idle machine, 13% and -5% (``make bench --repeat 2``,
+#: load 0.4-1.7), 26% and 10% (``--no-report --no-panels``, load 0.7-1.3): not a fifth
+#: reliably, so still off.
 DEFAULT_ON = False
 CLIENT = Path(__file__).resolve().with_name("forkclient.py")
 #: Libraries worth importing once in the fork server when a notebook imports them. pyplot and
