@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from valse.data.flowdata import FLOW_STATUSES, KINDS, MONEY_KINDS
@@ -42,7 +43,7 @@ def flows_explorer(flows: pd.DataFrame, shares_pct: Mapping[str, float], *, from
     toggle no flow answers to changes no figure, and would double the states), all
     combinations of them (2**8 in the base data), times ``points`` positions of the shift
     (plus the scenario's). The flows' figures and chart depend on the toggles only and the
-    HHI on the shift only, so the web is decomposed once per combination of toggles. The
+    HHI on the shift only, so the web is decomposed once per set of flows the toggles keep. The
     network chart, drawn only on demand in the live panel, is not published here.
 
     Parameters are those of :func:`~valse.report.explore_flows.flows_panel` (``draw`` aside).
@@ -59,16 +60,24 @@ def flows_explorer(flows: pd.DataFrame, shares_pct: Mapping[str, float], *, from
                           float(shift_pct_points), points))
 
     records = flows[["status", "kind"]].to_dict("records")
+    status, kind = flows["status"].to_numpy(), flows["kind"].to_numpy()
+    #: The web's figures and bars by the flows kept: toggles that keep the same flows (197
+    #: sets for 512 combinations in the base data) share one graph.
+    by_kept: dict[tuple[int, ...], tuple[dict[str, Any], list[tuple[str, float]]]] = {}
 
     @cache
     def web(chosen_statuses: tuple[str, ...], chosen_kinds: tuple[str, ...]) -> dict[str, Any]:
-        graph = fl.flow_graph(fl.filter_flows(flows, statuses=chosen_statuses, kinds=chosen_kinds))
-        rows = ef.positions_rows(graph)  # the graph built once per combination of toggles
+        kept = tuple(np.flatnonzero(np.isin(status, chosen_statuses)
+                                    & np.isin(kind, chosen_kinds)).tolist())
+        if kept not in by_kept:
+            graph = fl.flow_graph(fl.filter_flows(flows, statuses=chosen_statuses,
+                                                  kinds=chosen_kinds))
+            by_kept[kept] = (ef.web_figures(graph), ef.positions_rows(graph))
+        figures, rows = by_kept[kept]
         note = ef.selection_text(records, chosen_statuses, chosen_kinds)
         if not rows:
             note += f" {ef.POSITIONS_TITLE}: {ef.NO_FLOW}"
-        return ef.web_figures(graph) | bar_texts(
-            "positions", rows, note=note)
+        return figures | bar_texts("positions", rows, note=note)
 
     def evaluate(values: dict[str, float]) -> dict[str, Any]:
         chosen_statuses = tuple(s for s in present_statuses if values[f"status:{s}"])
