@@ -186,15 +186,16 @@ def test_fork_safety_refuses_what_a_child_would_share(code, expected):
     assert expected in fork_problem(code)
 
 
-def test_the_fork_servers_socket_appears_only_once_it_is_ready(tmp_path, monkeypatch):
+def test_the_fork_servers_socket_appears_only_once_it_is_ready(monkeypatch):
     import os
     import time
 
     from valse.run import forkserver
+    from valse.run.kernels import RUN_TMP_ENV
 
     monkeypatch.setenv(forkserver.DISABLE_ENV, "1")
-    monkeypatch.setenv("TMPDIR", str(tmp_path))
-    monkeypatch.setattr(forkserver.tempfile, "tempdir", None)
+    # in the system's temporary folder, as a run puts it: a socket path is at most 107 bytes
+    monkeypatch.delenv(RUN_TMP_ENV, raising=False)
     handle = forkserver.start([Path(__file__).parents[1] / "notebooks" / "00_overview.ipynb"])
     assert handle is not None
     proc, path = handle
