@@ -212,13 +212,23 @@ def registry() -> dict[str, Parameter]:
     return load_registry(REGISTRY_FILE)
 
 
+@functools.cache
+def _valid_and_unit(name: str) -> tuple[Interval | None, str]:
+    entry = registry().get(name)
+    return (None, "") if entry is None else (entry.valid, entry.unit)
+
+
 def check_range(subject: str, name: str, value: Any) -> None:
     """Raise ValueError with :func:`range_message` when ``value`` is outside the registered
-    valid range of ``name`` (nothing when the name has no range)."""
-    entry = registry().get(name)
-    if entry is None or entry.valid is None:
+    valid range of ``name`` (nothing when the name has no range).
+
+    A hot path (a static explorer builds tens of thousands of deals, each field checked
+    here): the registry's range is looked up once per name, and an in-range number returns
+    at once."""
+    valid, unit = _valid_and_unit(name)
+    if valid is None or value in valid:
         return
-    message = range_message(subject, value, entry.valid, entry.unit)
+    message = range_message(subject, value, valid, unit)
     if message:
         raise ValueError(message)
 

@@ -12,12 +12,11 @@ defaults are drawn from the fact base. Sweeps are comprehensions over
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from valse.data.parameters import Interval, check_range, registry
+from valse.data.parameters import check_range
 from valse.model import cloud, labor, valuation
 
 
@@ -41,10 +40,8 @@ class Deal:
         """Check each field against the parameter registry's valid range
         (:mod:`valse.data.parameters`, the one message for a value out of range), and the
         upfront part against the investment."""
-        for name, valid in _field_ranges():
+        for name in DEAL_FIELDS:
             value = getattr(self, name)
-            if (type(value) is float or type(value) is int) and (valid is None or value in valid):
-                continue  # the common case (a static explorer builds 25,088 deals)
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise TypeError(f"Deal.{name}: expected a number, found {value!r}")
             check_range(f"Deal.{name}", name, value)
@@ -57,13 +54,6 @@ class Deal:
 
 #: Names of the fields of :class:`Deal`.
 DEAL_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Deal))
-
-
-@functools.cache
-def _field_ranges() -> tuple[tuple[str, Interval | None], ...]:
-    """Each field of :class:`Deal` with its valid range in the registry (None: no range)."""
-    found = registry()
-    return tuple((name, found[name].valid if name in found else None) for name in DEAL_FIELDS)
 
 
 def create_deal(params: Mapping[str, Any] | None = None, /, **overrides: Any) -> Deal:
