@@ -42,13 +42,13 @@ def valuation_inputs(scenario: str = "base") -> tuple[dict, dict, dict]:
 def labor_inputs(scenario: str = "base") -> tuple[dict, dict]:
     """03's panel inputs: (start, context), as 03's panel cell passes them."""
     from valse.data.facts import load_facts
-    from valse.model import amazon_cash, labor, labor_ramp
+    from valse.model import labor, labor_ramp, who_pays_cash
     from valse.report import who_pays
 
     p = notebook_params("03_labor_costs", scenario)
     cost = p["cost_per_role_usd_k"]
     parts, _ = labor.rescaled_cost_parts_usd_k({n: p[n] for n in labor.COST_PARTS}, cost)
-    cash = amazon_cash.who_pays_figures({n: p[n] for n in who_pays.PARAMETERS},
+    cash = who_pays_cash.who_pays_figures({n: p[n] for n in who_pays.PARAMETERS},
                                         labor_ramp.waves_from_facts(load_facts()))
     start = {k: p[k] for k in ("roles_cut", "cost_per_role_usd_k", "horizon_years")}
     context = {

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from valse.data.facts import load_facts
-from valse.model import amazon_cash, labor_ramp
+from valse.model import amazon_cash, labor_ramp, who_pays_cash
 from valse.model.amazon_cash import CashYear
 from valse.model.valuation import expected_investment_usd_bn
 
@@ -214,7 +214,7 @@ def test_scaled_waves_keep_dates_and_proportions():
 
 
 def test_who_pays_figures_base_hand_computed(who_pays_params, waves):
-    fig = amazon_cash.who_pays_figures(who_pays_params, waves)
+    fig = who_pays_cash.who_pays_figures(who_pays_params, waves)
     # a full year of cash savings: 30,000 x 180 k x 0.9 = 4.86; the expected investment
     # 15 + p x 35 (p = 0.5: 32.5 / 4.86 = 6.69 years; the fully loaded 50 / 6.75 = 7.41)
     prob = who_pays_params["contingent_tranche_probability"]
@@ -255,18 +255,18 @@ def test_who_pays_bands_contain_the_centre_and_are_seeded(who_pays_params, waves
         "payroll_share_of_ai_capex_2026_pct",
         "amazon_ai_spending_funded_by_borrowing_pct",
     )
-    fig = amazon_cash.who_pays_figures(who_pays_params, waves)
-    bands = amazon_cash.who_pays_bands(who_pays_params, waves, names, 2000, 20260227)
+    fig = who_pays_cash.who_pays_figures(who_pays_params, waves)
+    bands = who_pays_cash.who_pays_bands(who_pays_params, waves, names, 2000, 20260227)
     for name in names:
         p10, p50, p90 = bands[name]
         assert p10 <= p50 <= p90, name
         assert p10 < fig[name] < p90, name
-    assert bands == amazon_cash.who_pays_bands(who_pays_params, waves, names, 2000, 20260227)
+    assert bands == who_pays_cash.who_pays_bands(who_pays_params, waves, names, 2000, 20260227)
     # with every range closed the band collapses on the centre
     closed = dict(who_pays_params)
-    for name in amazon_cash.UNCERTAIN:
+    for name in who_pays_cash.UNCERTAIN:
         closed[f"{name}_low"] = closed[f"{name}_high"] = closed[name]
-    one = amazon_cash.who_pays_bands(closed, waves, names, 50, 1)
+    one = who_pays_cash.who_pays_bands(closed, waves, names, 50, 1)
     for name in names:
         assert_allclose(one[name], [fig[name]] * 3, rtol=1e-12)
 
@@ -274,4 +274,4 @@ def test_who_pays_bands_contain_the_centre_and_are_seeded(who_pays_params, waves
 def test_bands_refuse_a_centre_outside_its_range(who_pays_params, waves):
     bad = {**who_pays_params, "contingent_tranche_probability": 1.0}
     with pytest.raises(ValueError, match="contingent_tranche_probability_low <= "):
-        amazon_cash.who_pays_bands(bad, waves, ("payroll_cash_savings_usd_bn_per_year",), 10, 1)
+        who_pays_cash.who_pays_bands(bad, waves, ("payroll_cash_savings_usd_bn_per_year",), 10, 1)

@@ -11,7 +11,7 @@ from explorer_inputs import notebook_params
 from numpy.testing import assert_allclose
 
 from valse.data.facts import load_facts
-from valse.model import amazon_cash, labor_ramp
+from valse.model import labor_ramp, who_pays_cash
 from valse.report import labor_charts, labor_metrics, labor_report, narrative
 
 matplotlib.use("Agg")
@@ -134,7 +134,7 @@ def test_every_fact_named_exists(facts):
 
 def test_the_panel_gets_the_notebook_inputs(base_p):
     base = labor_report.base_figures(base_p)
-    cash = amazon_cash.who_pays_figures(base_p, labor_ramp.waves_from_facts(load_facts()))
+    cash = who_pays_cash.who_pays_figures(base_p, labor_ramp.waves_from_facts(load_facts()))
     sliders, fixed = labor_report.panel_inputs(base_p, base, cash)
     assert sliders == {"roles_cut": 30000, "cost_per_role_usd_k": 225.0, "horizon_years": 5}
     assert_allclose(fixed["cash_share_of_cost"], 180 / 225, rtol=1e-12)

@@ -10,7 +10,7 @@ import yaml
 from numpy.testing import assert_allclose
 
 from valse.data.facts import load_facts
-from valse.model import amazon_cash, labor_ramp
+from valse.model import labor_ramp, who_pays_cash
 from valse.report import narrative, openai_funding, who_pays, who_pays_tables
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,8 +40,8 @@ def waves():
 
 def _context(path: Path, waves, n: int = 300) -> dict:
     p = {**_params(path), "scenario_name": path.stem}
-    figures = amazon_cash.who_pays_figures(p, waves)
-    bands = amazon_cash.who_pays_bands(p, waves, who_pays.BANDED, n, p["seed"])
+    figures = who_pays_cash.who_pays_figures(p, waves)
+    bands = who_pays_cash.who_pays_bands(p, waves, who_pays.BANDED, n, p["seed"])
     facts = load_facts()
     side = openai_funding.openai_funding_figures(p, facts)
     story = openai_funding.story_context(
@@ -94,8 +94,8 @@ def test_tables_add_up_and_the_chart_names_its_sources(waves):
 
     matplotlib.use("Agg")
     p = _params(ROOT / "data/scenarios/base.yaml")
-    figures = amazon_cash.who_pays_figures(p, waves)
-    bands = amazon_cash.who_pays_bands(p, waves, who_pays.BANDED, 200, p["seed"])
+    figures = who_pays_cash.who_pays_figures(p, waves)
+    bands = who_pays_cash.who_pays_bands(p, waves, who_pays.BANDED, 200, p["seed"])
     table = who_pays_tables.sources_and_uses_table(figures)
     for side in ("uses", "sources"):
         part = table.loc[side]
@@ -131,8 +131,8 @@ def test_the_notebook_declares_every_parameter_the_library_reads():
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_every_recorded_band_contains_its_central_value(path, waves):
     p = _params(path)
-    figures = amazon_cash.who_pays_figures(p, waves)
-    bands = amazon_cash.who_pays_bands(p, waves, tuple(who_pays.METRICS), 2000, p["seed"])
+    figures = who_pays_cash.who_pays_figures(p, waves)
+    bands = who_pays_cash.who_pays_bands(p, waves, tuple(who_pays.METRICS), 2000, p["seed"])
     recorded = {name: who_pays.band_kwargs(figures[name], band) for name, band in bands.items()}
     for name, kwargs in recorded.items():
         if kwargs:
@@ -189,11 +189,11 @@ def test_plain_words_lead_with_who_pays_on_both_sides(waves):
 
 def test_the_draws_figures_are_the_full_figures_without_the_tables(waves):
     p = _params(ROOT / "data" / "scenarios" / "base.yaml")
-    full = amazon_cash.who_pays_figures(p, waves)
-    core = amazon_cash.who_pays_figures(p, waves, full=False)
+    full = who_pays_cash.who_pays_figures(p, waves)
+    core = who_pays_cash.who_pays_figures(p, waves, full=False)
     assert set(who_pays.BANDED) <= set(core) < set(full)
     assert core == {k: full[k] for k in core}  # the same numbers, to the bit
     assert not any(k.startswith(("su_", "ai_2025_")) or "pro_rata" in k for k in core)
     # a band of a table-only figure is drawn from the full figures
-    bands = amazon_cash.who_pays_bands(p, waves, ("su_2026_cash_reserves_usd_bn",), 200, 7)
+    bands = who_pays_cash.who_pays_bands(p, waves, ("su_2026_cash_reserves_usd_bn",), 200, 7)
     assert bands["su_2026_cash_reserves_usd_bn"][0] <= bands["su_2026_cash_reserves_usd_bn"][2]

@@ -375,7 +375,7 @@ def panel_inputs(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The two mappings of :func:`valse.report.explore_labor.labor_panel`: the sliders'
     starting values, and the fixed inputs (``cash`` is
-    :func:`valse.model.amazon_cash.who_pays_figures`)."""
+    :func:`valse.model.who_pays_cash.who_pays_figures`)."""
     cost = p["cost_per_role_usd_k"]
     sliders = {
         "roles_cut": p["roles_cut"],

@@ -1,6 +1,6 @@
 """What ``03_labor_costs`` shows of who pays: the facts, the metrics and the prose figures.
 
-The report layer over :mod:`valse.model.amazon_cash` and :mod:`valse.model.labor`: the notebook
+The report layer over :mod:`valse.model.who_pays_cash` and :mod:`valse.model.labor`: the notebook
 calls these functions in one line each, and the narrative test builds the same figures for
 every scenario without a kernel (:func:`plain_words_context`). The tables and the chart of the
 sources and uses are :mod:`valse.report.who_pays_tables`.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from valse.model import amazon_cash, labor, labor_ramp, labor_yardsticks
+from valse.model import labor, labor_ramp, labor_yardsticks, who_pays_cash
 from valse.model.deal import CASE_NAMES, DEAL_FIELDS, READING_NAMES, case, create_deal, reading
 
 #: How each use and source of cash is named in tables and charts.
@@ -79,7 +79,7 @@ _CUTS = ("roles_cut", "cost_per_role_usd_k", "stock_compensation_usd_k", "rehire
 _CASH_2026 = ("operating_cash_flow_2026_usd_bn", "capex_2026_usd_bn", "ai_share_of_capex")
 _LOAN = ("borrowing_2026_usd_bn", "anthropic_investment_2026_usd_bn")
 
-#: The metrics recorded from :func:`valse.model.amazon_cash.who_pays_figures`: name → (unit,
+#: The metrics recorded from :func:`valse.model.who_pays_cash.who_pays_figures`: name → (unit,
 #: label, sources, params). Each is recorded with its P10–P90 over the uncertain inputs.
 METRICS: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {
     "payroll_cash_savings_usd_bn_per_year": (
@@ -272,7 +272,7 @@ PARAMETERS: tuple[str, ...] = tuple(
             "buybacks_2026_usd_bn",
             "borrowing_2026_usd_bn",
             "aws_operating_income_usd_bn",
-            *(f"{name}{end}" for name in amazon_cash.UNCERTAIN for end in ("", "_low", "_high")),
+            *(f"{name}{end}" for name in who_pays_cash.UNCERTAIN for end in ("", "_low", "_high")),
             *DEAL_FIELDS,
             "corporate_employees",
             "horizon_years",

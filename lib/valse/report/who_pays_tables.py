@@ -1,7 +1,7 @@
 """The tables and the chart of Amazon's 2025 and 2026 sources and uses of cash (03, #18).
 
-From the figures of :func:`valse.model.amazon_cash.who_pays_figures` and their bands
-(:func:`valse.model.amazon_cash.who_pays_bands`); names and facts from
+From the figures of :func:`valse.model.who_pays_cash.who_pays_figures` and their bands
+(:func:`valse.model.who_pays_cash.who_pays_bands`); names and facts from
 :mod:`valse.report.who_pays`.
 """
 
