@@ -123,12 +123,12 @@ def _year_2026(q: Mapping[str, Any], facts, other_share: Any,
     ``(draws, 1)``) arrays of one value a draw
     (:func:`valse.model.openai_finances.committed_compute_usd_bn`).
     """
-    from valse.report import openai_pay as vs
+    from valse.report import openai_pay as pay
 
     year = [2026]
-    compute = committed_compute_usd_bn(vs.openai_contracts(q, facts), year,
-                                       vs.drawn_terms(terms) if terms is not None else None)
-    revenue = vs.revenue_paths(q, facts, year)["plan"]
+    compute = committed_compute_usd_bn(pay.openai_contracts(q, facts), year,
+                                       pay.drawn_terms(terms) if terms is not None else None)
+    revenue = pay.revenue_paths(q, facts, year)["plan"]
     table = sources_and_uses(revenue, compute, other_share, q["openai_cash_usd_bn"])
     first = (lambda a: float(a[0])) if terms is None else (lambda a: np.broadcast_to(
         a, table["compute"].shape)[:, 0])
@@ -213,12 +213,10 @@ def openai_funding_bands(p: Mapping[str, Any], facts, n: int, seed: int):
     dict
         metric name -> (P10, P50, P90) [%].
     """
-    from valse.report.openai_pay import can_pay_inputs
+    from valse.report import openai_pay as pay
 
-    q = can_pay_inputs(p)
+    q = pay.can_pay_inputs(p)
     gen = uncertainty.rng(seed)
-    azure = facts["assumption_azure_commitment_years"]
-    coreweave = facts["assumption_coreweave_commitment_years"]
     prob = uncertainty.triangular(
         gen,
         q["contingent_tranche_probability_low"],
@@ -233,11 +231,10 @@ def openai_funding_bands(p: Mapping[str, Any], facts, n: int, seed: int):
         q["openai_other_cost_share_high"],
         n,
     )
-    az = uncertainty.triangular(gen, azure.low, azure.number, azure.high, n)
-    cw = uncertainty.triangular(gen, coreweave.low, coreweave.number, coreweave.high, n)
+    terms = pay.draw_terms(facts, gen, n)
     values: dict[str, list[float]] = {name: [] for name in METRICS}
     # the tranche's chance plays no part in 2026's uses, so those are drawn all at once
-    y = _year_2026(q, facts, other[:, None], {"azure": az, "coreweave": cw})
+    y = _year_2026(q, facts, other[:, None], terms)
     uses = y["compute"] + y["other_costs"]
     for i in range(n):
         qi = {**q, "contingent_tranche_probability": min(1.0, float(prob[i]))}

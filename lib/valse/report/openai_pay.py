@@ -138,6 +138,21 @@ def _can_pay_once(p, facts, years, revenue, other_share):
 DRAWN_TERMS: dict[str, str] = {"Microsoft Azure": "azure", "CoreWeave": "coreweave"}
 
 
+#: The fact whose range each drawn term takes, by the key of its draws.
+TERM_FACTS: dict[str, str] = {"azure": "assumption_azure_commitment_years",
+                              "coreweave": "assumption_coreweave_commitment_years"}
+
+
+def draw_terms(facts, gen: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    """``n`` draws of each term of :data:`DRAWN_TERMS` (in that order, from ``gen``), each
+    triangular on its fact's range peaking at its value [years], by the key of its draws."""
+    out = {}
+    for key in DRAWN_TERMS.values():
+        fact = facts[TERM_FACTS[key]]
+        out[key] = uncertainty.triangular(gen, fact.low, fact.number, fact.high, n)
+    return out
+
+
 def drawn_terms(draws: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     """The drawn terms by provider (:data:`DRAWN_TERMS`), for
     :func:`valse.model.openai_finances.committed_compute_usd_bn`."""
@@ -185,14 +200,10 @@ def can_pay(p: Mapping[str, Any], facts) -> dict[str, Any]:
     _, _, rr_table, run_rate = _can_pay_once(p, facts, years, paths["run_rate"], share)
     gen = uncertainty.rng(p["seed"])
     n = min(int(p["draws"]), 2000)  # each draw rebuilds the table: 2,000 are plenty here
-    azure = facts["assumption_azure_commitment_years"]
-    coreweave = facts["assumption_coreweave_commitment_years"]
     draws = {
         "other": uncertainty.triangular(gen, p["openai_other_cost_share_low"], share,
                                         p["openai_other_cost_share_high"], n),
-        "azure": uncertainty.triangular(gen, azure.low, azure.number, azure.high, n),
-        "coreweave": uncertainty.triangular(gen, coreweave.low, coreweave.number,
-                                            coreweave.high, n),
+        **draw_terms(facts, gen, n),
     }
     outs = _can_pay_draws(p, contracts, years, paths["plan"], draws)
     bands = {k: band(outs[k], plan[k]) for k in ("coverage_min", "gap", "probability", "recovery")}
