@@ -14,7 +14,14 @@ from valse.run import plan
 from valse.run.manifest import notebook_files
 from valse.run.plan import Job, NotebookSource, Options, ScenarioRun
 from valse.run.publish import may_publish
-from valse.run.scheduler import Scheduler, longest_first
+from valse.run.scheduler import (
+    MAX_SEARCHED,
+    Scheduler,
+    analysis_first,
+    best_order,
+    longest_first,
+    makespan,
+)
 
 
 def param(name: str, type_: str = "float", default: object = 0.0) -> Param:
@@ -90,6 +97,84 @@ def test_longest_first_by_last_time_then_by_size(tmp_path):
     run.jobs["d"].last_execution_s = 2.0
     order = [job.notebook.name for _, job in longest_first((run, j) for j in run.jobs.values())]
     assert order == ["c", "d", "b", "a"]
+
+
+def test_makespan_is_greedy_list_scheduling_by_hand():
+    # 2 workers: A takes 3 (0-3), B takes 2 (0-2), B takes 2 (2-4): the last ends at 4
+    assert makespan([3, 2, 2], 2) == 4
+    assert makespan([3, 2, 2], 1) == 7
+    assert makespan([3, 2, 2], 3) == 3
+    # with a summary's prelude of 1.5 s on the first worker free (A at 3): it is ready at 4.5
+    assert makespan([3, 2, 2], 2, prelude=1.5) == 4.5
+    assert makespan([3, 2, 2], 2, prelude=0.5) == 4  # the last notebook ends later
+
+
+def test_best_order_finds_the_even_split_longest_first_misses():
+    # longest first: A 12.6 then 8.7 (21.3), B 10.6, 9.2, 5.3 (25.1); {12.6, 10.6} against
+    # {9.2, 8.7, 5.3} is 23.2 each, the sum halved
+    durations = [12.6, 10.6, 9.2, 8.7, 5.3]
+    assert makespan(sorted(durations, reverse=True), 2) == pytest.approx(25.1, abs=1e-9)
+    order = best_order(durations, 2)
+    assert sorted(order) == list(range(5))
+    assert makespan([durations[i] for i in order], 2) == pytest.approx(23.2, abs=1e-9)
+
+
+def test_best_order_leaves_room_for_the_summary_prelude():
+    # a 2.3 s prelude on the first worker free: the best split is {12.7, 7.9} (20.6, prelude
+    # to 22.9) against {9.0, 9.2, 5.4} (23.6), worked out by hand over every split
+    durations, prelude = [9.0, 12.7, 7.9, 9.2, 5.4], 2.3
+    order = best_order(durations, 2, prelude)
+    assert makespan([durations[i] for i in order], 2, prelude) == pytest.approx(23.6, abs=1e-9)
+    # without the prelude, the split closest to halves wins instead: {12.7, 9.2} (21.9)
+    # against {9.0, 7.9, 5.4} (22.3)
+    plain = best_order(durations, 2)
+    assert makespan([durations[i] for i in plain], 2) == pytest.approx(22.3, abs=1e-9)
+
+
+def test_best_order_keeps_longest_first_when_nothing_beats_it_or_too_many():
+    assert best_order([5.0, 4.0, 3.0], 2) == [0, 1, 2]  # 5 | 4+3: already the best
+    assert best_order([1.0, 3.0, 2.0], 1) == [1, 2, 0]  # one worker: any order, longest first
+    many = [float(i % 5 + 1) for i in range(MAX_SEARCHED + 1)]
+    assert best_order(many, 2) == sorted(range(len(many)), key=lambda i: -many[i])
+
+
+def test_analysis_first_reorders_only_when_every_time_is_known(tmp_path):
+    nbs = [source(tmp_path, n) for n in ("a", "b", "c", "d", "e")]
+    nbs.append(source(tmp_path, "sum", declares=("metrics_path",)))
+    run = scenario_run("base", nbs)
+    for name, seconds in zip("abcde", (12.6, 10.6, 9.2, 8.7, 5.3), strict=True):
+        run.jobs[name].last_execution_s = seconds
+    todo = longest_first((run, j) for j in run.jobs.values())
+    names = [j.notebook.name for _, j in analysis_first(todo, 2)]
+    assert names[-1] == "sum" and sorted(names[:5]) == list("abcde")
+    free = [0.0, 0.0]  # the pool's greedy schedule of that order ends at 23.2
+    for name in names[:5]:
+        free[free.index(min(free))] += run.jobs[name].last_execution_s
+    assert max(free) == pytest.approx(23.2, abs=1e-9)
+    run.jobs["c"].last_execution_s = None  # one unknown: longest first (then by size)
+    todo = longest_first((run, j) for j in run.jobs.values())
+    assert analysis_first(todo, 2) == todo
+
+
+def test_a_summary_is_prestarted_once_its_others_are_all_given(tmp_path):
+    nbs = [source(tmp_path, "10_a"), source(tmp_path, "20_b"), source(tmp_path, "30_c"),
+           source(tmp_path, "90_sum", declares=("metrics_path",))]
+    base, other = scenario_run("base", nbs), scenario_run("other", nbs[:2] + nbs[3:])
+    sched = Scheduler([base, other], workers=2)
+    assert sched.prestartable() is None  # nothing given yet
+    given = sched.ready()
+    assert len(given) == 5
+    for job in other.jobs.values():
+        job.status = "ok" if not job.notebook.is_summary else job.status
+    # both summaries wait only for given notebooks: the one with none pending first
+    first = sched.prestartable()
+    assert first is not None and first[0] is other and first[1].notebook.name == "90_sum"
+    second = sched.prestartable()
+    assert second is not None and second[0] is base
+    assert sched.prestartable() is None  # each once
+    # a prestarted summary is still given by ready() when its others are done
+    assert [(r.scenario.name, j.notebook.name) for r, j in sched.ready()] == [
+        ("other", "90_sum")]
 
 
 def test_summary_waits_for_the_others_of_its_own_scenario(tmp_path):
