@@ -167,6 +167,7 @@ def test_run_publishes_pages_metrics_manifest_and_index(project):
     assert manifest["packages"]["papermill"] and manifest["packages"]["nbconvert"]
     assert set(manifest["git"]) == {"commit", "dirty"}
     assert manifest["description"].startswith("Fixture scenario")
+    assert {m["name"]: m["value"] for m in markup_metrics}["metrics_seen_count"] == 3
 
     # parameters are injected only when declared
     alpha = injected_cell(base / "notebooks" / "10_alpha.ipynb")
@@ -277,6 +278,26 @@ def test_notebook_timeout_fails_that_notebook(project):
     assert entry["name"] == "20_beta" and entry["status"] == "failed"
     assert entry["error"]["ename"] == "Timeout" and entry["error"]["cell_index"] == 2
     assert (project.out / "slow" / "html" / "20_beta.html").is_file()
+
+
+def test_the_summary_starts_on_the_idle_worker_and_waits_for_the_others(project):
+    # beta sleeps 4 s: alpha's worker is idle meanwhile, and takes the summary's kernel and
+    # prelude; the summary goes on once beta is done, and reads both others' metrics
+    slow = project.scenario("held", "beta_sleep_s: 4\n")
+    result = project.run("--scenario", str(slow))
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("[held]")]
+    def at(start: str) -> int:
+        return next(i for i, line in enumerate(lines) if line.startswith(start))
+
+    assert at("[held] 90_summary ... started") > at("[held] 20_beta ... ok"), lines
+    entries = {e["name"]: e for e in json.loads(
+        (project.out / "held" / "manifest.json").read_text())["notebooks"]}
+    assert entries["90_summary"]["last_prelude_s"] > 0
+    assert entries["10_alpha"]["last_prelude_s"] is None
+    assert entries["90_summary"]["duration_s"] < entries["20_beta"]["duration_s"]
+    assert {m["name"]: m["value"] for m in json.loads(
+        (project.out / "held" / "metrics.json").read_text())}["metrics_seen_count"] == 3
 
 
 # ------------------------------------------------------------------ incremental runs

@@ -13,6 +13,14 @@ known for, and nbclient as documented:
   notes the cell running (where a timeout or a dead kernel stopped), ``on_cell_executed``
   saves the notebook at most every :data:`SAVE_EVERY_S` seconds; it is always saved when
   execution ends, also on an error, a timeout or a dead kernel.
+
+A *held* job (a summary prestarted while the notebooks it reads finish:
+:meth:`valse.run.scheduler.Scheduler.prestartable`) starts its kernel and runs its cells up
+to its first code cell after the parameters that is not tagged ``prelude``
+(:func:`hold_index`), then waits for the run's word in its *go file*
+(:func:`write_go`): ``run`` (the inputs are written: carry on) or ``drop`` (it is up to date:
+the kernel is killed and nothing is written). Its time, timeout and console line count from
+the word.
 """
 
 from __future__ import annotations
@@ -31,6 +39,10 @@ from valse.run.manifest import notebook_files, now_iso
 SAVE_EVERY_S = 10.0
 #: Seconds a kernel may take to start.
 START_TIMEOUT_S = 120
+#: Tag of a summary's code cells that need none of the other notebooks' results.
+PRELUDE_TAG = "prelude"
+#: Seconds between looks at a held job's go file.
+GO_POLL_S = 0.02
 
 _EVENTS: Any = None
 _KERNEL_MANAGER: type | None = None
@@ -94,6 +106,60 @@ def failing_cell(nb: Any, current: int | None) -> dict[str, Any] | None:
     return info
 
 
+def hold_index(nb: Any) -> int:
+    """Index of the cell a held job waits before: the first code cell after the parameters
+    (and papermill's injected cell) that is not tagged :data:`PRELUDE_TAG`; the number of
+    cells if there is none."""
+    after = 0
+    for i, cell in enumerate(nb.cells):
+        if {"parameters", "injected-parameters"} & set(cell.get("metadata", {}).get("tags", [])):
+            after = i + 1
+    for i in range(after, len(nb.cells)):
+        cell = nb.cells[i]
+        if cell.get("cell_type") == "code" and PRELUDE_TAG not in cell.get(
+                "metadata", {}).get("tags", []):
+            return i
+    return len(nb.cells)
+
+
+def write_go(path: str | Path, word: str) -> None:
+    """Tell a held job to ``run`` or ``drop`` (written whole: a reader never sees half)."""
+    assert word in ("run", "drop")
+    tmp = Path(f"{path}.tmp")
+    tmp.write_text(word, encoding="ascii")
+    os.replace(tmp, path)
+
+
+def read_go(path: str | Path) -> str | None:
+    """The word in a go file: ``run``, ``drop``, or None while there is none. A go file whose
+    folder is gone (the run ended) reads ``drop``."""
+    path = Path(path)
+    try:
+        return path.read_text(encoding="ascii").strip() or None
+    except FileNotFoundError:
+        return None if path.parent.is_dir() else "drop"
+
+
+async def await_go(path: str | Path) -> str:
+    """Wait (without blocking the kernel client's event loop) for the go file's word."""
+    import asyncio
+
+    while (word := read_go(path)) is None:
+        await asyncio.sleep(GO_POLL_S)
+    return word
+
+
+def _wait_go(path: str | Path) -> str:
+    """:func:`await_go` outside an event loop."""
+    while (word := read_go(path)) is None:
+        time.sleep(GO_POLL_S)
+    return word
+
+
+class Dropped(Exception):
+    """A held job was told to drop."""
+
+
 def _client_class() -> type:
     """nbclient's NotebookClient, leaving this worker's signal handlers alone.
 
@@ -120,11 +186,12 @@ def _client_class() -> type:
 
 
 def run_notebook(source: str, target: Path, parameters: dict[str, Any], cwd: str,
-                 timeout: float, on_start: Any = None,
+                 timeout: float, on_start: Any = None, hold: Any = None,
                  ) -> tuple[Any, dict[str, Any] | None, int | None]:
     """Parameterise and execute ``source`` into ``target``: returns (the executed notebook,
     the error or None, the index of the cell running when it stopped). ``on_start`` is called
-    once the kernel is up, before the first cell."""
+    once the kernel is up, before the first cell. ``hold``: an async callable awaited before
+    cell :func:`hold_index` (a held job); it raises :class:`Dropped` to stop there."""
     import nbformat
     from nbclient.exceptions import CellExecutionError, DeadKernelError
     from papermill.iorw import load_notebook_node
@@ -133,15 +200,22 @@ def run_notebook(source: str, target: Path, parameters: dict[str, Any], cwd: str
     nb = parameterize_notebook(load_notebook_node(source), parameters,
                                kernel_name=kernels.KERNEL_NAME, language="python")
     state = {"current": None, "saved": time.monotonic()}
+    wait_at = hold_index(nb) if hold is not None else -1
 
     def on_notebook_start(**_: Any) -> None:
         if on_start is not None:
             on_start()
 
+    async def on_cell_start(cell: Any, cell_index: int, **_: Any) -> None:
+        if cell_index == wait_at:
+            await hold()
+
     def on_execute(cell: Any, cell_index: int, **_: Any) -> None:
         state["current"] = cell_index
 
     def on_executed(cell: Any, cell_index: int, **_: Any) -> None:
+        if cell_index < wait_at:  # a held job writes nothing before its word
+            return
         if time.monotonic() - state["saved"] >= SAVE_EVERY_S:
             nbformat.write(nb, str(target))
             state["saved"] = time.monotonic()
@@ -152,6 +226,7 @@ def run_notebook(source: str, target: Path, parameters: dict[str, Any], cwd: str
         # a worker made its class once (worker_init); elsewhere (the tests) it is made here
         kernel_manager_class=_KERNEL_MANAGER or kernels.ipc_kernel_manager_class(),
         on_notebook_start=on_notebook_start, on_cell_execute=on_execute,
+        on_cell_start=on_cell_start if hold is not None else None,
         on_cell_executed=on_executed,
         # the notebook is done when its last cell's reply is in: the kernel is killed, not
         # asked to shut down. A graceful shutdown waits for the kernel's own teardown (0.1 s
@@ -164,6 +239,8 @@ def run_notebook(source: str, target: Path, parameters: dict[str, Any], cwd: str
         client.execute()
     except CellExecutionError as exc:
         error = {"ename": exc.ename, "evalue": exc.evalue}
+    except Dropped:
+        raise
     except (TimeoutError, DeadKernelError) as exc:
         error = {"ename": type(exc).__name__, "evalue": str(exc)}
     except BaseException as exc:  # noqa: BLE001 - any failure of one notebook is reported
@@ -197,15 +274,22 @@ def _locate(nb: Any, error: dict[str, Any], current: int | None, target: Path) -
 
 def build_parameters(spec: dict[str, Any], files: dict[str, Path]) -> dict[str, Any]:
     """The parameters injected into a job's notebook: the scenario's, plus the build paths
-    it declares."""
+    it declares (made by :func:`make_folders`)."""
     params = dict(spec["parameters"])
     if spec.get("artifacts"):
-        files["data"].mkdir(parents=True, exist_ok=True)
         params["artifacts_dir"] = str(files["data"])
     for key in ("metrics_path", "data_dir", "outputs_dir"):
         if spec.get(key):
             params[key] = spec[key]
     return params
+
+
+def make_folders(spec: dict[str, Any], files: dict[str, Path]) -> None:
+    """Make the build folders a job writes to."""
+    for key in ("notebook", "reader"):
+        files[key].parent.mkdir(parents=True, exist_ok=True)
+    if spec.get("artifacts"):
+        files["data"].mkdir(parents=True, exist_ok=True)
 
 
 def execute_job(spec: dict[str, Any]) -> dict[str, Any]:
@@ -215,15 +299,22 @@ def execute_job(spec: dict[str, Any]) -> dict[str, Any]:
     from valse.report.record import metrics_from_notebook
     from valse.run import export
 
-    start = time.monotonic()
-    started_at = now_iso()
     name, scenario = spec["notebook"], spec["scenario"]
-    if _EVENTS is not None:
-        _EVENTS.put(("start", scenario, name))
+    clock: dict[str, Any] = {"start": time.monotonic(), "at": now_iso(), "prelude_s": None}
+    go_file = spec.get("go")
+
     build = Path(spec["build"])
     files = {k: build / v for k, v in notebook_files(name).items()}
-    for key in ("notebook", "reader"):
-        files[key].parent.mkdir(parents=True, exist_ok=True)
+
+    def begin() -> None:
+        """The job's time starts (a held job's: at the word ``run``), and it may write."""
+        clock.update(start=time.monotonic(), at=now_iso())
+        make_folders(spec, files)
+        if _EVENTS is not None:
+            _EVENTS.put(("start", scenario, name))
+
+    if go_file is None:
+        begin()
     params = build_parameters(spec, files)
     if spec.get("data_env"):  # the kernel inherits it (a fork server may predate this run)
         from valse.data.paths import DATA_ENV
@@ -231,6 +322,12 @@ def execute_job(spec: dict[str, Any]) -> dict[str, Any]:
         os.environ[DATA_ENV] = spec["data_env"]
     if spec.get("run_tmp"):  # kernel sockets and connection files in the run's folder
         kernels.use_run_tmp(spec["run_tmp"])
+    from valse.run.forkserver import ZYGOTE_ENV
+
+    if spec.get("zygote"):  # this run's kernel fork server (valse.run.forkserver)
+        os.environ[ZYGOTE_ENV] = spec["zygote"]
+    else:
+        os.environ.pop(ZYGOTE_ENV, None)
     timeout = spec["timeout"]
     timed_out = threading.Event()
 
@@ -241,14 +338,40 @@ def execute_job(spec: dict[str, Any]) -> dict[str, Any]:
     # the notebook's time counts from its kernel's start (which has its own timeout,
     # START_TIMEOUT_S): a slow start on a loaded machine does not eat the notebook's time
     watchdog = threading.Timer(timeout, on_timeout)
-    watchdog.daemon = True
+    # a held job's prelude has the notebook's timeout too, its wait for the word has none
+    prelude_dog = threading.Timer(timeout, on_timeout)
+    for dog in (watchdog, prelude_dog):
+        dog.daemon = True
+    held = {"word": None}
+
+    async def hold() -> None:
+        prelude_dog.cancel()
+        clock["prelude_s"] = time.monotonic() - clock["start"]
+        held["word"] = await await_go(go_file)
+        if held["word"] != "run":
+            raise Dropped
+        begin()
+        watchdog.start()
+
     try:
-        nb, error, current = run_notebook(spec["source"], files["notebook"], params,
-                                          spec["cwd"], timeout, on_start=watchdog.start)
+        nb, error, current = run_notebook(
+            spec["source"], files["notebook"], params, spec["cwd"], timeout,
+            on_start=prelude_dog.start if go_file else watchdog.start,
+            hold=hold if go_file else None)
+    except Dropped:
+        nb = None
     finally:
         watchdog.cancel()
+        prelude_dog.cancel()
         kernels.kill_kernels()
         kernels.forget_kernels()
+    if go_file and held["word"] is None:  # it stopped before its hold (an error in its
+        held["word"] = _wait_go(go_file)  # prelude): its result waits for the word too
+        if held["word"] == "run":
+            begin()
+    if held["word"] == "drop":
+        return {"scenario": scenario, "notebook": name, "dropped": True, "ok": True,
+                "error": None, "records": [], "duration_s": 0.0, "executed_at": None}
     if timed_out.is_set() or (error or {}).get("ename") == "CellTimeoutError":
         error = {"ename": "Timeout", "evalue": f"notebook still running after {timeout:g} s"}
     records: list[dict[str, Any]] = []
@@ -269,5 +392,5 @@ def execute_job(spec: dict[str, Any]) -> dict[str, Any]:
         if not any(files["data"].parent.iterdir()):
             files["data"].parent.rmdir()
     return {"scenario": scenario, "notebook": name, "ok": error is None, "error": error,
-            "records": records, "duration_s": time.monotonic() - start,
-            "executed_at": started_at}
+            "records": records, "duration_s": time.monotonic() - clock["start"],
+            "executed_at": clock["at"], "prelude_s": clock["prelude_s"]}

@@ -112,6 +112,7 @@ def _entry(run: ScenarioRun, name: str, prev: dict[str, Any]) -> dict[str, Any]:
         "duration_s": round(job.duration_s, 3),
         "last_execution_s": (round(job.duration_s, 3) if job.status in ("ok", "failed")
                              else job.last_execution_s),
+        "last_prelude_s": None if job.prelude_s is None else round(job.prelude_s, 3),
         "executed_at": job.executed_at,
         "input_hash": job.input_hash if job.status != "skipped" or job.reason == "cached"
         else prev.get("input_hash"),

@@ -92,6 +92,7 @@ class Job:
     records: list[dict[str, Any]] = field(default_factory=list)
     executed_at: str | None = None
     last_execution_s: float | None = None  # how long its last execution took
+    prelude_s: float | None = None  # a held job's kernel start and prelude (last known)
     data_deps: list[str] = field(default_factory=list)  # data files in its input hash
     data_hash: str = ""  # hash of those files
 

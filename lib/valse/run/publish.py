@@ -87,6 +87,7 @@ def carry(run: ScenarioRun, job: Job) -> None:
             link_or_copy(src, run.build / rel)
     job.executed_at = entry.get("executed_at")
     job.last_execution_s = entry.get("last_execution_s")
+    job.prelude_s = entry.get("last_prelude_s")
     job.duration_s = 0.0
     if entry.get("results_ok"):
         job.records = records_of(run.previous_folder, job.notebook.name)
@@ -149,10 +150,15 @@ def summary_inputs(run: ScenarioRun) -> list[dict[str, Any]]:
     return sort_records(r for j in others for r in j.records)
 
 
+def summary_inputs_path(run: ScenarioRun) -> Path:
+    """Where the summary notebooks of ``run`` read the other notebooks' records."""
+    assert run.build is not None
+    return run.build / ".work" / "metrics_so_far.json"
+
+
 def write_summary_inputs(run: ScenarioRun, records: list[dict[str, Any]]) -> Path:
     """Write ``records`` where the summary notebooks of ``run`` read them; return the path."""
-    assert run.build is not None
-    path = run.build / ".work" / "metrics_so_far.json"
+    path = summary_inputs_path(run)
     path.parent.mkdir(exist_ok=True)
     path.write_text(dump_json(records), encoding="utf-8")
     return path

@@ -173,6 +173,18 @@ def weigh(scenarios: list[ScenarioResults]) -> Any:
 _UNWEIGHED = object()
 
 
+def warm() -> None:
+    """Import what :func:`write_index` uses and compile its template (about 0.5 s), so that a
+    run can do it while a core is idle (its summary running alone) rather than at its end."""
+    import mistune  # noqa: F401
+
+    from valse.data import claims, facts, regulators  # noqa: F401
+    from valse.model import deal  # noqa: F401
+    from valse.report import answers, summary, summary_text, tree_report  # noqa: F401
+
+    _environment().get_template("index.html.j2")
+
+
 def render_index(scenarios: list[ScenarioResults], title: str | None = None,
                  lang: str = "en", result: Any = _UNWEIGHED) -> str:
     """Return the HTML of the index page (``lang``: ``en``, or ``fr`` for ``index.fr.html``).
