@@ -19,7 +19,7 @@ process with its own state: only already-imported modules are shared (copy-on-wr
 the stand-in's environment, cwd and streams, a process group of its own, default signal
 handlers and reseeded random generators (``random``, numpy's legacy global one).
 
-A run starts it before validating its data (:func:`valse.run.main.start_fork_server`), so that
+A run starts it before validating its data (:func:`valse.run.pool.start_fork_server`), so that
 its imports overlap the validation, the planning and the workers' start. Its socket appears
 only once it is ready to fork: a kernel asked for before that starts the ordinary way at once
 instead of waiting on the run's critical path.

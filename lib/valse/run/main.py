@@ -11,7 +11,10 @@ once its notebooks are done (:mod:`valse.run.publish`).
    written, and the run plans again under the lock. The console says why each notebook runs.
 2. **Execute** in a pool of ``--jobs`` workers; kernels on the IPC transport, forked from the
    kernel fork server when there is one (:mod:`valse.run.forkserver`). Summary notebooks (they
-   declare ``metrics_path``) run once the other notebooks of their scenario are done.
+   declare ``metrics_path``) run once the other notebooks of their scenario are done; a
+   worker that would idle meanwhile starts a summary's kernel and prelude cells, which then
+   wait for those results (:meth:`~valse.run.scheduler.Scheduler.prestartable`). The
+   workers' processes (:mod:`valse.run.pool`) start while the data are validated.
 3. **Publish**: each scenario is built in ``OUT/.runs/...`` and ``OUT/<scenario>`` swapped to
    it atomically; a build that would replace good results with a failure is kept in
    ``OUT/.failed/``. Killing the run at any moment leaves the previous results intact.
@@ -27,7 +30,6 @@ import threading
 from typing import Any
 
 from valse.run import noop, outfolder
-from valse.run.forkserver import ZYGOTE_ENV
 from valse.run.plan import (
     InvalidInput,
     Job,
@@ -39,55 +41,17 @@ from valse.run.plan import (
     plan,
     up_to_date,
 )
+from valse.run.pool import (
+    WORKER_PRELOAD,
+    failed_result,
+    job_spec,
+    start_fork_server,
+    start_worker_server,
+    terminate_pool,
+)
 
 #: Exit code when ``--no-wait`` and another run holds the lock on the output folder.
 EXIT_LOCKED = 3
-#: Modules the multiprocessing fork server imports once, before forking the pool's workers.
-WORKER_PRELOAD = ["valse.run.forkserver_guard", "valse.run.export", "valse.run.execute",
-                  "papermill", "nbformat"]
-
-
-def job_spec(run: ScenarioRun, job: Job, opts: Options, metrics_path: str | None) -> dict:
-    """What a worker needs to execute ``job`` (plain data: it is pickled to the worker)."""
-    from valse.run import kernels
-
-    declared = job.notebook.declared
-    return {
-        "scenario": run.scenario.name, "notebook": job.notebook.name,
-        "source": str(job.notebook.path), "build": str(run.build),
-        "parameters": job.parameters, "cwd": str(job.notebook.path.parent),
-        "timeout": opts.timeout,
-        "data_env": str(opts.data.resolve()),  # what the kernel reads (valse.data.paths)
-        "run_tmp": os.environ.get(kernels.RUN_TMP_ENV),
-        # the kernel fork server's socket, or None: the workers' process may predate it
-        "zygote": os.environ.get(ZYGOTE_ENV),
-        "artifacts": "artifacts_dir" in declared,
-        "metrics_path": metrics_path if "metrics_path" in declared else None,
-        "data_dir": str(opts.data.resolve()) if "data_dir" in declared else None,
-        "outputs_dir": str(opts.out.resolve()) if "outputs_dir" in declared else None,
-    }
-
-
-def _terminate_pool(pool: Any) -> None:
-    """Stop the workers (each kills its kernels on SIGTERM: :func:`execute.worker_init`)."""
-    procs = list(getattr(pool, "_processes", {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for proc in procs:
-        try:
-            proc.terminate()
-        except OSError:
-            pass
-    for proc in procs:
-        proc.join(timeout=5)
-        if proc.is_alive():
-            proc.kill()
-
-
-def _failed_result(exc: BaseException) -> dict[str, Any]:
-    return {"ok": False, "records": [], "duration_s": 0.0,
-            "error": {"ename": type(exc).__name__, "evalue": str(exc)}}
-
-
 def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
             console_stream: Any = None, server: tuple[Any, str] | None = None) -> int:
     """Build, execute, export and publish every scenario that is not up to date. ``server``:
@@ -263,7 +227,7 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
                 try:
                     result = fut.result()
                 except Exception as exc:  # noqa: BLE001 - a worker died
-                    result = _failed_result(exc)
+                    result = failed_result(exc)
                     held.pop((run.scenario.name, job.notebook.name), None)  # no word now
                 if result.get("dropped"):
                     continue  # a held job told to drop: start() carried its results
@@ -274,7 +238,7 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
     finally:
         signal.signal(signal.SIGTERM, previous_term)
         if interrupted is not None:
-            _terminate_pool(pool)
+            terminate_pool(pool)
         else:
             pool.shutdown(wait=True)
         forkserver.stop(server)
@@ -328,34 +292,6 @@ def _remember(opts: Options, before: dict[str, list[int]] | None = None) -> None
         noop.write(options, before)
     except (InvalidInput, OSError):
         return  # no stamp: the next run makes the full check
-
-
-def start_worker_server() -> None:
-    """Start multiprocessing's fork server, which imports :data:`WORKER_PRELOAD` once and
-    forks the pool's workers, now: before the data are validated, so that its imports
-    (0.3-0.6 s) run on the other core meanwhile. It starts no kernel and writes nothing; the
-    workers forked from it get what a run sets in the environment from their job
-    (:func:`job_spec`)."""
-    import multiprocessing as mp
-    from multiprocessing import forkserver as mp_forkserver
-
-    mp.get_context("forkserver").set_forkserver_preload(WORKER_PRELOAD)
-    mp_forkserver.ensure_running()
-
-
-def start_fork_server(runs: list[ScenarioRun], opts: Options,
-                      stream: Any) -> tuple[Any, str] | None:
-    """Start the kernel fork server, when it is on, before the data are validated: it imports
-    the notebooks' libraries while the run validates, plans and starts its workers, so that it
-    is ready, or nearly, when the first kernels start (a kernel that comes before it is ready
-    starts the ordinary way: :mod:`valse.run.forkclient`)."""
-    from valse.run import forkserver
-
-    if not forkserver.enabled():
-        return None
-    paths = sorted({job.notebook.path for run in runs for job in run.jobs.values()
-                    if job.notebook.name in run.selected})
-    return forkserver.start(paths, log=lambda line: print(line, file=stream))
 
 
 def run(opts: Options, stream: Any = None) -> int:
