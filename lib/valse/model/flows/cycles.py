@@ -194,10 +194,15 @@ def _cancel_cycles(
 
 def _max_circulation(graph: nx.DiGraph) -> dict[tuple[str, str], float]:
     """Edge amounts of a largest circulation inside the flows (a linear programme)."""
+    return _max_circulation_of(
+        {(u, v): float(d["amount_usd_bn"]) for u, v, d in graph.edges(data=True)})
+
+
+def _max_circulation_of(amounts: Mapping[tuple[str, str], float]) -> dict[tuple[str, str], float]:
+    """:func:`_max_circulation` of the edges' amounts (payer, receiver) -> USD bn."""
     from scipy.optimize import linprog
 
-    edges = [(u, v, float(d["amount_usd_bn"])) for u, v, d in graph.edges(data=True)]
-    edges = [e for e in edges if e[2] > 0]
+    edges = [(u, v, a) for (u, v), a in amounts.items() if a > 0]
     if not edges:
         return {}
     nodes = sorted({n for u, v, _ in edges for n in (u, v)})
@@ -270,9 +275,23 @@ def decompose_circulation(
     circulations as linear programmes.
     """
     total = {(u, v): float(d["amount_usd_bn"]) for u, v, d in graph.edges(data=True)}
+    return decompose_amounts(total, method, max_cycles)
+
+
+def decompose_amounts(
+    total: Mapping[tuple[str, str], float], method: str = "greedy", max_cycles: int = 100_000
+) -> CirculationSplit:
+    """:func:`decompose_circulation` of the aggregated edges' amounts, without a graph.
+
+    ``total``: (payer, receiver) -> amount [USD bn], one entry per edge of the graph, in the
+    graph's edge order (the sums of the split add the edges in that order). A Monte Carlo of
+    the flows (:func:`valse.model.flows.draws.circulation_draws`) calls it once per distinct
+    draw with the amounts :func:`~valse.model.flows.graph.flow_graph` would aggregate.
+    """
+    total = dict(total)
     tol = 1e-9 * max(1.0, sum(total.values()))
     if method == "max":
-        source = _max_circulation(graph)
+        source = _max_circulation_of(total)
     elif method == "greedy":
         source = total
     else:

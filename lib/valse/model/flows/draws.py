@@ -9,8 +9,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from valse.model.flows.cycles import decompose_circulation
-from valse.model.flows.graph import AMOUNT, flow_graph
+from valse.model.flows.cycles import decompose_amounts
+from valse.model.flows.graph import AMOUNT
 
 
 def draw_values(
@@ -75,22 +75,57 @@ def circulation_draws(flows: pd.DataFrame, amount_draws: np.ndarray) -> pd.DataF
     -------
     pandas.DataFrame
         One row per draw: ``total_flows_usd_bn``, ``circular_volume_usd_bn`` and
-        ``circular_share_pct``, each computed by :func:`decompose_circulation`.
+        ``circular_share_pct``, each the split of :func:`decompose_circulation` (computed on
+        the edges' amounts, :func:`decompose_amounts`, without building a graph per draw).
+
+    Raises
+    ------
+    ValueError
+        When a drawn amount is negative or not finite (the message names the flow and draw).
     """
-    base = flows[["from", "to"]].to_dict("records")
-    amount_draws = np.asarray(amount_draws, dtype=float).reshape(len(amount_draws), len(base))
+    payers, receivers = flows["from"].tolist(), flows["to"].tolist()
+    amount_draws = np.asarray(amount_draws, dtype=float).reshape(len(amount_draws), len(payers))
+    bad = ~np.isfinite(amount_draws) | (amount_draws < 0)
+    if bad.any():  # as flow_graph says it
+        row, j = np.argwhere(bad)[0]
+        name = flows["id"].iloc[j] if "id" in flows.columns else int(j)
+        raise ValueError(f"flow {name!r} (draw {int(row)}): {AMOUNT} must be a finite number "
+                         f">= 0, found {float(amount_draws[row, j])!r}")
     # Draws often repeat (one-sided ranges, a tranche paid or not): decompose each distinct
     # set of amounts once and give every draw the answer of its set.
     distinct, which = np.unique(amount_draws, axis=0, return_inverse=True)
     answers = []
-    for amounts in distinct:
-        graph = flow_graph([{**r, AMOUNT: a} for r, a in zip(base, amounts, strict=True)])
-        split = decompose_circulation(graph)
+    for total in _edge_amounts(payers, receivers, distinct):
+        split = decompose_amounts(total)
         answers.append((split.total_usd_bn, split.circular_volume_usd_bn, split.circular_share_pct))
     rows = np.array(answers, dtype=float).reshape(len(distinct), 3)[np.ravel(which)]
     return pd.DataFrame(
         rows, columns=["total_flows_usd_bn", "circular_volume_usd_bn", "circular_share_pct"]
     )
+
+
+def _edge_amounts(payers: list[str], receivers: list[str], draws: np.ndarray) -> list[dict]:
+    """For each row of ``draws`` (flows' amounts, in the flows' order), the edges' amounts
+    that :func:`flow_graph` of those flows would hold, in its edge order: a graph's edges are
+    listed by payer (in the order companies first appear in the flows), then by receiver
+    (in the order of each pair's first flow of a non-zero amount); parallel flows are added
+    in the flows' order, from 0.0 (the same float sums as the graph's)."""
+    nodes = {n: k for k, n in enumerate(dict.fromkeys(
+        name for pair in zip(payers, receivers, strict=True) for name in pair))}
+    pairs = list(zip(payers, receivers, strict=True))
+    column = {pair: k for k, pair in enumerate(dict.fromkeys(pairs))}
+    sums = np.zeros((len(draws), len(column)))
+    for j, pair in enumerate(pairs):  # one column at a time: the graph's order of additions
+        sums[:, column[pair]] += draws[:, j]
+    out = []
+    for row, summed in zip(draws.tolist(), sums.tolist(), strict=True):
+        first: dict[tuple[str, str], int] = {}
+        for j, (pair, amount) in enumerate(zip(pairs, row, strict=True)):
+            if amount != 0 and pair not in first:
+                first[pair] = j
+        order = sorted(first, key=lambda pair: (nodes[pair[0]], first[pair]))
+        out.append({pair: summed[column[pair]] for pair in order})
+    return out
 
 
 def circular_share_pct_draws(flows: pd.DataFrame, amount_draws: np.ndarray) -> np.ndarray:
