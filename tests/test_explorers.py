@@ -155,6 +155,26 @@ def test_pages_share_the_outputs_data_and_render_an_explorer_once(base_explorer,
     assert shared.cells[1] is not nb.cells[1] and shared.cells[1].outputs is not nb.cells[1].outputs
 
 
+def test_pages_render_each_markdown_text_once(tmp_path, monkeypatch):
+    from nbconvert import HTMLExporter
+
+    v4 = nbformat.v4
+    nb = v4.new_notebook(cells=[
+        v4.new_markdown_cell("Same *text*"), v4.new_markdown_cell("Same *text*"),
+        v4.new_markdown_cell("Other **text**"),
+        v4.new_code_cell("x", outputs=[v4.new_output(
+            "display_data", data={"text/markdown": "Same *text*", "text/plain": "x"})])])
+    expected = [export.notebook_to_html(nb, reader=reader, title="t") for reader in (True, False)]
+    seen = []
+    render = HTMLExporter.markdown2html
+    monkeypatch.setattr(HTMLExporter, "markdown2html",
+                        lambda self, ctx, src: seen.append(src) or render(self, ctx, src))
+    export.export_pages(nb, tmp_path / "r.html", tmp_path / "f.html", title="t")
+    assert [(tmp_path / n).read_text(encoding="utf-8") for n in ("r.html", "f.html")] == expected
+    # four texts on each of two pages, two of them distinct: two renderings
+    assert sorted(seen) == ["Other **text**", "Same *text*"] and export._MARKDOWN_HTML == {}
+
+
 def test_jupyterlab_sees_a_markdown_line(base_explorer):
     bundle = base_explorer._repr_mimebundle_()
     assert set(bundle) == {se.MIMETYPE, "text/markdown"}
