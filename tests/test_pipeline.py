@@ -282,7 +282,7 @@ def test_notebook_timeout_fails_that_notebook(project):
 
 def test_the_summary_starts_on_the_idle_worker_and_waits_for_the_others(project):
     # beta sleeps 4 s: alpha's worker is idle meanwhile, and takes the summary's kernel and
-    # prelude; the summary goes on once beta is done, and reads both others' metrics
+    # prelude; the summary goes on once beta's cells are done, and reads both others' metrics
     slow = project.scenario("held", "beta_sleep_s: 4\n")
     result = project.run("--scenario", str(slow))
     assert result.returncode == 0, result.stderr
@@ -290,7 +290,7 @@ def test_the_summary_starts_on_the_idle_worker_and_waits_for_the_others(project)
     def at(start: str) -> int:
         return next(i for i, line in enumerate(lines) if line.startswith(start))
 
-    assert at("[held] 90_summary ... started") > at("[held] 20_beta ... ok"), lines
+    assert at("[held] 90_summary ... started") > at("[held] 10_alpha ... ok"), lines
     entries = {e["name"]: e for e in json.loads(
         (project.out / "held" / "manifest.json").read_text())["notebooks"]}
     assert entries["90_summary"]["last_prelude_s"] > 0
@@ -298,6 +298,23 @@ def test_the_summary_starts_on_the_idle_worker_and_waits_for_the_others(project)
     assert entries["90_summary"]["duration_s"] < entries["20_beta"]["duration_s"]
     assert {m["name"]: m["value"] for m in json.loads(
         (project.out / "held" / "metrics.json").read_text())}["metrics_seen_count"] == 3
+
+
+def test_the_summary_goes_on_while_the_last_notebook_writes_its_pages(project):
+    # beta's 400 Markdown outputs make its pages slow to write (about a second): its records
+    # reach the run before that, and the summary, prestarted, goes on meanwhile; it reads
+    # beta's metric, so it started after beta's cells ended
+    slow = project.scenario("pages", "beta_sleep_s: 2\nbeta_outputs: 400\n")
+    result = project.run("--scenario", str(slow))
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("[pages]")]
+    def at(start: str) -> int:
+        return next(i for i, line in enumerate(lines) if line.startswith(start))
+
+    assert at("[pages] 90_summary ... started") < at("[pages] 20_beta ... ok"), lines
+    assert {m["name"]: m["value"] for m in json.loads(
+        (project.out / "pages" / "metrics.json").read_text())}["metrics_seen_count"] == 3
+    assert (project.out / "pages" / "html" / "20_beta.html").read_text().count("word") >= 400 * 40
 
 
 # ------------------------------------------------------------------ incremental runs

@@ -220,6 +220,28 @@ def test_a_cached_job_ends_at_once_and_frees_the_summary(tmp_path):
     assert sched.publishable() == [run]
 
 
+def test_records_in_before_the_pages_free_the_summary_but_not_the_publication(tmp_path):
+    from valse.run.publish import summary_inputs
+
+    nbs = [source(tmp_path, "10_a"), source(tmp_path, "20_b"),
+           source(tmp_path, "90_sum", declares=("metrics_path",))]
+    run = scenario_run("base", nbs)
+    sched = Scheduler([run])
+    assert [j.notebook.name for _, j in sched.ready()] == ["10_a", "20_b"]
+    a, b = run.jobs["10_a"], run.jobs["20_b"]
+    a.status, a.records = "ok", [{"name": "m_a", "notebook": "10_a"}]
+    b.records = [{"name": "m_b", "notebook": "20_b"}]  # its result is not in yet
+    assert sched.ready() == [] and summary_inputs(run) == a.records
+    b.records_ready = True  # the worker sent them before writing b's pages
+    ready = sched.ready()
+    assert [j.notebook.name for _, j in ready] == ["90_sum"]
+    assert [r["name"] for r in summary_inputs(run)] == ["m_a", "m_b"]
+    ready[0][1].status = "ok"
+    assert sched.publishable() == []  # b's pages are still being written
+    b.status = "ok"
+    assert sched.publishable() == [run]
+
+
 # ------------------------------------------------------------------ publisher
 
 

@@ -382,6 +382,8 @@ def execute_job(spec: dict[str, Any]) -> dict[str, Any]:
             records = metrics_from_notebook(nb, name)
         except ValueError as exc:
             error = {"ename": type(exc).__name__, "evalue": f"bad metric record: {exc}"}
+        if error is None and _EVENTS is not None:  # a summary may go on while this exports
+            _EVENTS.put(("records", scenario, name, records))
     try:
         nbformat.write(nb, str(files["notebook"]))
         export.export_pages(nb, files["reader"], files["full"], title=f"{name} ({scenario})")

@@ -102,6 +102,7 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
     workers = max(1, min(opts.jobs, sum(1 for run in runs for job in run.jobs.values()
                                         if job.notebook.name in run.selected)))
     sched = Scheduler(runs, workers)
+    by_key = {(run.scenario.name, job.notebook.name): job for run, job in sched.todo}
     console = Console(sched.total, console_stream)
     if server is None:
         server = forkserver.start(sorted({job.notebook.path for _, job in sched.todo}),
@@ -117,14 +118,39 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
     reasons: dict[tuple[str, str], str] = {}  # why each notebook runs, for the console
     stop_events = threading.Event()
 
+    # records sent by a worker before it writes its notebook's pages (execute_job), for the
+    # main loop; ``wake[0]`` is done when some are waiting, which ends the loop's wait
+    early: list[tuple[str, str, list]] = []
+    early_lock = threading.Lock()
+    wake: list[Future] = [Future()]
+
     def pump_events() -> None:
         while not stop_events.is_set():
             msg = events.get()
             if msg is None:
                 return
-            _, scenario, name = msg
+            kind, scenario, name = msg[:3]
+            if kind == "records":
+                with early_lock:
+                    early.append((scenario, name, msg[3]))
+                    if not wake[0].done():
+                        wake[0].set_result(None)
+                continue
             why = reasons.get((scenario, name))
             console.line(f"[{scenario}] {name} ... started" + (f" ({why})" if why else ""))
+
+    def take_early() -> None:
+        """Note the records that came before their jobs' ends: a summary waiting for them
+        may start (:meth:`Scheduler.others_done`) while those jobs write their pages."""
+        with early_lock:
+            taken = early[:]
+            early.clear()
+            if wake[0].done():
+                wake[0] = Future()
+        for scenario, name, records in taken:
+            job = by_key.get((scenario, name))
+            if job is not None and job.status == "pending":
+                job.records, job.records_ready = records, True
 
     reader = threading.Thread(target=pump_events, daemon=True)
     reader.start()
@@ -221,8 +247,11 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
     try:
         step()
         while futures:
-            done, _ = wait(list(futures), return_when=FIRST_COMPLETED)
+            done, _ = wait([*futures, wake[0]], return_when=FIRST_COMPLETED)
+            take_early()
             for fut in done:
+                if fut not in futures:  # the wake
+                    continue
                 run, job = futures.pop(fut)
                 try:
                     result = fut.result()

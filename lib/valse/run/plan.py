@@ -93,6 +93,8 @@ class Job:
     executed_at: str | None = None
     last_execution_s: float | None = None  # how long its last execution took
     prelude_s: float | None = None  # a held job's kernel start and prelude (last known)
+    #: its records are in (the worker's ``records`` event) while its pages are still written
+    records_ready: bool = False
     data_deps: list[str] = field(default_factory=list)  # data files in its input hash
     data_hash: str = ""  # hash of those files
 

@@ -142,11 +142,11 @@ def publish_scenario(run: ScenarioRun, opts: Options, inputs: dict[str, Any], st
 
 def summary_inputs(run: ScenarioRun) -> list[dict[str, Any]]:
     """The metric records a summary notebook of ``run`` reads: those of the other notebooks
-    that finished without error, sorted."""
+    that finished without error, or ran without error and are writing their pages, sorted."""
     from valse.report.record import sort_records
 
-    others = [j for j in run.jobs.values() if not j.notebook.is_summary
-              and j.error is None and j.status in ("ok", "skipped")]
+    others = [j for j in run.jobs.values() if not j.notebook.is_summary and j.error is None
+              and (j.status in ("ok", "skipped") or j.status == "pending" and j.records_ready)]
     return sort_records(r for j in others for r in j.records)
 
 

@@ -102,8 +102,9 @@ class Scheduler:
 
     @staticmethod
     def others_done(run: ScenarioRun) -> bool:
-        """Every selected non-summary notebook of ``run`` has finished."""
-        return all(j.status != "pending" for j in run.jobs.values()
+        """Every selected non-summary notebook of ``run`` has finished, or has its records
+        in while it writes its pages (:attr:`~valse.run.plan.Job.records_ready`)."""
+        return all(j.status != "pending" or j.records_ready for j in run.jobs.values()
                    if not j.notebook.is_summary and j.notebook.name in run.selected)
 
     def ready(self) -> list[tuple[ScenarioRun, Job]]:
