@@ -11,7 +11,15 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from valse.run.execute import PRELUDE_TAG, execute_job, hold_index, read_go, write_go
+from valse.report.static_explorer import MIMETYPE
+from valse.run.execute import (
+    PRELUDE_TAG,
+    execute_job,
+    export_job,
+    hold_index,
+    read_go,
+    write_go,
+)
 from valse.run.manifest import notebook_files
 
 
@@ -119,3 +127,42 @@ def test_a_failed_prelude_waits_for_the_word_too(tmp_path):
     dropped = execute_job(spec(tmp_path / "marks", source, go))
     talker.join()
     assert dropped["dropped"] is True and not (tmp_path / "marks" / "build").exists()
+
+
+def test_deferred_pages_are_the_pages_written_at_once(tmp_path):
+    # a run of one scenario writes its analysis notebooks' pages later, from the notebook
+    # saved (export_job); they are the pages written at once, to the byte, with an explorer
+    # whose keys nbformat sorts when it saves (its data go into the page as they are)
+    nb = nbformat.v4.new_notebook()
+    spec = ('{"title": "t", "sliders": [], "metrics": [{"name": "m", "label": "M", '
+            '"unit": "%", "axes": [], "strings": [str(x)], "index": [0]}], "texts": {}, '
+            '"error": {"axes": [], "strings": [""], "index": [0]}, "blocks": []}')
+    nb.cells = [tagged("x = 1", "parameters"),
+                tagged("from IPython.display import display\n"
+                       f"display({{{MIMETYPE!r}: {spec}}}, raw=True)\nprint(x)")]
+    path = tmp_path / "10_a.ipynb"
+    nbformat.write(nb, str(path))
+    pages = {}
+    for defer in (False, True):
+        job = {"scenario": "base", "notebook": "10_a", "source": str(path),
+               "build": str(tmp_path / f"build-{defer}"), "parameters": {"x": 3},
+               "cwd": str(tmp_path), "timeout": 120, "data_env": None, "run_tmp": None,
+               "artifacts": False, "metrics_path": None, "data_dir": None,
+               "outputs_dir": None, "defer_pages": defer}
+        result = execute_job(job)
+        assert result["ok"], result["error"]
+        files = {k: Path(job["build"]) / v for k, v in notebook_files("10_a").items()}
+        assert result["pages"] == ("deferred" if defer else "written")
+        assert files["reader"].exists() is not defer
+        if defer:
+            written = export_job(job)
+            assert written["error"] is None and written["duration_s"] > 0
+        pages[defer] = files["reader"].read_bytes()
+    assert pages[True] == pages[False]
+    assert b'class=\'valse-explorer-data\'>{"blocks":[]' in pages[True]  # as saved: sorted
+
+
+def test_deferred_pages_of_a_missing_notebook_are_an_error_not_a_crash(tmp_path):
+    result = export_job({"scenario": "base", "notebook": "10_a", "build": str(tmp_path)})
+    assert result["error"]["ename"] == "FileNotFoundError"
+    assert "HTML export" in result["error"]["evalue"]

@@ -242,6 +242,23 @@ def test_records_in_before_the_pages_free_the_summary_but_not_the_publication(tm
     assert sched.publishable() == [run]
 
 
+def test_deferred_pages_wait_for_the_summary_to_be_given(tmp_path):
+    nbs = [source(tmp_path, "10_a"), source(tmp_path, "90_sum", declares=("metrics_path",))]
+    run = scenario_run("base", nbs)
+    alone = scenario_run("solo", [source(tmp_path, "10_x")])  # no summary: at once
+    unselected = scenario_run("pick", [source(tmp_path, "10_y"),
+                                       source(tmp_path, "90_z", declares=("metrics_path",))],
+                              selected={"10_y"})
+    sched = Scheduler([run, alone, unselected])
+    assert sched.summaries_given(alone) and sched.summaries_given(unselected)
+    sched.ready()
+    assert not sched.summaries_given(run)
+    run.jobs["10_a"].records_ready = True  # executed, its pages deferred
+    assert [j.notebook.name for _, j in sched.ready()] == ["90_sum"]
+    assert sched.summaries_given(run)
+    assert sched.publishable() == []  # 10_a is still pending: its pages are not written
+
+
 # ------------------------------------------------------------------ publisher
 
 

@@ -13,6 +13,10 @@ bookkeeping (tested without kernels).
   otherwise idle: every other notebook of its scenario has been given, so it waits only for
   notebooks already running. Its kernel starts and runs its prelude cells
   (:mod:`valse.run.execute`) while they finish.
+- A run of one scenario on two or more workers defers its analysis notebooks' pages: each
+  is written once the scenario's summary is given (:meth:`Scheduler.summaries_given`), on
+  the core that would otherwise idle while the summary runs alone; until then the notebook
+  stays pending with its records in (:attr:`~valse.run.plan.Job.records_ready`).
 - A scenario becomes publishable once none of its notebooks is pending; each is published
   once.
 
@@ -143,6 +147,14 @@ class Scheduler:
         run, job = best[1]
         self._prestarted.add((run.scenario.name, job.notebook.name))
         return best[1]
+
+    def summaries_given(self, run: ScenarioRun) -> bool:
+        """True when no selected summary of ``run`` is still to be given by :meth:`ready`
+        (each was given, or is not pending, or ``run`` has none): the moment a run that
+        defers its analysis notebooks' pages lets them be written."""
+        return all((run.scenario.name, j.notebook.name) in self._given or j.status != "pending"
+                   for j in run.jobs.values()
+                   if j.notebook.is_summary and j.notebook.name in run.selected)
 
     def publishable(self) -> list[ScenarioRun]:
         """The scenarios none of whose notebooks is pending, not given before."""
