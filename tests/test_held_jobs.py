@@ -12,14 +12,8 @@ import nbformat
 import pytest
 
 from valse.report.static_explorer import MIMETYPE
-from valse.run.execute import (
-    PRELUDE_TAG,
-    execute_job,
-    export_job,
-    hold_index,
-    read_go,
-    write_go,
-)
+from valse.run.execute import PRELUDE_TAG, execute_job, hold_index, read_go, write_go
+from valse.run.export import export_job
 from valse.run.manifest import notebook_files
 
 

@@ -249,7 +249,9 @@ def test_deferred_pages_wait_for_the_summary_to_be_given(tmp_path):
     unselected = scenario_run("pick", [source(tmp_path, "10_y"),
                                        source(tmp_path, "90_z", declares=("metrics_path",))],
                               selected={"10_y"})
-    sched = Scheduler([run, alone, unselected])
+    sched = Scheduler([run, alone, unselected], workers=2)
+    assert not sched.defer_pages  # several scenarios: each notebook's pages at once
+    assert Scheduler([run], workers=2).defer_pages and not Scheduler([run]).defer_pages
     assert sched.summaries_given(alone) and sched.summaries_given(unselected)
     sched.ready()
     assert not sched.summaries_given(run)
@@ -257,6 +259,20 @@ def test_deferred_pages_wait_for_the_summary_to_be_given(tmp_path):
     assert [j.notebook.name for _, j in sched.ready()] == ["90_sum"]
     assert sched.summaries_given(run)
     assert sched.publishable() == []  # 10_a is still pending: its pages are not written
+
+
+def test_deferred_pages_end_a_job_with_the_first_error_and_both_times():
+    from valse.run.pool import failed_result, pages_written
+
+    ran = {"ok": True, "error": None, "records": [1], "duration_s": 2.5}
+    assert pages_written(ran, {"error": None, "duration_s": 0.5}) == {
+        **ran, "duration_s": 3.0}
+    died = pages_written(ran, failed_result(OSError("worker died")))
+    assert died["ok"] is False and died["error"]["evalue"] == "worker died"
+    failed = {**ran, "ok": False, "error": {"ename": "ValueError", "evalue": "cell 3"}}
+    both = pages_written(failed, {"error": {"ename": "OSError", "evalue": "disk"},
+                                  "duration_s": 0.25})
+    assert both["error"]["evalue"] == "cell 3" and both["duration_s"] == 2.75
 
 
 # ------------------------------------------------------------------ publisher

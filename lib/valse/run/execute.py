@@ -296,7 +296,8 @@ def execute_job(spec: dict[str, Any]) -> dict[str, Any]:
     """Execute and export one notebook (runs in a worker process). Never raises.
 
     With ``spec["defer_pages"]`` it writes the executed notebook but not its pages: the
-    result says ``pages: "deferred"`` and :func:`export_job` writes them later."""
+    result says ``pages: "deferred"`` and :func:`valse.run.export.export_job` writes them
+    later."""
     import nbformat
 
     from valse.report.record import metrics_from_notebook
@@ -305,7 +306,7 @@ def execute_job(spec: dict[str, Any]) -> dict[str, Any]:
     name, scenario = spec["notebook"], spec["scenario"]
     clock: dict[str, Any] = {"start": time.monotonic(), "at": now_iso(), "prelude_s": None}
     go_file = spec.get("go")
-    defer = bool(spec.get("defer_pages"))  # its pages are written later (export_job)
+    defer = bool(spec.get("defer_pages"))  # its pages are written later (export.export_job)
 
     build = Path(spec["build"])
     files = {k: build / v for k, v in notebook_files(name).items()}
@@ -391,9 +392,8 @@ def execute_job(spec: dict[str, Any]) -> dict[str, Any]:
     try:
         text = nbformat.writes(nb)
         files["notebook"].write_text(text, encoding="utf-8")
-        if not defer:  # the pages of the notebook as saved, as export_job writes them
-            export.export_pages(saved(text), files["reader"], files["full"],
-                                title=f"{name} ({scenario})")
+        if not defer:  # else export.export_job writes them later, from the same text
+            export.saved_pages(text, files["reader"], files["full"], f"{name} ({scenario})")
     except Exception as exc:  # noqa: BLE001
         error = error or {"ename": type(exc).__name__, "evalue": f"HTML export: {exc}"}
     if files["data"].is_dir() and not any(files["data"].iterdir()):
@@ -405,28 +405,3 @@ def execute_job(spec: dict[str, Any]) -> dict[str, Any]:
             "executed_at": clock["at"], "prelude_s": clock["prelude_s"],
             "pages": "deferred" if defer else "written"}
 
-
-def saved(text: str) -> Any:
-    """The notebook saved as ``text`` (nbformat's JSON, keys sorted), as both page writers
-    read it: the pages are the same whether written at once or later (:func:`export_job`)."""
-    import nbformat
-
-    return nbformat.reads(text, as_version=4)
-
-
-def export_job(spec: dict[str, Any]) -> dict[str, Any]:
-    """Write the two pages of a notebook that :func:`execute_job` executed with
-    ``defer_pages`` (runs in a worker process), from the executed notebook it wrote. Never
-    raises: ``error`` is None or what went wrong; ``duration_s`` is the export's time."""
-    from valse.run import export
-
-    start = time.monotonic()
-    name, scenario = spec["notebook"], spec["scenario"]
-    files = {k: Path(spec["build"]) / v for k, v in notebook_files(name).items()}
-    error = None
-    try:
-        nb = saved(files["notebook"].read_text(encoding="utf-8"))
-        export.export_pages(nb, files["reader"], files["full"], title=f"{name} ({scenario})")
-    except Exception as exc:  # noqa: BLE001
-        error = {"ename": type(exc).__name__, "evalue": f"HTML export: {exc}"}
-    return {"error": error, "duration_s": time.monotonic() - start}

@@ -312,3 +312,33 @@ def export_pages(nb: Any, reader_path: Path, full_path: Path, title: str) -> Non
     finally:
         _EXPLORER_HTML.clear()
         _MARKDOWN_HTML.clear()
+
+
+def saved_pages(text: str, reader_path: Path, full_path: Path, title: str) -> None:
+    """Write the two pages (:func:`export_pages`) of the executed notebook saved as ``text``
+    (nbformat's JSON, keys sorted): the pages are the same whether written as the notebook
+    is saved (:func:`valse.run.execute.execute_job`) or later (:func:`export_job`)."""
+    import nbformat
+
+    export_pages(nbformat.reads(text, as_version=4), reader_path, full_path, title)
+
+
+def export_job(spec: dict[str, Any]) -> dict[str, Any]:
+    """Write the pages of a notebook that :func:`valse.run.execute.execute_job` executed
+    with ``defer_pages``, from the notebook it saved in ``spec["build"]`` (runs in a worker
+    process). Never raises: ``error`` is None or what went wrong; ``duration_s`` is the
+    export's time [s]."""
+    import time
+
+    from valse.run.manifest import notebook_files
+
+    start = time.monotonic()
+    name, scenario = spec["notebook"], spec["scenario"]
+    files = {k: Path(spec["build"]) / v for k, v in notebook_files(name).items()}
+    error = None
+    try:
+        saved_pages(files["notebook"].read_text(encoding="utf-8"), files["reader"],
+                    files["full"], f"{name} ({scenario})")
+    except Exception as exc:  # noqa: BLE001
+        error = {"ename": type(exc).__name__, "evalue": f"HTML export: {exc}"}
+    return {"error": error, "duration_s": time.monotonic() - start}

@@ -15,10 +15,8 @@ once its notebooks are done (:mod:`valse.run.publish`).
    worker that would idle meanwhile starts a summary's kernel and prelude cells, which then
    wait for those results (:meth:`~valse.run.scheduler.Scheduler.prestartable`). The
    workers' processes (:mod:`valse.run.pool`) start while the data are validated. A run of
-   one scenario on two or more workers writes its analysis notebooks' pages once its summary
-   goes (:func:`~valse.run.execute.export_job`), on the core that would otherwise idle
-   while the summary runs alone; several scenarios keep the cores busy and write each
-   notebook's pages at once.
+   one scenario writes its analysis notebooks' pages once its summary goes, on the core
+   that would idle meanwhile (:attr:`~valse.run.scheduler.Scheduler.defer_pages`).
 3. **Publish**: each scenario is built in ``OUT/.runs/...`` and ``OUT/<scenario>`` swapped to
    it atomically; a build that would replace good results with a failure is kept in
    ``OUT/.failed/``. Killing the run at any moment leaves the previous results intact.
@@ -49,6 +47,7 @@ from valse.run.pool import (
     WORKER_PRELOAD,
     failed_result,
     job_spec,
+    pages_written,
     start_fork_server,
     start_worker_server,
     terminate_pool,
@@ -67,7 +66,8 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
     # imported here, not at the top: a run with nothing to do (the no-op) needs none of them
     from valse.run import forkserver, kernels
     from valse.run.console import Console, describe_error
-    from valse.run.execute import execute_job, export_job, worker_init, write_go
+    from valse.run.execute import execute_job, worker_init, write_go
+    from valse.run.export import export_job
     from valse.run.manifest import (
         dump_json,  # noqa: F401 - imported before the pool forks
         git_state,
@@ -119,10 +119,8 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
                                initializer=worker_init, initargs=(events,))
     futures: dict[Future, tuple[ScenarioRun, Job]] = {}
-    # one scenario on two workers: its analysis notebooks' pages wait for its summary to go
-    # (the core that would idle while the summary runs alone writes them); their execution
-    # results wait here, and the futures of the exports submitted map to them
-    defer = workers > 1 and len(runs) == 1
+    # deferred pages (Scheduler.defer_pages): the execution results whose pages wait for
+    # their summary to go, and the futures of the exports submitted map to them
     waiting_pages: list[tuple[ScenarioRun, Job, dict[str, Any]]] = []
     exports: dict[Future, dict[str, Any]] = {}
     reasons: dict[tuple[str, str], str] = {}  # why each notebook runs, for the console
@@ -205,7 +203,7 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
             write_go(go, "run")
             return
         spec = job_spec(run, job, opts, metrics_path)
-        spec["defer_pages"] = defer and not job.notebook.is_summary
+        spec["defer_pages"] = sched.defer_pages and not job.notebook.is_summary
         futures[pool.submit(execute_job, spec)] = (run, job)
 
     def release_pages() -> None:
@@ -217,12 +215,6 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
                     "build": str(run.build)}
             fut = pool.submit(export_job, spec)
             futures[fut], exports[fut] = (run, job), result
-
-    def pages_written(result: dict[str, Any], pages: dict[str, Any]) -> dict[str, Any]:
-        """An execution's result with its deferred pages': the first error, both times."""
-        error = result["error"] or pages["error"]
-        return {**result, "ok": error is None, "error": error,
-                "duration_s": result["duration_s"] + pages["duration_s"]}
 
     held: dict[tuple[str, str], str] = {}  # prestarted summaries: their go files
 
@@ -288,8 +280,7 @@ def execute(runs: list[ScenarioRun], inputs: dict[str, Any], opts: Options,
                     result = failed_result(exc)
                     held.pop((run.scenario.name, job.notebook.name), None)  # no word now
                 if fut in exports:  # deferred pages written: the job ends now
-                    finish(run, job, pages_written(exports.pop(fut), {
-                        "error": result["error"], "duration_s": result["duration_s"]}))
+                    finish(run, job, pages_written(exports.pop(fut), result))
                     continue
                 if result.get("dropped"):
                     continue  # a held job told to drop: start() carried its results

@@ -56,6 +56,15 @@ def failed_result(exc: BaseException) -> dict[str, Any]:
             "error": {"ename": type(exc).__name__, "evalue": str(exc)}}
 
 
+def pages_written(result: dict[str, Any], pages: dict[str, Any]) -> dict[str, Any]:
+    """An execution's ``result`` once its deferred ``pages`` are written
+    (:func:`valse.run.export.export_job`, or :func:`failed_result`): the first error of the
+    two, and the sum of their times [s]."""
+    error = result["error"] or pages["error"]
+    return {**result, "ok": error is None, "error": error,
+            "duration_s": result["duration_s"] + pages["duration_s"]}
+
+
 def start_worker_server() -> None:
     """Start multiprocessing's fork server, which imports :data:`WORKER_PRELOAD` once and
     forks the pool's workers, now: before the data are validated, so that its imports

@@ -95,6 +95,11 @@ class Scheduler:
         self.todo = analysis_first(longest_first(
             (run, job) for run in runs for job in run.jobs.values()
             if job.notebook.name in run.selected), workers)
+        #: whether analysis notebooks' pages wait for their summary (:meth:`summaries_given`):
+        #: with one scenario, a core idles while its summary runs alone and can write them;
+        #: with several, the others' notebooks keep the cores busy, and a deferred page
+        #: would wait behind them, holding back every scenario's publication to the end
+        self.defer_pages = workers > 1 and len(runs) == 1
         self._given: set[tuple[str, str]] = set()
         self._prestarted: set[tuple[str, str]] = set()
         self._published: set[str] = set()
