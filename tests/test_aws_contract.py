@@ -96,6 +96,21 @@ def test_nothing_caused_nothing_built():
     assert ac.contract_summary(c)["capex_usd_bn"] == 0.0
 
 
+@pytest.mark.parametrize("kw", [{}, {"accelerator_hour_price_usd": 0.5},
+                                {"discount_rate": 0.0}, {"deal_caused_share": 0.0}])
+def test_npv_and_irr_in_one_evaluation_equal_each_alone(kw):
+    """npv_parts and contract_summary take both from one evaluation of the flows: the same
+    numbers to the bit as the two functions (a NaN IRR where nothing is caused)."""
+    c = contract(**kw)
+    npv, irr_pct = ac.contract_npv_irr(c)
+    assert npv == ac.contract_npv_usd_bn(c)
+    alone = ac.contract_irr_pct(c)
+    assert (math.isnan(irr_pct) and math.isnan(alone)) or irr_pct == alone
+    s = ac.contract_summary(c)
+    assert s["npv_usd_bn"] == npv
+    assert (math.isnan(s["irr_pct"]) and math.isnan(irr_pct)) or s["irr_pct"] == irr_pct
+
+
 def test_margin_is_an_output_and_a_low_price_gives_a_negative_npv():
     s = ac.contract_summary(contract())
     assert 0 < s["operating_margin"] < 1

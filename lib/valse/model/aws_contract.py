@@ -288,6 +288,21 @@ def contract_irr_pct(c: Contract) -> float:
     return 100.0 * irr(cash_flows(c)["cash_flow"])
 
 
+def contract_npv_irr(c: Contract) -> tuple[float, float]:
+    """:func:`contract_npv_usd_bn` and :func:`contract_irr_pct` from one evaluation of
+    :func:`cash_flows` (a static explorer asks both of thousands of contracts; each alone
+    computes the flows again).
+
+    Returns
+    -------
+    (float, float)
+        The NPV [USD bn] and the IRR [% per year; NaN when no flows], equal to the two
+        functions' results.
+    """
+    flows = cash_flows(c)["cash_flow"]
+    return float(npv_usd_bn(flows, c.discount_rate)), 100.0 * irr(flows)
+
+
 def operating_margin(c: Contract) -> float:
     """AWS's operating margin on the caused part of the contract: an output of the model.
 
@@ -315,6 +330,7 @@ def contract_summary(c: Contract) -> dict[str, float]:
         ``peak_gigawatts``, ``capex_usd_bn_per_gw`` (IT + facility).
     """
     f = cash_flows(c)
+    npv, irr_pct = float(npv_usd_bn(f["cash_flow"], c.discount_rate)), 100.0 * irr(f["cash_flow"])
     return {
         "revenue_usd_bn": float(f["revenue"].sum()),
         "capex_usd_bn": float(f["it_capex"].sum() + f["facility_capex"].sum()),
@@ -325,8 +341,8 @@ def contract_summary(c: Contract) -> dict[str, float]:
         "tax_usd_bn": float(f["tax"].sum()),
         "residual_usd_bn": float(f["residual"]),
         "expected_loss_usd_bn": float(f["expected_loss"].sum()),
-        "npv_usd_bn": contract_npv_usd_bn(c),
-        "irr_pct": contract_irr_pct(c),
+        "npv_usd_bn": npv,
+        "irr_pct": irr_pct,
         "operating_margin": operating_margin(c),
         "peak_gigawatts": float(f["gigawatts"]),
         "capex_usd_bn_per_gw": c.it_capex_usd_bn_per_gw + c.facility_capex_usd_bn_per_gw,

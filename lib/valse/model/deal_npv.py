@@ -92,13 +92,13 @@ def npv_parts(params: Mapping[str, Any]) -> dict[str, float]:
     c = aws_contract.create_contract(params)
     inv = tranche.investment_pv_usd_bn(t)
     stake = tranche.stake_value_pv_usd_bn(t)
-    contract = aws_contract.contract_npv_usd_bn(c)
+    contract, irr_pct = aws_contract.contract_npv_irr(c)
     npv = deal_npv_usd_bn(stake, inv, contract)
     return {
         "amazon_investment_pv_usd_bn": inv,
         "amazon_stake_value_pv_usd_bn": stake,
         "aws_contract_npv_usd_bn": contract,
-        "aws_contract_irr_pct": aws_contract.contract_irr_pct(c),
+        "aws_contract_irr_pct": irr_pct,
         "amazon_deal_npv_usd_bn": npv,
         "amazon_net_cost_pv_usd_bn": net_cost_pv_usd_bn(inv, contract),
         "tranche_value_usd_bn": tranche.tranche_value_usd_bn(t),
