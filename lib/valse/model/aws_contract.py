@@ -330,7 +330,7 @@ def contract_summary(c: Contract) -> dict[str, float]:
         ``peak_gigawatts``, ``capex_usd_bn_per_gw`` (IT + facility).
     """
     f = cash_flows(c)
-    npv, irr_pct = float(npv_usd_bn(f["cash_flow"], c.discount_rate)), 100.0 * irr(f["cash_flow"])
+    npv, irr_pct = contract_npv_irr(c)
     return {
         "revenue_usd_bn": float(f["revenue"].sum()),
         "capex_usd_bn": float(f["it_capex"].sum() + f["facility_capex"].sum()),
