@@ -41,6 +41,7 @@ from valse.run.plan import (
     check_data,
     check_output_folder,
     plan,
+    remember,
     up_to_date,
 )
 from valse.run.pool import (
@@ -332,26 +333,6 @@ def _nothing_to_do(runs: list[ScenarioRun], stream: Any) -> int:
     return 0
 
 
-def _remember(opts: Options, before: dict[str, list[int]] | None = None) -> None:
-    """Leave the stamp that answers the next run with nothing to do (:mod:`valse.run.noop`)
-    when the full check finds every scenario up to date and nothing changed meanwhile;
-    ``before``: the fingerprint taken before that check, or None to make the check here."""
-    import dataclasses
-
-    options = noop.options_of(opts)
-    try:
-        if before is None:
-            before = noop.taken(options)
-            check = dataclasses.replace(opts, force=False)  # what the next run will find
-            runs, inputs = plan(check)
-            if not ((opts.out / "index.html").is_file()
-                    and all(up_to_date(r, check, inputs) for r in runs)):
-                return
-        noop.write(options, before)
-    except (InvalidInput, OSError):
-        return  # no stamp: the next run makes the full check
-
-
 def run(opts: Options, stream: Any = None) -> int:
     """Validate, plan, then execute what is needed holding the output folder's lock.
 
@@ -369,7 +350,7 @@ def run(opts: Options, stream: Any = None) -> int:
     index_ok = (opts.out / "index.html").is_file()
     if index_ok and all(up_to_date(r, opts, inputs) for r in runs):
         if before is not None:
-            _remember(opts, before)
+            remember(opts, before)
         return _nothing_to_do(runs, stream)
     from valse.run import forkserver
 
@@ -408,7 +389,7 @@ def _validate_and_execute(opts: Options, runs: list[ScenarioRun], stream: Any,
                 return _nothing_to_do(runs, stream)
             code = execute(runs, inputs, opts, stream, server)
             if code == 0:
-                _remember(opts)
+                remember(opts)
             return code
     except outfolder.LockBusy as exc:
         print(f"error: {exc}", file=stream)

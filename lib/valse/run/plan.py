@@ -295,3 +295,26 @@ def check_data(opts: Options, runs: list[ScenarioRun]) -> None:
         raise InvalidInput(f"invalid data in {opts.data} (nothing ran, nothing under the "
                            "output folder changed):\n  " + "\n  ".join(shown)
                            + (f"\n  … and {more} more" if more else ""))
+
+
+def remember(opts: Options, before: dict[str, list[int]] | None = None) -> None:
+    """Leave the stamp that answers the next run with nothing to do (:mod:`valse.run.noop`)
+    when the full check (:func:`plan`, :func:`up_to_date`) finds every scenario up to date
+    and nothing changed meanwhile; ``before``: the fingerprint taken before that check, or
+    None to make the check here. A problem leaves no stamp: the next run checks in full."""
+    import dataclasses
+
+    from valse.run import noop
+
+    options = noop.options_of(opts)
+    try:
+        if before is None:
+            before = noop.taken(options)
+            check = dataclasses.replace(opts, force=False)  # what the next run will find
+            runs, inputs = plan(check)
+            if not ((opts.out / "index.html").is_file()
+                    and all(up_to_date(r, check, inputs) for r in runs)):
+                return
+        noop.write(options, before)
+    except (InvalidInput, OSError):
+        return  # no stamp: the next run makes the full check
